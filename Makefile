@@ -1,0 +1,33 @@
+# afterlogic.aurora - developer commands. `make test` is the one command CI runs.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+SANITY_TREE := build/sanity/ansible_collections/afterlogic/aurora
+
+.PHONY: test venv unit sanity clean
+
+test: venv unit sanity
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: tests/requirements.txt
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r tests/requirements.txt
+	touch $@
+
+unit: venv
+	$(BIN)/python -m pytest
+
+# ansible-test needs the collection under ansible_collections/<namespace>/<name>; copy the tracked and new files there.
+sanity: venv
+	$(BIN)/python tests/sanity/prepare_pip_bootstrap.py
+	rm -rf build/sanity && mkdir -p $(SANITY_TREE)
+	git ls-files --cached --others --exclude-standard -z | xargs -0 -I{} cp --parents {} $(SANITY_TREE)/
+	cd $(SANITY_TREE) && git init -q && git add -A && \
+	  PATH="$(CURDIR)/$(BIN):$$PATH" ansible-test sanity --venv --python 3.11 --color no
+
+clean:
+	rm -rf $(VENV) build

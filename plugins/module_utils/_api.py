@@ -1,0 +1,332 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) afterlogic.aurora contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The one client for Aurora's web API, shared by every module.
+
+Wire format (aurora-api.md sections 1-2): POST form fields Module, Method and
+Parameters (JSON text) to ``<api_url>/?/Api/`` with ``Authorization: Bearer``.
+No cookie is ever sent (Aurora 9 lets a cookie override the header) and no
+``X-Client`` header (it would hide the token in a cookie).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import threading
+import time
+
+try:
+    from http.cookiejar import DefaultCookiePolicy
+except ImportError:  # pragma: no cover - Python 2 is not supported, import sanity only
+    DefaultCookiePolicy = object
+
+REQUESTS_IMPORT_ERROR = None
+try:
+    import requests
+    from requests.auth import AuthBase
+    from urllib3.exceptions import NewConnectionError
+except ImportError as exc:  # pragma: no cover - reported by the module through missing_required_lib
+    requests = None
+    AuthBase = object
+    NewConnectionError = None
+    REQUESTS_IMPORT_ERROR = exc
+
+from ansible_collections.afterlogic.aurora.plugins.module_utils._errors import (
+    TOKEN_ERRORS,
+    AuroraApiError,
+    AuroraError,
+    AuroraSilentRefusal,
+    AuroraTransportError,
+)
+
+API_ROUTE = '?/Api/'
+PAGE_SIZE = 200
+BODY_EXCERPT = 120
+MASK = '********'
+RETRY_FIRST_DELAY = 0.5
+READ_ATTEMPTS = 4
+LOGIN_FALLBACK_CODES = frozenset((113, 114))
+
+
+def api_endpoint(api_url):
+    """``https://host/webmail`` -> ``https://host/webmail/?/Api/`` (an URL already ending in the route is kept)."""
+    url = api_url.strip()
+    if url.lower().endswith(API_ROUTE.lower()):
+        return url
+    return url.rstrip('/') + '/' + API_ROUTE
+
+
+def is_read(method):
+    return method.startswith('Get')
+
+
+class _NoCookies(DefaultCookiePolicy):
+    def set_ok(self, cookie, request):
+        return False
+
+    def return_ok(self, cookie, request):
+        return False
+
+
+class _Bearer(AuthBase):
+    """Per-request auth; giving requests an auth object also keeps it from applying ~/.netrc credentials."""
+
+    def __init__(self, token):
+        self.token = token
+
+    def __call__(self, request):
+        if self.token:
+            request.headers['Authorization'] = 'Bearer ' + self.token
+        return request
+
+
+class AuroraClient:
+    """Talks to one Aurora; logs in at most once per run (plus once after a token is refused)."""
+
+    def __init__(self, api_url, username='superadmin', password=None, token=None,
+                 validate_certs=True, ca_path=None, timeout=30, read_attempts=READ_ATTEMPTS):
+        if requests is None:
+            raise AuroraError('The Python library "requests" is required to talk to Aurora: %s' % REQUESTS_IMPORT_ERROR)
+        self.endpoint = api_endpoint(api_url)
+        self.username = username
+        self.password = password
+        self.token = token or None
+        self.timeout = timeout
+        self.read_attempts = max(1, read_attempts)
+        self.verify = (ca_path or True) if validate_certs else False
+        self.logins = 0
+        self.calls = 0
+        self._lock = threading.Lock()
+        self._settings = None
+        self.session = requests.Session()
+        self.session.cookies.set_policy(_NoCookies())
+
+    # ---- secrets -------------------------------------------------------------------------
+
+    def _secrets(self, params=None):
+        found = [s for s in (self.password, self.token) if s]
+        for key, value in (params or {}).items():
+            if 'password' in key.lower() and isinstance(value, str) and value and value != '*****':
+                found.append(value)
+        return sorted(set(found), key=len, reverse=True)
+
+    def _scrub(self, text, params=None):
+        text = text if isinstance(text, str) else str(text)
+        for secret in self._secrets(params):
+            text = text.replace(secret, MASK)
+        return text
+
+    # ---- transport -----------------------------------------------------------------------
+
+    def _send(self, module, method, params, token):
+        """One HTTP exchange; returns the decoded envelope (dict) or raises AuroraTransportError."""
+        data = {'Module': module, 'Method': method}
+        if params is not None:
+            data['Parameters'] = json.dumps(params)
+        self.calls += 1
+        try:
+            response = self.session.post(self.endpoint, data=data, auth=_Bearer(token), timeout=self.timeout,
+                                         verify=self.verify, allow_redirects=False)
+        except requests.exceptions.SSLError as exc:
+            raise AuroraTransportError('TLS handshake with %s failed (%s); give the CA with ca_path, or set '
+                                       'validate_certs: false for a self-signed test server'
+                                       % (self.endpoint, _root_cause(exc)), module, method, sent=False, retryable=False)
+        except requests.exceptions.ConnectTimeout:
+            raise AuroraTransportError('could not connect to %s within %s s' % (self.endpoint, self.timeout),
+                                       module, method, sent=False)
+        except requests.exceptions.ConnectionError as exc:
+            if _never_connected(exc):
+                raise AuroraTransportError('could not connect to %s (%s)' % (self.endpoint, _root_cause(exc)),
+                                           module, method, sent=False)
+            raise AuroraTransportError('the connection broke before an answer came (%s)' % _root_cause(exc),
+                                       module, method)
+        except requests.exceptions.Timeout:
+            raise AuroraTransportError('no answer within %s s (timeout)' % self.timeout, module, method)
+        except requests.exceptions.RequestException as exc:
+            raise AuroraTransportError('the request failed (%s)' % _root_cause(exc), module, method)
+        return self._decode(response, module, method, params)
+
+    def _decode(self, response, module, method, params):
+        body = response.text
+        status = response.status_code
+        if 300 <= status < 400:
+            raise AuroraTransportError('HTTP %d redirect to %s; set api_url to the address Aurora redirects to'
+                                       % (status, response.headers.get('Location', '?')), module, method, status=status)
+        if status != 200:
+            raise AuroraTransportError('HTTP %d with body %s' % (status, self._excerpt(body, params)),
+                                       module, method, status=status)
+        try:
+            envelope = json.loads(body)
+        except ValueError:
+            raise AuroraTransportError('HTTP 200 with a body that is not JSON: %s' % self._excerpt(body, params),
+                                       module, method, status=status)
+        if not isinstance(envelope, dict) or ('ErrorCode' not in envelope and 'Result' not in envelope):
+            raise AuroraTransportError('HTTP 200 with JSON that is not an Aurora answer: %s'
+                                       % self._excerpt(body, params), module, method, status=status)
+        return envelope
+
+    def _excerpt(self, body, params):
+        if not body:
+            return '(empty)'
+        text = self._scrub(body, params)
+        return repr(text[:BODY_EXCERPT] + ('...' if len(text) > BODY_EXCERPT else ''))
+
+    def _exchange(self, module, method, params, target, token):
+        """_send with the retry policy: reads after any transport error, writes only when nothing was sent."""
+        read = is_read(method)
+        delay = RETRY_FIRST_DELAY
+        started = time.monotonic()
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return self._send(module, method, params, token)
+            except AuroraTransportError as exc:
+                waited = time.monotonic() - started
+                may_retry = exc.retryable and (read or not exc.sent)
+                if not may_retry or attempt >= self.read_attempts or waited + delay > self.timeout:
+                    raise AuroraTransportError(exc.detail, module, method, target, status=exc.status, sent=exc.sent,
+                                               retryable=exc.retryable, attempts=attempt, waited=waited)
+            time.sleep(delay)
+            delay *= 2
+
+    # ---- calls ---------------------------------------------------------------------------
+
+    def login(self):
+        """Log in as the super-admin: AdminAuth.LoginAsSuperadmin, or Core.Login on Aurora 8."""
+        if self.password is None:
+            raise AuroraError('Aurora needs credentials: give api_password (AURORA_PASSWORD) or api_token (AURORA_TOKEN)')
+        credentials = {'Login': self.username, 'Password': self.password}
+        try:
+            result = self._checked('AdminAuth', 'LoginAsSuperadmin', credentials, self.username)
+        except AuroraApiError as exc:
+            if exc.code not in LOGIN_FALLBACK_CODES:
+                raise _login_error(exc)
+            try:
+                result = self._checked('Core', 'Login', credentials, self.username)
+            except AuroraApiError as exc2:
+                raise _login_error(exc2)
+        self.logins += 1
+        token = result.get('AuthToken') if isinstance(result, dict) else None
+        if not token or token is True:
+            raise AuroraError('Aurora accepted the login of %s but returned no token; is an X-Client header added '
+                              'by a proxy in front of Aurora?' % self.username)
+        self.token = token
+        return token
+
+    def _checked(self, module, method, params, target, token=None):
+        envelope = self._exchange(module, method, params, target, token)
+        if 'ErrorCode' in envelope:
+            raise AuroraApiError(envelope.get('ErrorCode'), self._scrub(envelope.get('ErrorMessage') or '', params),
+                                 module, method, target, response_module=envelope.get('Module'))
+        return envelope.get('Result')
+
+    def call(self, module, method, params=None, target=None):
+        """Call Module.Method and return its Result.
+
+        ``target`` names the object the call is about, for error messages.
+        A write answered with ``Result: false`` raises AuroraSilentRefusal;
+        reads return Aurora's answer as is (``False`` means "not found").
+        """
+        with self._lock:
+            if not self.token:
+                self.login()
+            used_token = self.token
+        try:
+            result = self._checked(module, method, params, target, used_token)
+        except AuroraApiError as exc:
+            if exc.code not in TOKEN_ERRORS or self.password is None:
+                raise
+            with self._lock:
+                if self.token == used_token:
+                    self.login()
+                used_token = self.token
+            result = self._checked(module, method, params, target, used_token)
+        if result is False and not is_read(method):
+            raise AuroraSilentRefusal(module, method, target)
+        return result
+
+    # ---- capabilities --------------------------------------------------------------------
+
+    def settings(self):
+        """Core.GetSettings, read once per run."""
+        if self._settings is None:
+            result = self.call('Core', 'GetSettings')
+            self._settings = result if isinstance(result, dict) else {}
+        return self._settings
+
+    @property
+    def version(self):
+        return str(self.settings().get('Version') or '')
+
+    @property
+    def major_version(self):
+        head = self.version.split('.', 1)[0]
+        return int(head) if head.isdigit() else None
+
+    def has_backend_module(self, name):
+        return name in (self.settings().get('AvailableBackendModules') or [])
+
+    # ---- paged listings ------------------------------------------------------------------
+
+    def _pages(self, module, method, params, target):
+        offset = 0
+        while True:
+            page = dict(params, Offset=offset, Limit=PAGE_SIZE)
+            result = self.call(module, method, page, target) or {}
+            items = result.get('Items') or []
+            yield from items
+            offset += len(items)
+            if not items or len(items) < PAGE_SIZE or offset >= int(result.get('Count') or 0):
+                return
+
+    def list_servers(self, search=''):
+        """Every mail server Aurora lists (super-admin and tenant servers), one page at a time."""
+        return self._pages('Mail', 'GetServers', {'TenantId': 0, 'Search': search}, 'the mail server list')
+
+    def find_servers(self, name):
+        """Servers whose Name is exactly ``name`` (Aurora's Search is a substring match)."""
+        return [server for server in self.list_servers(name) if server.get('Name') == name]
+
+    def list_users(self, search=''):
+        return self._pages('Core', 'GetUsers', {'TenantId': 0, 'Search': search}, 'the user list')
+
+    def find_users(self, public_id):
+        """Users whose PublicId equals ``public_id``, ignoring case (GetUserByPublicId is denied over HTTP)."""
+        wanted = public_id.lower()
+        return [user for user in self.list_users(public_id) if str(user.get('PublicId', '')).lower() == wanted]
+
+
+def _login_error(exc):
+    if exc.code == 102:
+        exc.message += ('; check api_username and api_password (AURORA_USERNAME, AURORA_PASSWORD). '
+                        'The login is not retried, so Aurora does not block it after repeated failures')
+    elif exc.code == 1000:
+        exc.message += '; Aurora blocks this login for a few minutes after too many failed attempts'
+    return exc
+
+
+def _causes(exc):
+    """The exception and the ones it wraps (requests -> urllib3 -> socket), outermost first."""
+    chain = [exc]
+    while len(chain) < 8:
+        current = chain[-1]
+        inner = getattr(current, 'reason', None)
+        if not isinstance(inner, Exception):
+            inner = current.args[0] if current.args and isinstance(current.args[0], Exception) else None
+        if inner is None or inner in chain:
+            break
+        chain.append(inner)
+    return chain
+
+
+def _root_cause(exc):
+    return str(_causes(exc)[-1])
+
+
+def _never_connected(exc):
+    """True when the connection was never established, so the request was not sent."""
+    return NewConnectionError is not None and any(isinstance(cause, NewConnectionError) for cause in _causes(exc))

@@ -1,0 +1,50 @@
+"""Run a module of this collection through its real entry point (main()), in this process.
+
+The module talks to the emulator over a real socket; only the way Ansible hands it
+its arguments (a JSON buffer) and reads its answer (JSON on stdout) is reproduced here.
+"""
+
+import contextlib
+import importlib
+import io
+import json
+
+from ansible.module_utils import basic
+
+try:
+    from ansible.module_utils.testing import patch_module_args
+except ImportError:  # ansible-core < 2.19
+    @contextlib.contextmanager
+    def patch_module_args(args):
+        saved = basic._ANSIBLE_ARGS
+        basic._ANSIBLE_ARGS = json.dumps({'ANSIBLE_MODULE_ARGS': args}).encode()
+        try:
+            yield
+        finally:
+            basic._ANSIBLE_ARGS = saved
+
+MODULE_PACKAGE = 'ansible_collections.afterlogic.aurora.plugins.modules.'
+
+
+class ModuleResult(dict):
+    """The module's JSON answer, plus what it printed (for secret scans)."""
+
+    @property
+    def failed(self):
+        return bool(self.get('failed'))
+
+
+def run_module(name, args, check_mode=False, diff=False):
+    """Run plugins/modules/<name>.py with ``args`` and return its result (a ModuleResult)."""
+    module = importlib.import_module(MODULE_PACKAGE + name)
+    full_args = dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff)
+    out = io.StringIO()
+    with patch_module_args(full_args), contextlib.redirect_stdout(out):
+        try:
+            module.main()
+        except SystemExit:
+            pass
+    printed = out.getvalue()
+    result = ModuleResult(json.loads(printed))
+    result.printed = printed
+    return result
