@@ -27,11 +27,13 @@ REQUESTS_IMPORT_ERROR = None
 try:
     import requests
     from requests.auth import AuthBase
-    from urllib3.exceptions import NewConnectionError
+    import urllib3
+    from urllib3.exceptions import InsecureRequestWarning, NewConnectionError
 except ImportError as exc:  # pragma: no cover - reported by the module through missing_required_lib
     requests = None
     AuthBase = object
     NewConnectionError = None
+    urllib3 = None
     REQUESTS_IMPORT_ERROR = exc
 
 from ansible_collections.afterlogic.aurora.plugins.module_utils._errors import (
@@ -97,6 +99,8 @@ class AuroraClient:
         self.timeout = timeout
         self.read_attempts = max(1, read_attempts)
         self.verify = (ca_path or True) if validate_certs else False
+        if not validate_certs:
+            urllib3.disable_warnings(InsecureRequestWarning)
         self.logins = 0
         self.calls = 0
         self._lock = threading.Lock()

@@ -185,14 +185,15 @@ def test_writes_are_retried_when_the_connection_was_never_made(emulator):
     assert time.monotonic() - started < 3 + 1, 'the retries stay within timeout'
 
 
-def test_timeout(emulator):
+def test_timeout_bounds_the_wait_including_retries(emulator):
     client = client_for(emulator, timeout=1)
     client.login()
-    emulator.faults({'call': 'Mail.CreateServer', 'fault': 'delay', 'seconds': 3, 'when': 'before'})
+    emulator.faults({'call': 'Mail.GetServers', 'fault': 'delay', 'seconds': 3, 'when': 'before'})
     started = time.monotonic()
     with pytest.raises(AuroraTransportError, match=r'no answer within 1 s \(timeout\)'):
-        client.call('Mail', 'CreateServer', TUTORIAL_SERVER)
+        client.call('Mail', 'GetServers', {'TenantId': 0})
     assert time.monotonic() - started < 2.5
+    assert len(calls_of(emulator, 'Mail.GetServers')) == 1, 'no retry once the next wait would pass timeout'
 
 
 # ---- wire format, TLS, secrets -----------------------------------------------------------

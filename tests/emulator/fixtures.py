@@ -1,0 +1,236 @@
+"""Pytest plugin with the Aurora emulator and IMAP stub fixtures (standard library only).
+
+Enable it from a conftest.py (or a test module):
+
+    pytest_plugins = ["tests.emulator.fixtures"]
+
+Fixtures:
+  emulator          one emulator process per session, RESET before every test; an ``Emulator``
+  emulator_session  the same object without the reset
+  imap_stub         a started ``ImapStub`` with no users (``imap_stub.add_user(login, password)``)
+
+``Emulator`` (also usable directly: ``with Emulator(latency_ms=50) as emu: ...``):
+  .url                          base URL ending in "/"
+  .admin_login, .admin_password the super-admin credentials the process was started with
+  .admin_token                  a super-admin token (tokens are stateless and survive resets)
+  .api(module, method, params=None, token=ADMIN)   -> the JSON answer (dict); params: dict/list
+                                  (sent as JSON), str (sent as is) or None (field not sent);
+                                  token: ADMIN, None (no Authorization header) or a token string
+  .call(...)                    -> HttpAnswer(status, headers, body) for raw checks (same arguments
+                                  plus query=, fields=, multipart=, headers=, http_method=)
+  .login(login=None, password=None) -> a token (AdminAuth.LoginAsSuperadmin, Core.Login on 113/114)
+  .state() .reset() .settings(changes=None) .calls() .calls_clear()
+  .faults(rules) .faults_clear() .revoke_tokens()
+"""
+from __future__ import annotations
+
+import json
+import select
+import subprocess
+import sys
+import tempfile
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from .imap_stub import ImapStub
+
+EMULATOR_SCRIPT = Path(__file__).resolve().with_name("aurora_emulator.py")
+STARTUP_TIMEOUT_SECONDS = 15
+ADMIN = object()  # "use the super-admin token" (the default of Emulator.api/call)
+
+
+@dataclass
+class HttpAnswer:
+    status: int
+    body: bytes
+    headers: dict = field(default_factory=dict)
+
+    @property
+    def text(self):
+        return self.body.decode("utf-8", "replace")
+
+    def json(self):
+        return json.loads(self.body)
+
+
+def _multipart(fields):
+    boundary = uuid.uuid4().hex
+    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+             for name, value in fields.items()]
+    body = ("".join(parts) + f"--{boundary}--\r\n").encode("utf-8")
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
+class Emulator:
+    """An emulator subprocess plus a small client for its API and control endpoints."""
+
+    def __init__(self, admin_login="superadmin", admin_password="", latency_ms=0):
+        self.admin_login = admin_login
+        self.admin_password = admin_password
+        self.latency_ms = latency_ms
+        self.url = None
+        self._process = None
+        self._stderr = None
+        self._stderr_output = ""  # what the process wrote to stderr, once stopped
+        self._admin_token = None
+        # Never go through a proxy from the environment: the emulator is on 127.0.0.1.
+        self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+    # ---- process
+
+    def start(self):
+        self._stderr = tempfile.TemporaryFile()
+        self._process = subprocess.Popen(
+            [sys.executable, str(EMULATOR_SCRIPT), "--host", "127.0.0.1", "--port", "0",
+             "--admin-login", self.admin_login, "--admin-password", self.admin_password,
+             "--latency-ms", str(self.latency_ms)],
+            stdout=subprocess.PIPE, stderr=self._stderr, text=True)
+        ready, _, _ = select.select([self._process.stdout], [], [], STARTUP_TIMEOUT_SECONDS)
+        line = self._process.stdout.readline() if ready else ""
+        if not line.startswith("listening on "):
+            self.stop()
+            raise RuntimeError(f"the emulator did not start: {line!r} {self._stderr_output}")
+        self.url = line.split("listening on ", 1)[1].strip()
+        return self
+
+    def stop(self):
+        if self._process:
+            self._process.terminate()
+            try:
+                self._process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+            self._process.stdout.close()
+            self._process = None
+        if self._stderr:
+            self._stderr.seek(0)
+            self._stderr_output = self._stderr.read().decode("utf-8", "replace")
+            self._stderr.close()
+            self._stderr = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *_exc):
+        self.stop()
+
+    # ---- HTTP
+
+    def http(self, http_method, path_and_query, body=b"", headers=None):
+        """One raw request; any HTTP status comes back as an HttpAnswer (transport errors raise)."""
+        request = urllib.request.Request(self.url + path_and_query.lstrip("/"), data=body or None,
+                                         headers=headers or {}, method=http_method)
+        try:
+            with self._opener.open(request, timeout=120) as response:
+                return HttpAnswer(response.status, response.read(), dict(response.headers))
+        except urllib.error.HTTPError as error:
+            with error:
+                return HttpAnswer(error.code, error.read(), dict(error.headers))
+
+    def call(self, module=None, method=None, params=None, token=ADMIN, *, query="?/Api/", fields=None,
+             multipart=False, headers=None, http_method="POST"):
+        if fields is None:
+            fields = {}
+            for name, value in (("Module", module), ("Method", method)):
+                if value is not None:
+                    fields[name] = value
+            if params is not None:
+                fields["Parameters"] = params if isinstance(params, str) else json.dumps(params)
+        headers = dict(headers or {})
+        if token is ADMIN:
+            token = self.admin_token
+        if token is not None:
+            headers["Authorization"] = f"Bearer {token}"
+        if multipart:
+            body, headers["Content-Type"] = _multipart(fields)
+        else:
+            body = urllib.parse.urlencode(fields).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        return self.http(http_method, query, body, headers)
+
+    def api(self, module, method, params=None, token=ADMIN):
+        answer = self.call(module, method, params, token)
+        try:
+            return answer.json()
+        except ValueError:
+            raise AssertionError(f"{module}.{method}: HTTP {answer.status}, not JSON: {answer.body[:200]!r}") from None
+
+    def login(self, login=None, password=None):
+        credentials = {"Login": self.admin_login if login is None else login,
+                       "Password": self.admin_password if password is None else password}
+        answer = self.api("AdminAuth", "LoginAsSuperadmin", credentials, token=None)
+        if answer.get("ErrorCode") in (113, 114):  # Aurora 8: the super-admin logs in through Core
+            answer = self.api("Core", "Login", credentials, token=None)
+        if "Result" not in answer:
+            raise AssertionError(f"login failed: {answer}")
+        return answer["Result"]["AuthToken"]
+
+    @property
+    def admin_token(self):
+        if self._admin_token is None:
+            self._admin_token = self.login()
+        return self._admin_token
+
+    # ---- control endpoints
+
+    def control(self, http_method, path, payload=None):
+        """A /_emulator/ request; returns the HttpAnswer whatever its status."""
+        body = json.dumps(payload).encode() if payload is not None else b""
+        return self.http(http_method, "_emulator/" + path, body, {"Content-Type": "application/json"})
+
+    def _control_ok(self, http_method, path, payload=None):
+        answer = self.control(http_method, path, payload)
+        if answer.status != 200:
+            raise AssertionError(f"{http_method} /_emulator/{path}: HTTP {answer.status} {answer.text}")
+        return answer.json()
+
+    def reset(self):
+        self._control_ok("POST", "reset")
+
+    def state(self):
+        return self._control_ok("GET", "state")
+
+    def settings(self, changes=None):
+        if changes is None:
+            return self._control_ok("GET", "settings")
+        return self._control_ok("POST", "settings", changes)
+
+    def calls(self):
+        return self._control_ok("GET", "calls")
+
+    def calls_clear(self):
+        self._control_ok("POST", "calls/clear")
+
+    def faults(self, rules):
+        return self._control_ok("POST", "faults", rules)
+
+    def faults_clear(self):
+        self._control_ok("DELETE", "faults")
+
+    def revoke_tokens(self):
+        self._control_ok("POST", "revoke-tokens")
+
+
+@pytest.fixture(scope="session")
+def emulator_session():
+    with Emulator(admin_password="emulator-admin-pw") as emulator:
+        yield emulator
+
+
+@pytest.fixture
+def emulator(emulator_session):
+    emulator_session.reset()
+    return emulator_session
+
+
+@pytest.fixture
+def imap_stub():
+    with ImapStub() as stub:
+        yield stub

@@ -1,0 +1,757 @@
+"""Behaviour of the Aurora emulator that the recorded contract does not cover (aurora-api.md).
+
+Every test talks to a real emulator process over a socket; the ``emulator`` fixture resets it first.
+"""
+import json
+import socket
+import threading
+import time
+
+import pytest
+import requests
+
+from tests.emulator.fixtures import Emulator
+
+SERVER = {
+    "Name": "mydomain", "IncomingServer": "mail.mydomain.com", "IncomingPort": 143, "IncomingUseSsl": False,
+    "OutgoingServer": "mail.mydomain.com", "OutgoingPort": 25, "OutgoingUseSsl": False, "SmtpAuthType": "2",
+    "Domains": "mydomain.com",
+}
+BLOCK_MESSAGE = "Your account is blocked due to 10 failed login attempts and will be unblocked in 3 minutes."
+AUTH_FAILED = ":TAG1 NO (AUTHENTICATIONFAILED) Authentication failed."
+
+
+# ---- helpers ------------------------------------------------------------------------------------
+
+
+def result(answer):
+    assert "ErrorCode" not in answer, answer
+    return answer["Result"]
+
+
+def assert_error(answer, code, module, message=None):
+    assert "Result" not in answer and "Method" not in answer, answer
+    assert answer["ErrorCode"] == code, answer
+    assert answer["Module"] == module, answer
+    assert answer.get("ErrorMessage") == message, answer
+
+
+def create_server(emulator, **fields):
+    return result(emulator.api("Mail", "CreateServer", {**SERVER, **fields}))
+
+
+def local_server(emulator, port, name="local", domains="local.test", **fields):
+    return create_server(emulator, Name=name, IncomingServer="127.0.0.1", IncomingPort=port, Domains=domains,
+                         **fields)
+
+
+def create_user(emulator, public_id, **fields):
+    return result(emulator.api("Core", "CreateUser", {"TenantId": 0, "PublicId": public_id, **fields}))
+
+
+def create_account(emulator, user_id, email, server_id, password="secret", login=None):
+    return emulator.api("Mail", "CreateAccount", {
+        "UserId": user_id, "FriendlyName": "", "Email": email, "IncomingLogin": login or email,
+        "IncomingPassword": password, "Server": None if server_id is None else {"ServerId": server_id}})
+
+
+def imap_off(emulator):
+    emulator.settings({"Mail": {"DoImapLoginOnAccountCreate": False}})
+
+
+def closed_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def names(servers_answer):
+    return [item["Name"] for item in result(servers_answer)["Items"]]
+
+
+def admin_login(emulator, password=None, login=None):
+    return emulator.api("AdminAuth", "LoginAsSuperadmin", {
+        "Login": emulator.admin_login if login is None else login,
+        "Password": emulator.admin_password if password is None else password}, token=None)
+
+
+# ---- transport and routing -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", ["?/Api/", "?/api", "?Api", "?/API/&x=1", "?api=1", "index.php?/Api/"])
+def test_api_route_variants(emulator, query):
+    answer = emulator.call("Core", "GetSettings", query=query)
+    assert answer.status == 200
+    assert answer.headers["Content-Type"] == "application/json; charset=utf-8"
+    assert result(answer.json())["Version"] == "9.8.5.build2"
+
+
+def test_get_on_the_api_route_has_no_module_or_method(emulator):
+    answer = emulator.http("GET", "?/Api/&Module=Core&Method=GetSettings")
+    assert answer.status == 200
+    assert_error(answer.json(), 103, "", "Invalid input parameter")
+
+
+def test_a_json_body_is_not_read(emulator):
+    answer = emulator.http("POST", "?/Api/", b'{"Module": "Core", "Method": "GetSettings"}',
+                           {"Content-Type": "application/json"})
+    assert_error(answer.json(), 103, "", "Invalid input parameter")
+
+
+def test_other_routes_and_paths_are_not_the_api(emulator):
+    page = emulator.http("GET", "")
+    assert page.status == 200 and page.headers["Content-Type"].startswith("text/html")
+    assert emulator.http("POST", "?/Mail/").headers["Content-Type"].startswith("text/html")
+    assert emulator.http("POST", "somewhere/else?/Api/").status == 404
+
+
+def test_multipart_form_fields(emulator):
+    answer = emulator.call("Mail", "CreateServer", SERVER, multipart=True)
+    assert result(answer.json()) == 1
+    assert emulator.state()["servers"][0]["Name"] == "mydomain"
+
+
+def test_module_and_method_lookup_is_case_insensitive(emulator):
+    answer = emulator.api("mail", "getservers", {"TenantId": 0})
+    assert answer["Module"] == "Mail" and answer["Method"] == "getservers"
+    assert result(answer) == {"Items": [], "Count": 0}
+
+
+def test_empty_method_is_an_unknown_error(emulator):
+    assert_error(emulator.api("Core", ""), 999, "", "UnknownError")
+
+
+# ---- refusals ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("module, method", [
+    ("Core", "GetUserByPublicId"), ("Core", "GetVersion"), ("Core", "Authenticate"), ("Core", "isblockeduser"),
+    ("AdminAuth", "Authenticate"), ("Mail", "BuildMessage"),
+])
+def test_methods_denied_to_the_web_api_answer_116(emulator, module, method):
+    answer = emulator.api(module, method, {"PublicId": "x@y.z"})
+    assert answer["AuthenticatedUserId"] == -1
+    assert_error(answer, 116, module)
+
+
+@pytest.mark.parametrize("module, method, params", [
+    ("Core", "GetUsers", {"TenantId": 0}), ("Core", "CreateUser", {"PublicId": "a@b.test"}),
+    ("Core", "GetTenants", {}), ("Mail", "CreateServer", SERVER), ("Mail", "GetServers", {}),
+    ("Mail", "DeleteServer", {"ServerId": 1}), ("Mail", "CreateAccount", {"UserId": 1, "Email": "a@b.test"}),
+])
+def test_admin_methods_without_token_answer_108(emulator, module, method, params):
+    answer = emulator.api(module, method, params, token=None)
+    assert answer["AuthenticatedUserId"] is False
+    assert_error(answer, 108, module, "AccessDenied")
+    assert emulator.state()["servers"] == [] and emulator.state()["users"] == []
+
+
+def test_anonymous_methods_work_without_token(emulator):
+    settings = emulator.api("Core", "GetSettings", token=None)
+    assert settings["AuthenticatedUserId"] is False
+    assert result(settings)["AvailableBackendModules"] == ["AdminAuth", "Core", "Mail"]
+    assert result(settings)["StoreAuthTokenInDB"] is False and "AdminLogin" not in result(settings)
+    mail = result(emulator.api("Mail", "GetSettings", token=None))
+    assert mail["SmtpAuthType"] == {"NoAuthentication": "0", "UseSpecifiedCredentials": "1",
+                                    "UseUserCredentials": "2"}
+    assert "AllowMultiAccounts" not in mail
+    assert result(emulator.api("Mail", "GetMailServerByDomain", {"Domain": "x.test"}, token=None)) == []
+
+
+def test_unknown_module_and_method(emulator):
+    assert_error(emulator.api("Contacts", "GetContacts"), 113, "", "Module not found")
+    assert_error(emulator.api("MailMultiAccountsPlugin", "Anything"), 113, "", "Module not found")
+    assert_error(emulator.api("Mail", "NoSuchMethod"), 114, "Mail")
+
+
+# ---- login, tokens, failed-login block -----------------------------------------------------------
+
+
+def test_login_token_is_opaque_url_safe_base64(emulator):
+    answer = admin_login(emulator)
+    assert answer["AuthenticatedUserId"] == -1
+    token = result(answer)["AuthToken"]
+    assert token.replace("-", "").replace("_", "").isalnum()
+
+
+def test_logout_keeps_the_token_working(emulator):
+    token = result(admin_login(emulator))["AuthToken"]
+    assert result(emulator.api("Core", "Logout", token=token)) is True
+    assert result(emulator.api("Core", "GetUsers", {"TenantId": 0}, token=token))["Count"] == 0
+
+
+def test_revoked_tokens_answer_101_and_new_logins_work(emulator):
+    token = result(admin_login(emulator))["AuthToken"]
+    emulator.revoke_tokens()
+    answer = emulator.api("Core", "GetUsers", {"TenantId": 0}, token=token)
+    assert answer["AuthenticatedUserId"] == 0
+    assert_error(answer, 101, "")
+    fresh = result(admin_login(emulator))["AuthToken"]
+    assert result(emulator.api("Core", "GetUsers", {"TenantId": 0}, token=fresh))["Count"] == 0
+
+
+def test_revoked_tokens_answer_102_under_aurora_8(emulator):
+    token = result(admin_login(emulator))["AuthToken"]
+    emulator.settings({"System": {"AuroraMajor": 8}})
+    emulator.revoke_tokens()
+    answer = emulator.api("Core", "GetUsers", {"TenantId": 0}, token=token)
+    assert answer["AuthenticatedUserId"] == 0
+    assert_error(answer, 102, "")
+
+
+def test_tokens_survive_a_reset(emulator):
+    token = result(admin_login(emulator))["AuthToken"]
+    emulator.reset()
+    assert result(emulator.api("Mail", "GetServers", {}, token=token))["Count"] == 0
+
+
+def test_aurora_8_logs_the_superadmin_in_through_core_login(emulator):
+    emulator.settings({"System": {"AuroraMajor": 8}})
+    assert_error(admin_login(emulator), 114, "AdminAuth")
+    answer = emulator.api("Core", "Login", {"Login": emulator.admin_login, "Password": emulator.admin_password},
+                          token=None)
+    assert answer["AuthenticatedUserId"] == -1
+    token = result(answer)["AuthToken"]
+    settings = emulator.api("Core", "GetSettings", token=token)
+    assert result(settings)["Version"] == "8.8.3.rc2"
+    assert isinstance(settings["@Time"], float)
+
+
+def test_core_login_for_the_superadmin_needs_allow_login_from_core_module(emulator):
+    credentials = {"Login": emulator.admin_login, "Password": emulator.admin_password}
+    assert_error(emulator.api("Core", "Login", credentials, token=None), 102, "", "AuthError")
+    emulator.settings({"AdminAuth": {"AllowLoginFromCoreModule": True}})
+    assert emulator.api("Core", "Login", credentials, token=None)["AuthenticatedUserId"] == -1
+
+
+def test_failed_login_block_after_ten_failures(emulator):
+    for _attempt in range(9):
+        assert_error(admin_login(emulator, "wrong"), 102, "", "AuthError")
+    assert_error(admin_login(emulator, "wrong"), 1000, "AdminAuth", BLOCK_MESSAGE)
+    assert_error(admin_login(emulator), 1000, "AdminAuth", BLOCK_MESSAGE)
+    emulator.reset()
+    assert result(admin_login(emulator))["AuthToken"]
+
+
+def test_a_successful_login_clears_the_failure_count(emulator):
+    for _attempt in range(9):
+        admin_login(emulator, "wrong")
+    assert result(admin_login(emulator))["AuthToken"]
+    for _attempt in range(9):
+        assert_error(admin_login(emulator, "wrong"), 102, "", "AuthError")
+
+
+def test_failed_login_block_can_be_switched_off(emulator):
+    emulator.settings({"Core": {"EnableFailedLoginBlock": False}})
+    for _attempt in range(12):
+        assert_error(admin_login(emulator, "wrong"), 102, "", "AuthError")
+    assert result(admin_login(emulator))["AuthToken"]
+
+
+def test_failures_of_logins_nobody_has_are_not_counted(emulator):
+    for _attempt in range(12):
+        assert_error(admin_login(emulator, "wrong", login="nobody"), 102, "", "AuthError")
+
+
+def test_web_client_header_moves_the_token_into_a_cookie(emulator):
+    answer = emulator.call("AdminAuth", "LoginAsSuperadmin",
+                           {"Login": emulator.admin_login, "Password": emulator.admin_password},
+                           token=None, headers={"X-Client": "WebClient"})
+    assert result(answer.json()) == {"AuthToken": True}
+    cookie = answer.headers["Set-Cookie"].split(";")[0]
+    assert cookie.startswith("AuthToken=")
+    by_cookie = emulator.call("Core", "GetUsers", {"TenantId": 0}, token=None, headers={"Cookie": cookie})
+    assert result(by_cookie.json())["Count"] == 0
+
+
+# ---- mail servers --------------------------------------------------------------------------------
+
+
+def test_get_servers_search_order_paging_and_count(emulator):
+    for name in ("beta", "Alpha", "gamma-BETA", "alpha", "Zulu"):
+        create_server(emulator, Name=name)
+    imap_off(emulator)
+    user_id = create_user(emulator, "own@own.test")
+    owned = emulator.api("Mail", "CreateAccount", {
+        "UserId": user_id, "Email": "own@own.test", "IncomingLogin": "own", "IncomingPassword": "pw",
+        "Server": {"ServerId": 0, "IncomingServer": "beta-own.test", "IncomingPort": 143, "IncomingUseSsl": False,
+                   "OutgoingServer": "beta-own.test", "OutgoingPort": 25, "OutgoingUseSsl": False,
+                   "SmtpAuthType": "2", "EnableThreading": True}})
+    assert result(owned)["Server"]["OwnerType"] == "account"
+
+    everything = emulator.api("Mail", "GetServers", {"TenantId": 0})
+    assert names(everything) == ["Alpha", "alpha", "beta", "gamma-BETA", "Zulu"]  # case-insensitive, then Id
+    assert result(everything)["Count"] == 5  # the account-owned server is never listed
+    searched = emulator.api("Mail", "GetServers", {"TenantId": 0, "Search": "BETA"})
+    assert names(searched) == ["beta", "gamma-BETA"] and result(searched)["Count"] == 2
+    paged = emulator.api("Mail", "GetServers", {"TenantId": 0, "Offset": 1, "Limit": 2})
+    assert names(paged) == ["alpha", "beta"] and result(paged)["Count"] == 5
+    assert names(emulator.api("Mail", "GetServers", {"TenantId": 0, "Search": "%"})) == []
+
+
+def test_create_server_owner_type_and_optional_blocks(emulator):
+    tenant_server = create_server(emulator, TenantId=1, ExternalAccessImapServer="ignored.test",
+                                  OAuthName="ignored")
+    full = create_server(emulator, SetExternalAccessServers=True, ExternalAccessImapServer="ext.test",
+                         OAuthEnable=True, OAuthName="Google")
+    servers = {s["Id"]: s for s in emulator.state()["servers"]}
+    assert servers[tenant_server]["OwnerType"] == "tenant" and servers[tenant_server]["TenantId"] == 1
+    assert servers[tenant_server]["ExternalAccessImapServer"] == "" and servers[tenant_server]["OAuthName"] == ""
+    assert servers[full]["OwnerType"] == "superadmin"
+    assert servers[full]["ExternalAccessImapServer"] == "ext.test" and servers[full]["OAuthName"] == "Google"
+    assert servers[full]["ExternalAccessPop3Port"] == 143  # the CreateServer parameter default (sic)
+    assert result(emulator.api("Mail", "GetServer", {"ServerId": full}))["ExternalAccessImapServer"] == "ext.test"
+
+
+def test_update_server_keeps_or_replaces_the_smtp_password(emulator):
+    server_id = create_server(emulator, SmtpLogin="relay", SmtpPassword="first")
+    update = {**SERVER, "ServerId": server_id, "EnableThreading": True, "EnableSieve": False, "SievePort": 4190,
+              "SmtpLogin": "relay", "TenantId": 0}
+
+    def stored_password():
+        return emulator.state()["servers"][0]["SmtpPassword"]
+
+    assert result(emulator.api("Mail", "UpdateServer", {**update, "SmtpPassword": "*****"})) is True
+    assert stored_password() == "first"
+    assert result(emulator.api("Mail", "UpdateServer", {**update, "SmtpPassword": "second"})) is True
+    assert stored_password() == "second"
+    assert result(emulator.api("Mail", "UpdateServer", update)) is True  # omitted: the default "" is written
+    assert stored_password() == ""
+    assert result(emulator.api("Mail", "GetServer", {"ServerId": server_id}))["SmtpPassword"] == "*****"
+
+
+def test_a_string_boolean_makes_the_insert_fail_without_error_code(emulator):
+    answer = emulator.api("Mail", "CreateServer", {**SERVER, "IncomingUseSsl": "false"})
+    assert result(answer) is False
+    assert emulator.state()["servers"] == []
+    assert create_server(emulator) == 1  # the failed insert used no id
+    assert create_server(emulator, IncomingPort="993") == 2  # a numeric string is a valid number for MySQL
+    assert emulator.state()["servers"][1]["IncomingPort"] == 993
+
+
+def test_delete_server_cascades_to_users_and_accounts(emulator):
+    imap_off(emulator)
+    emulator.settings({"MailMultiAccountsPlugin": {"Enabled": True}})
+    doomed = create_server(emulator, Name="doomed", Domains="doomed.test")
+    kept = create_server(emulator, Name="kept", Domains="kept.test")
+    loser = create_user(emulator, "loser@doomed.test")
+    survivor = create_user(emulator, "survivor@kept.test")
+    assert result(create_account(emulator, loser, "loser@doomed.test", doomed))["UseToAuthorize"] is True
+    assert result(create_account(emulator, survivor, "survivor@kept.test", kept))["UseToAuthorize"] is True
+    secondary = result(create_account(emulator, survivor, "side@doomed.test", doomed))
+    assert secondary["UseToAuthorize"] is False
+
+    assert result(emulator.api("Mail", "DeleteServer", {"ServerId": doomed, "TenantId": 0})) is True
+    state = emulator.state()
+    assert [u["PublicId"] for u in state["users"]] == ["survivor@kept.test"]
+    assert [a["Email"] for a in state["accounts"]] == ["survivor@kept.test"]
+    assert [s["Name"] for s in state["servers"]] == ["kept"]
+
+
+def test_get_mail_server_by_domain_with_and_without_wildcard(emulator):
+    exact = create_server(emulator, Name="exact", Domains="a.test\nb.test")
+    star = create_server(emulator, Name="star", Domains="other.test\n*")
+    blank = create_server(emulator, Name="blank", Domains="")
+
+    found = result(emulator.api("Mail", "GetMailServerByDomain", {"Domain": "b.test"}, token=None))
+    assert found["FoundWithWildcard"] is False and found["Server"]["Id"] == exact
+    assert found["Server"]["@Object"] == "Object/Aurora\\Modules\\Mail\\Models\\Server"
+    assert result(emulator.api("Mail", "GetMailServerByDomain", {"Domain": "c.test"})) == []
+    wildcard = {"Domain": "c.test", "AllowWildcardDomain": True}
+    found = result(emulator.api("Mail", "GetMailServerByDomain", wildcard))
+    assert found["FoundWithWildcard"] is True and found["Server"]["Id"] == star
+    emulator.api("Mail", "DeleteServer", {"ServerId": star})
+    assert result(emulator.api("Mail", "GetMailServerByDomain", wildcard))["Server"]["Id"] == blank
+    emulator.api("Mail", "DeleteServer", {"ServerId": blank})
+    assert result(emulator.api("Mail", "GetMailServerByDomain", wildcard)) == []
+
+
+# ---- users and tenants -----------------------------------------------------------------------------
+
+
+def test_create_user_duplicate_public_id_is_case_insensitive(emulator):
+    assert create_user(emulator, "Bob@Example.test") == 1
+    answer = emulator.api("Core", "CreateUser", {"TenantId": 0, "PublicId": "bob@example.TEST"})
+    assert_error(answer, 111, "Core", "UserAlreadyExists")
+
+
+@pytest.mark.parametrize("fields", [
+    {"PublicId": "a@b@c.test"}, {"PublicId": ""}, {"PublicId": "  "}, {"PublicId": "x@y.test", "Role": 7},
+    {"PublicId": "x@y.test", "TenantId": 99}, {"PublicId": "semi;colon@y.test"},
+])
+def test_create_user_refuses_invalid_input_with_103(emulator, fields):
+    answer = emulator.api("Core", "CreateUser", {"TenantId": 0, **fields})
+    assert_error(answer, 103, "Core", "InvalidInputParameter")
+    assert emulator.state()["users"] == []
+
+
+def test_create_user_trims_and_defaults(emulator):
+    user_id = create_user(emulator, "  x+tag@y.test ")
+    user = result(emulator.api("Core", "GetUser", {"Id": user_id}))
+    assert user["PublicId"] == "x+tag@y.test" and user["Role"] == 2 and user["IdTenant"] == 1
+
+
+def test_get_users_search_order_and_paging(emulator):
+    for public_id in ("carol@a.test", "Alice@a.test", "bob@b.test", "Dave@a.test"):
+        create_user(emulator, public_id)
+    found = result(emulator.api("Core", "GetUsers", {"TenantId": 0, "Search": "A.TEST"}))
+    assert [u["PublicId"] for u in found["Items"]] == ["Alice@a.test", "carol@a.test", "Dave@a.test"]
+    assert set(found["Items"][0]) == {"Id", "UUID", "Name", "PublicId", "Role", "IsDisabled", "Groups"}
+    page = result(emulator.api("Core", "GetUsers", {"TenantId": 0, "Offset": 1, "Limit": 2, "OrderType": 1}))
+    assert [u["PublicId"] for u in page["Items"]] == ["carol@a.test", "bob@b.test"] and page["Count"] == 4
+    assert found["Count"] == 3
+
+
+def test_update_user_applies_only_given_values(emulator):
+    user_id = create_user(emulator, "u@x.test", Note="keep")
+    assert result(emulator.api("Core", "UpdateUser", {"UserId": user_id, "IsDisabled": True})) is True
+    user = emulator.state()["users"][0]
+    assert user["IsDisabled"] is True and user["Note"] == "keep" and user["Role"] == 2
+    assert result(emulator.api("Core", "UpdateUser", {"UserId": user_id, "PublicId": "v@x.test", "Role": 1}))
+    assert emulator.state()["users"][0]["PublicId"] == "v@x.test" and emulator.state()["users"][0]["Role"] == 1
+    assert_error(emulator.api("Core", "UpdateUser", {"UserId": 99, "Note": "x"}), 103, "Core",
+                 "InvalidInputParameter")
+
+
+def test_delete_user_cascades_to_accounts_and_their_own_servers(emulator):
+    imap_off(emulator)
+    shared = create_server(emulator)
+    user_id = create_user(emulator, "gone@mydomain.com")
+    owned = emulator.api("Mail", "CreateAccount", {
+        "UserId": user_id, "Email": "gone@mydomain.com", "IncomingLogin": "gone", "IncomingPassword": "pw",
+        "Server": {"ServerId": 0, "IncomingServer": "own.test", "IncomingPort": 143, "IncomingUseSsl": False,
+                   "OutgoingServer": "own.test", "OutgoingPort": 25, "OutgoingUseSsl": False, "SmtpAuthType": "2",
+                   "EnableThreading": True}})
+    assert result(owned)["ServerId"] == 2
+    assert result(emulator.api("Core", "DeleteUser", {"UserId": user_id})) is True
+    state = emulator.state()
+    assert state["users"] == [] and state["accounts"] == []
+    assert [s["Id"] for s in state["servers"]] == [shared]
+
+
+def test_delete_missing_user_is_http_500_with_an_empty_body(emulator):
+    answer = emulator.call("Core", "DeleteUser", {"UserId": 42})
+    assert answer.status == 500 and answer.body == b""
+
+
+def test_tenants(emulator):
+    assert_error(emulator.api("Core", "CreateTenant", {"Name": "Default"}), 1002, "Core", "TenantAlreadyExists")
+    assert result(emulator.api("Core", "CreateTenant", {"Name": "acme"})) is False
+    emulator.settings({"Core": {"EnableMultiTenant": True}})
+    assert result(emulator.api("Core", "GetSettings"))["EnableMultiTenant"] is True
+    assert result(emulator.api("Core", "CreateTenant", {"Name": "acme", "SiteName": "Acme Mail"})) == 2
+    tenants = result(emulator.api("Core", "GetTenants", {}))
+    assert tenants == {"Items": [{"Id": 2, "Name": "acme", "SiteName": "Acme Mail"},
+                                 {"Id": 1, "Name": "Default", "SiteName": "Afterlogic WebMail Lite PHP"}],
+                       "Count": 2}
+    tenant = result(emulator.api("Core", "GetTenant", {"Id": 2}))
+    assert tenant["Name"] == "acme" and tenant["IsDefault"] is False and tenant["ModuleName"] == "Core"
+    assert result(emulator.api("Core", "GetTenant", {"Id": 9})) is False
+    assert create_user(emulator, "t@acme.test", TenantId=2) == 1
+    assert emulator.state()["users"][0]["IdTenant"] == 2
+
+
+# ---- mail accounts and the IMAP check --------------------------------------------------------------
+
+
+def test_create_account_logs_in_to_the_imap_server(emulator, imap_stub):
+    imap_stub.add_user("alice@local.test", "alice-pw")
+    server_id = local_server(emulator, imap_stub.port)
+    user_id = create_user(emulator, "Alice@local.test")
+    account = result(create_account(emulator, user_id, "ALICE@local.test", server_id, "alice-pw"))
+    assert imap_stub.attempts == [("alice@local.test", "alice-pw", True)]
+    assert account["Email"] == "alice@local.test" and account["IncomingLogin"] == "alice@local.test"
+    assert account["UseToAuthorize"] is True and account["IncomingPassword"] == "*****"
+    assert emulator.state()["accounts"][0]["IncomingPassword"] == "alice-pw"
+
+
+def test_create_account_with_a_wrong_password_is_4002(emulator, imap_stub):
+    imap_stub.add_user("alice@local.test", "alice-pw")
+    server_id = local_server(emulator, imap_stub.port)
+    user_id = create_user(emulator, "alice@local.test")
+    answer = create_account(emulator, user_id, "alice@local.test", server_id, "wrong")
+    assert_error(answer, 4002, "Mail", AUTH_FAILED)
+    assert emulator.state()["accounts"] == []
+
+
+@pytest.mark.parametrize("ssl, scheme", [(False, "tcp"), (True, "ssl")])
+def test_create_account_on_a_closed_port_is_4001(emulator, ssl, scheme):
+    port = closed_port()
+    server_id = local_server(emulator, port, IncomingUseSsl=ssl)
+    user_id = create_user(emulator, "alice@local.test")
+    answer = create_account(emulator, user_id, "alice@local.test", server_id)
+    assert_error(answer, 4001, "Mail", f'Can\'t connect to host "{scheme}://127.0.0.1:{port}"')
+    assert emulator.state()["accounts"] == []
+
+
+def test_no_imap_contact_when_the_check_is_off(emulator, imap_stub):
+    imap_off(emulator)
+    server_id = local_server(emulator, imap_stub.port)
+    user_id = create_user(emulator, "alice@local.test")
+    assert result(create_account(emulator, user_id, "alice@local.test", server_id, "anything"))["Id"] == 1
+    assert imap_stub.attempts == []
+
+
+def test_a_server_id_that_does_not_exist(emulator):
+    user_id = create_user(emulator, "alice@local.test")
+    answer = create_account(emulator, user_id, "alice@local.test", 77)
+    assert_error(answer, 0, "Mail", "MailSo-Net-Exceptions-SocketConnectionDoesNotAvailableException")
+    imap_off(emulator)
+    assert result(create_account(emulator, user_id, "alice@local.test", 77)) is False
+    assert emulator.state()["accounts"] == []
+
+
+def test_server_omitted_is_chosen_by_the_email_domain(emulator):
+    imap_off(emulator)
+    create_server(emulator, Name="other", Domains="other.test")
+    wanted = create_server(emulator, Name="local", Domains="local.test")
+    user_id = create_user(emulator, "alice@local.test")
+    assert result(create_account(emulator, user_id, "alice@local.test", None))["ServerId"] == wanted
+
+
+def test_one_account_per_user_unless_the_multi_accounts_plugin_is_on(emulator, imap_stub):
+    for login in ("alice@local.test", "bob@local.test", "carol@local.test"):
+        imap_stub.add_user(login, "pw")
+    server_id = local_server(emulator, imap_stub.port)
+    user_id = create_user(emulator, "alice@local.test")
+    assert result(create_account(emulator, user_id, "alice@local.test", server_id, "pw"))["Id"] == 1
+    assert result(create_account(emulator, user_id, "bob@local.test", server_id, "pw")) is False
+    assert [a[0] for a in imap_stub.attempts] == ["alice@local.test", "bob@local.test"]  # refused after IMAP
+
+    emulator.settings({"MailMultiAccountsPlugin": {"Enabled": True}})
+    assert result(emulator.api("Mail", "GetSettings"))["AllowMultiAccounts"] is True
+    assert "MailMultiAccountsPlugin" in result(emulator.api("Core", "GetSettings"))["AvailableBackendModules"]
+    second = result(create_account(emulator, user_id, "carol@local.test", server_id, "pw"))
+    assert second["Id"] == 2 and second["UseToAuthorize"] is False
+    assert [a["Id"] for a in result(emulator.api("Mail", "GetAccounts", {"UserId": user_id}))] == [1, 2]
+
+
+def test_same_email_twice_for_a_user_is_704(emulator):
+    imap_off(emulator)
+    server_id = create_server(emulator)
+    user_id = create_user(emulator, "u@mydomain.com")
+    create_account(emulator, user_id, "u@mydomain.com", server_id)
+    assert_error(create_account(emulator, user_id, "U@MYDOMAIN.COM", server_id), 704, "Mail")
+
+
+def test_update_account_demotes_the_login_account_unless_use_to_authorize_is_sent(emulator):
+    imap_off(emulator)
+    server_id = create_server(emulator)
+    user_id = create_user(emulator, "u@mydomain.com")
+    account_id = result(create_account(emulator, user_id, "u@mydomain.com", server_id))["Id"]
+
+    kept = result(emulator.api("Mail", "UpdateAccount", {"AccountID": account_id, "UseToAuthorize": True,
+                                                         "FriendlyName": "U"}))
+    assert kept["UseToAuthorize"] is True and kept["FriendlyName"] == "U"
+    demoted = result(emulator.api("Mail", "UpdateAccount", {"AccountID": account_id, "FriendlyName": "V"}))
+    assert demoted["UseToAuthorize"] is False and demoted["FriendlyName"] == "V"
+    promoted = result(emulator.api("Mail", "UpdateAccount", {"AccountID": account_id, "UseToAuthorize": True}))
+    assert promoted["UseToAuthorize"] is True
+
+
+def test_update_account_password_and_server(emulator):
+    imap_off(emulator)
+    first = create_server(emulator)
+    second = create_server(emulator, Name="second", EnableSieve=True)
+    user_id = create_user(emulator, "u@mydomain.com")
+    account_id = result(create_account(emulator, user_id, "u@mydomain.com", first, "old"))["Id"]
+    base = {"AccountID": account_id, "UseToAuthorize": True}
+
+    result(emulator.api("Mail", "UpdateAccount", {**base, "IncomingPassword": ""}))
+    assert emulator.state()["accounts"][0]["IncomingPassword"] == "old"
+    result(emulator.api("Mail", "UpdateAccount", {**base, "IncomingPassword": "new"}))
+    assert emulator.state()["accounts"][0]["IncomingPassword"] == "new"
+    moved = result(emulator.api("Mail", "UpdateAccount", {**base, "Server": {"ServerId": second}}))
+    assert moved["ServerId"] == second and moved["Server"]["Name"] == "second" and moved["AllowFilters"] is True
+    assert result(emulator.api("Mail", "UpdateAccount", {**base, "Server": {"ServerId": 99}})) is False
+    assert result(emulator.api("Mail", "UpdateAccount", {"AccountID": 99})) is False
+    assert_error(emulator.api("Mail", "UpdateAccount", {"AccountID": 0}), 103, "Mail", "InvalidInputParameter")
+
+
+def test_account_owned_server_goes_with_its_account(emulator):
+    imap_off(emulator)
+    user_id = create_user(emulator, "u@own.test")
+    owned = result(emulator.api("Mail", "CreateAccount", {
+        "UserId": user_id, "Email": "u@own.test", "IncomingLogin": "u", "IncomingPassword": "pw",
+        "Server": {"ServerId": 0, "IncomingServer": "imap.own.test", "IncomingPort": 993, "IncomingUseSsl": True,
+                   "OutgoingServer": "smtp.own.test", "OutgoingPort": 465, "OutgoingUseSsl": True,
+                   "SmtpAuthType": "2", "EnableThreading": False}}))
+    server = emulator.state()["servers"][0]
+    assert server["OwnerType"] == "account" and server["Name"] == "imap.own.test"
+    assert server["Domains"] == "own.test" and owned["UseThreading"] is False
+    assert result(emulator.api("Mail", "DeleteAccount", {"AccountID": owned["Id"]})) is True
+    assert emulator.state()["servers"] == [] and emulator.state()["users"] != []
+    assert result(emulator.api("Mail", "DeleteAccount", {"AccountID": owned["Id"]})) is False
+
+
+def test_a_slow_imap_server_does_not_block_other_calls(emulator):
+    with socket.socket() as silent:  # accepts connections but never greets
+        silent.settimeout(10)  # fail, rather than hang, if the emulator never connects
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        server_id = local_server(emulator, silent.getsockname()[1])
+        user_id = create_user(emulator, "alice@local.test")
+        answers = []
+        creating = threading.Thread(target=lambda: answers.append(
+            create_account(emulator, user_id, "alice@local.test", server_id)))
+        creating.start()
+        connection, _ = silent.accept()  # the IMAP check is now waiting for a greeting
+        started = time.monotonic()
+        assert result(emulator.api("Mail", "GetServers", {}))["Count"] == 1
+        assert time.monotonic() - started < 2
+        connection.close()
+        creating.join(timeout=15)
+    assert answers and answers[0]["ErrorCode"] == 4001
+
+
+def test_mail_users_log_in_through_imap_and_get_user_tokens(emulator, imap_stub):
+    imap_stub.add_user("alice@local.test", "alice-pw")
+    server_id = local_server(emulator, imap_stub.port)
+    user_id = create_user(emulator, "alice@local.test")
+    result(create_account(emulator, user_id, "alice@local.test", server_id, "alice-pw"))
+
+    assert_error(emulator.api("Core", "Login", {"Login": "alice@local.test", "Password": "bad"}, token=None),
+                 102, "", "AuthError")
+    login = emulator.api("Core", "Login", {"Login": "alice@local.test", "Password": "alice-pw"}, token=None)
+    assert login["AuthenticatedUserId"] == user_id
+    token = result(login)["AuthToken"]
+    assert_error(emulator.api("Core", "GetUsers", {"TenantId": 0}, token=token), 108, "Core", "AccessDenied")
+    assert_error(emulator.api("Mail", "CreateServer", SERVER, token=token), 108, "Mail", "AccessDenied")
+    own = emulator.api("Mail", "GetAccounts", {"UserId": user_id}, token=token)
+    assert own["AuthenticatedUserId"] == user_id and len(result(own)) == 1
+    assert emulator.state()["users"][0]["LoginsCount"] == 1
+
+
+def test_first_login_provisions_the_user_and_its_account(emulator, imap_stub):
+    imap_stub.add_user("bob@local.test", "bob-pw")
+    server_id = local_server(emulator, imap_stub.port)
+    login = emulator.api("Core", "Login", {"Login": "bob@local.test", "Password": "bob-pw"}, token=None)
+    assert login["AuthenticatedUserId"] == 1
+    state = emulator.state()
+    assert [(u["PublicId"], u["Role"]) for u in state["users"]] == [("bob@local.test", 2)]
+    assert [(a["Email"], a["ServerId"], a["UseToAuthorize"]) for a in state["accounts"]] == [
+        ("bob@local.test", server_id, True)]
+
+
+# ---- faults and latency ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind, status, body_start", [
+    ("http500", 500, b""), ("empty", 200, b""), ("html", 200, b"<br />\n<b>Fatal error</b>"),
+])
+def test_fault_before_replaces_the_call(emulator, kind, status, body_start):
+    emulator.faults({"call": "Mail.CreateServer", "fault": kind, "when": "before"})
+    answer = emulator.call("Mail", "CreateServer", SERVER)
+    assert answer.status == status and answer.body.startswith(body_start)
+    assert (answer.body == b"") == (kind != "html")
+    assert not answer.headers["Content-Type"].startswith("application/json")
+    assert emulator.state()["servers"] == []
+    assert create_server(emulator) == 1  # times defaults to 1
+
+
+def test_fault_after_commits_the_call_but_loses_the_answer(emulator):
+    emulator.faults([{"call": "Mail.CreateServer", "fault": "http500", "when": "after"}])
+    assert emulator.call("Mail", "CreateServer", SERVER).status == 500
+    assert [s["Id"] for s in emulator.state()["servers"]] == [1]
+    assert create_server(emulator) == 2
+
+
+@pytest.mark.parametrize("when, stored", [("before", 0), ("after", 1)])
+def test_reset_fault_drops_the_connection(emulator, when, stored):
+    emulator.faults({"call": "Mail.CreateServer", "fault": "reset", "when": when})
+    session = requests.Session()
+    session.trust_env = False
+    with pytest.raises(requests.exceptions.ConnectionError) as raised:
+        session.post(emulator.url + "?/Api/", headers={"Authorization": f"Bearer {emulator.admin_token}"},
+                     data={"Module": "Mail", "Method": "CreateServer", "Parameters": json.dumps(SERVER)},
+                     timeout=10)
+    assert "reset" in str(raised.value).lower()
+    assert len(emulator.state()["servers"]) == stored
+
+
+def test_delay_fault_answers_normally_after_the_delay(emulator):
+    emulator.faults({"call": "Core.GetSettings", "fault": "delay", "seconds": 0.3})
+    started = time.monotonic()
+    answer = emulator.api("Core", "GetSettings")
+    assert time.monotonic() - started >= 0.3
+    assert result(answer)["Version"] == "9.8.5.build2"
+
+
+def test_fault_times_wildcard_and_control_endpoints(emulator):
+    emulator.faults({"call": "*", "fault": "http500", "times": 2})
+    assert emulator.state()["servers"] == []  # /_emulator/* is never faulted
+    assert [rule["times"] for rule in emulator.control("GET", "faults").json()] == [2]
+    assert emulator.call("Core", "GetSettings").status == 500
+    assert emulator.call("Mail", "GetServers").status == 500
+    assert emulator.call("Mail", "GetServers").status == 200
+
+
+def test_faults_are_cleared_and_checked(emulator):
+    emulator.faults({"call": "Mail.GetServers", "fault": "http500", "times": 5})
+    emulator.faults_clear()
+    assert emulator.call("Mail", "GetServers").status == 200
+    assert emulator.control("POST", "faults", {"call": "*", "fault": "explode"}).status == 400
+    assert emulator.control("POST", "faults", {"call": "*", "fault": "empty", "when": "later"}).status == 400
+    assert emulator.control("GET", "faults").json() == []
+
+
+def test_latency_is_added_to_api_calls_only():
+    with Emulator(latency_ms=300) as slow:
+        started = time.monotonic()
+        assert result(slow.api("Core", "GetSettings", token=None))["Version"] == "9.8.5.build2"
+        assert time.monotonic() - started >= 0.3
+        started = time.monotonic()
+        slow.state()
+        assert time.monotonic() - started < 0.3
+
+
+# ---- control endpoints ---------------------------------------------------------------------------------
+
+
+def test_calls_are_logged_in_order_and_can_be_cleared(emulator):
+    emulator.calls_clear()
+    emulator.api("Mail", "GetServers", {"TenantId": 0})
+    emulator.api("Core", "GetUsers", "{not json", token=None)
+    emulator.call(fields={})
+    assert emulator.calls() == [
+        {"Module": "Mail", "Method": "GetServers", "Parameters": {"TenantId": 0}, "Token": "present"},
+        {"Module": "Core", "Method": "GetUsers", "Parameters": None, "Token": "none"},
+        {"Module": None, "Method": None, "Parameters": None, "Token": "present"},
+    ]
+    emulator.calls_clear()
+    assert emulator.calls() == []
+
+
+def test_state_shows_stored_values(emulator):
+    create_server(emulator, SmtpPassword="relay-secret")
+    user_id = create_user(emulator, "u@mydomain.com")
+    imap_off(emulator)
+    create_account(emulator, user_id, "u@mydomain.com", 1, "imap-secret")
+    state = emulator.state()
+    assert set(state) == {"tenants", "servers", "users", "accounts"}
+    assert state["servers"][0]["SmtpPassword"] == "relay-secret"
+    assert state["accounts"][0]["IncomingPassword"] == "imap-secret"
+    assert state["tenants"][0]["Name"] == "Default" and state["tenants"][0]["Id"] == 1
+
+
+def test_reset_restores_a_fresh_database_and_ids(emulator):
+    create_server(emulator)
+    create_server(emulator)
+    create_user(emulator, "u@mydomain.com")
+    emulator.settings({"Core": {"EnableMultiTenant": True}})
+    emulator.reset()
+    state = emulator.state()
+    assert state["servers"] == [] and state["users"] == [] and state["accounts"] == []
+    assert [t["Name"] for t in state["tenants"]] == ["Default"]
+    assert emulator.settings()["Core"]["EnableMultiTenant"] is False
+    assert create_server(emulator) == 1 and create_user(emulator, "u@mydomain.com") == 1
+
+
+@pytest.mark.parametrize("changes", [
+    {"Mail": {"NoSuchSetting": True}}, {"NoSuchModule": {"X": 1}}, {"System": {"AuroraMajor": 7}},
+    {"Mail": {"DoImapLoginOnAccountCreate": "false"}},
+])
+def test_bad_settings_are_refused_with_400(emulator, changes):
+    answer = emulator.control("POST", "settings", changes)
+    assert answer.status == 400 and "error" in answer.json()
+    assert emulator.settings()["Mail"]["DoImapLoginOnAccountCreate"] is True

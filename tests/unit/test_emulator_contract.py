@@ -1,0 +1,107 @@
+"""Replay the contract recorded on a real Aurora (WebMail Lite 9.8.5) against a fresh emulator.
+
+See /work/shared/aurora-contract/README.md: one super-admin login, then every step in order, each
+answer compared with the recorded one (HTTP status, key sets and values, recursively) except the
+values that differ between any two runs of the real server.
+"""
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.emulator.fixtures import Emulator
+
+CONTRACT = Path(os.environ.get("AURORA_CONTRACT", "/work/shared/aurora-contract/contract.json"))
+VOLATILE_KEYS = {"@Time", "@TimeApiInit", "CreatedAt", "UpdatedAt", "UUID"}
+OPTIONAL_KEYS = {"@LoggerGuid"}  # only present when the real server logs requests
+NEVER_ISSUED_TOKEN = "bm90LWEtcmVhbC10b2tlbi1mcm9tLWF1cm9yYQ"
+TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]+$")
+
+STEPS = json.loads(CONTRACT.read_text()) if CONTRACT.exists() else []
+pytestmark = pytest.mark.skipif(not STEPS, reason=f"no contract file at {CONTRACT} (set AURORA_CONTRACT)")
+
+
+def assert_same(expected, actual, path="$"):
+    """Recursive comparison; volatile values only need the same JSON type."""
+    if isinstance(expected, dict):
+        assert isinstance(actual, dict), f"{path}: expected an object, got {actual!r}"
+        expected_keys, actual_keys = set(expected) - OPTIONAL_KEYS, set(actual) - OPTIONAL_KEYS
+        assert expected_keys == actual_keys, (
+            f"{path}: missing keys {sorted(expected_keys - actual_keys)}, "
+            f"unexpected keys {sorted(actual_keys - expected_keys)}")
+        for key in sorted(expected_keys):
+            if key in VOLATILE_KEYS:
+                assert type(actual[key]) is type(expected[key]), f"{path}.{key}: {actual[key]!r}"
+            else:
+                assert_same(expected[key], actual[key], f"{path}.{key}")
+    elif isinstance(expected, list):
+        assert isinstance(actual, list), f"{path}: expected a list, got {actual!r}"
+        assert len(actual) == len(expected), f"{path}: {len(actual)} items instead of {len(expected)}"
+        for index, (want, got) in enumerate(zip(expected, actual)):
+            assert_same(want, got, f"{path}[{index}]")
+    else:
+        assert type(actual) is type(expected) and actual == expected, f"{path}: {actual!r} != {expected!r}"
+
+
+class Replay:
+    """Sends the steps strictly in order, once each, whatever order the tests ask for them in."""
+
+    def __init__(self, emulator):
+        self.emulator = emulator
+        self.http = requests.Session()
+        self.http.trust_env = False  # no proxy for 127.0.0.1
+        login = self.http.post(emulator.url + "?/Api/", data={
+            "Module": "AdminAuth", "Method": "LoginAsSuperadmin",
+            "Parameters": json.dumps({"Login": emulator.admin_login, "Password": emulator.admin_password})})
+        self.login_answer = login.json()
+        self.token = self.login_answer["Result"]["AuthToken"]
+        self.answers = []
+
+    def answer(self, index):
+        while len(self.answers) <= index:
+            self.answers.append(self.send(STEPS[len(self.answers)]))
+        return self.answers[index]
+
+    def send(self, step):
+        for module, name, value in step.get("settings", []):
+            self.emulator.settings({module: {name: value}})
+        fields = {}
+        for field, key in (("Module", "module"), ("Method", "method")):
+            if step[key] is not None:
+                fields[field] = step[key]
+        if "parameters" in step:
+            parameters = step["parameters"]
+            fields["Parameters"] = parameters if isinstance(parameters, str) else json.dumps(parameters)
+        token = {"admin": self.token, "invalid": NEVER_ISSUED_TOKEN, "none": None}[step.get("auth", "admin")]
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return self.http.post(self.emulator.url + "?/Api/", data=fields, headers=headers, timeout=60)
+
+
+@pytest.fixture(scope="module")
+def replay():
+    with Emulator() as emulator:  # fresh process: default super-admin, empty password, empty database
+        yield Replay(emulator)
+
+
+def test_login_gives_an_opaque_token_and_the_superadmin_identity(replay):
+    assert set(replay.login_answer) == {"AuthenticatedUserId", "@Time", "Module", "Method", "Result",
+                                        "SubscriptionsResult", "@TimeApiInit"}
+    assert replay.login_answer["AuthenticatedUserId"] == -1
+    assert set(replay.login_answer["Result"]) == {"AuthToken"}
+    assert TOKEN_PATTERN.match(replay.token)
+
+
+@pytest.mark.parametrize("index", range(len(STEPS)),
+                         ids=[f"{i + 1:02d}-{step['title']}" for i, step in enumerate(STEPS)])
+def test_contract_step(replay, index):
+    recorded = STEPS[index]["response"]
+    answer = replay.answer(index)
+    assert answer.status_code == recorded["status"]
+    if "json" in recorded:
+        assert answer.headers["Content-Type"] == "application/json; charset=utf-8"
+        assert_same(recorded["json"], answer.json())
+    else:
+        assert answer.text == recorded["body"]
