@@ -1,0 +1,821 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) afterlogic.aurora contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""An Aurora user and its login mail account, kept as one thing.
+
+The steps are separate so that a module handling many users can reuse them as they are:
+
+* ``user_account_argument_spec()`` - the options;
+* ``validate(params)`` - pure, no API call: normalised options or UserAccountError naming the option;
+* ``lookup(client, wanted, users=None, servers=None)`` - reads only: the user, its accounts, the target server;
+* ``plan(wanted, current)`` - pure: the calls to make and the predicted result (check mode returns it as is);
+* ``apply(client, plan, check_mode)`` - the writes, with rollback of a user this run created;
+* ``ensure_user_account(...)`` - the four in a row.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+from ansible_collections.afterlogic.aurora.plugins.module_utils._diff import (
+    changes_between,
+    describe_changes,
+    diff_of,
+)
+from ansible_collections.afterlogic.aurora.plugins.module_utils._errors import (
+    AuroraApiError,
+    AuroraError,
+    AuroraSilentRefusal,
+    AuroraTransportError,
+)
+
+# Aurora's UserRole enum; only the first two can be set by this module.
+ROLES = {'user': 2, 'tenant_admin': 1}
+ROLE_NAMES = {0: 'super_admin', 1: 'tenant_admin', 2: 'user', 3: 'customer'}
+
+MASKED_PASSWORD = '*****'  # what Aurora returns for every stored password
+PASSWORD_KEPT = '<hidden>'
+PASSWORD_SET = '<hidden, changed>'
+
+# What Core.CreateUser accepts as PublicId (Aurora 9), with exactly one "@" between non-empty parts.
+EMAIL_PATTERN = re.compile(r'^[a-zA-Z0-9._+-]+@[a-zA-Z0-9._+-]+$')
+
+IMAP_CHECK_CODES = (4001, 4002)
+ACCOUNT_EXISTS = 704
+MAIL_SETTINGS_FILE = 'data/settings/modules/Mail.config.json'
+
+MUTUALLY_EXCLUSIVE = [['server', 'server_id']]
+
+
+def user_account_argument_spec():
+    """Options of one user with its login account (connection options are added by aurora_module)."""
+    return dict(
+        email=dict(type='str', required=True),
+        state=dict(type='str', default='present', choices=['present', 'absent']),
+        password=dict(type='str', no_log=True),
+        update_password=dict(type='str', default='on_create', choices=['on_create', 'always'], no_log=False),
+        server=dict(type='str'),
+        server_id=dict(type='int'),
+        incoming_login=dict(type='str'),
+        friendly_name=dict(type='str'),
+        role=dict(type='str', choices=sorted(ROLES)),
+        disabled=dict(type='bool'),
+    )
+
+
+class UserAccountError(Exception):
+    """The task cannot be done as written; found before anything was written."""
+
+
+class UserAccountFailed(Exception):
+    """An Aurora call failed while applying a plan.
+
+    ``error`` is the AuroraError, its message completed with the cause and the fix;
+    ``result`` holds what the module returns beside it (``changed``).
+    """
+
+    def __init__(self, error, result):
+        super(UserAccountFailed, self).__init__(str(error))
+        self.error = error
+        self.result = result
+
+
+# ---- validation (pure) ---------------------------------------------------------------------------
+
+def validate(params):
+    """A normalised copy of the options, or UserAccountError naming the offending option."""
+    wanted = dict((key, params.get(key)) for key in user_account_argument_spec())
+    wanted['state'] = wanted['state'] or 'present'
+    wanted['update_password'] = wanted['update_password'] or 'on_create'
+    wanted['email'] = _valid_email(wanted['email'])
+    _check_choice(wanted, 'state', ('present', 'absent'))
+    _check_choice(wanted, 'update_password', ('on_create', 'always'))
+    if wanted['role'] is not None:
+        _check_choice(wanted, 'role', sorted(ROLES))
+    _check_server_options(wanted)
+    for option in ('password', 'incoming_login'):
+        if wanted[option] is not None and not wanted[option].strip():
+            raise UserAccountError('%s must not be empty; leave it out to keep the current value' % option)
+    return wanted
+
+
+def _valid_email(value):
+    email = (value or '').strip()
+    if not EMAIL_PATTERN.match(email):
+        raise UserAccountError(
+            'email %r is not an address Aurora accepts: it needs exactly one "@" between a non-empty local part '
+            'and domain, and only the characters a-z A-Z 0-9 . _ - +' % email)
+    return email.lower()
+
+
+def _check_choice(wanted, option, choices):
+    if wanted[option] not in choices:
+        raise UserAccountError('%s must be one of %s, got %r' % (option, ', '.join(choices), wanted[option]))
+
+
+def _check_server_options(wanted):
+    if wanted['server'] is not None and wanted['server_id'] is not None:
+        raise UserAccountError('server and server_id are mutually exclusive; give the name or the id of the mail server')
+    if wanted['server'] is not None and not wanted['server'].strip():
+        raise UserAccountError('server must not be empty; give the name of a mail server or leave server out')
+    if wanted['server_id'] is not None and wanted['server_id'] < 1:
+        raise UserAccountError('server_id must be a positive mail server id, got %s' % wanted['server_id'])
+
+
+def domain_of(email):
+    return email.split('@', 1)[1]
+
+
+# ---- Aurora objects ------------------------------------------------------------------------------
+
+def _first_key(obj, *keys):
+    for key in keys:
+        if obj.get(key) is not None:
+            return obj[key]
+    return None
+
+
+def user_id_of(user):
+    """Aurora 9 users carry ``Id``, Aurora 8 ones ``EntityId``."""
+    found = _first_key(user, 'Id', 'EntityId')
+    return None if found is None else int(found)
+
+
+def account_id_of(account):
+    found = _first_key(account, 'AccountID', 'Id', 'EntityId')
+    return None if found is None else int(found)
+
+
+def server_id_of(server):
+    found = _first_key(server, 'ServerId', 'Id', 'EntityId')
+    return None if found is None else int(found)
+
+
+def _role_name(role):
+    return ROLE_NAMES.get(int(role), str(role))
+
+
+def _server_name_of(account):
+    """Name of the account's server, when the nested Server Aurora sent is the one ServerId points to."""
+    server = account.get('Server')
+    if isinstance(server, dict) and server_id_of(server) == _account_server_id(account):
+        return server.get('Name')
+    return None
+
+
+def _account_server_id(account):
+    return None if account.get('ServerId') is None else int(account['ServerId'])
+
+
+# ---- lookup (reads only) -------------------------------------------------------------------------
+
+class Current(object):
+    """What Aurora holds for one email: the user, its login account, its other accounts, the target server."""
+
+    def __init__(self, user=None, account=None, other_accounts=(), server=None, multi_accounts=None):
+        self.user = user
+        self.account = account
+        self.other_accounts = list(other_accounts)
+        self.server = server
+        self.multi_accounts = multi_accounts
+
+
+def server_map(servers):
+    """``{name: [server, ...]}`` from a server listing (``client.list_servers()``), to share between lookups."""
+    found = {}
+    for server in servers:
+        found.setdefault(server.get('Name'), []).append(server)
+    return found
+
+
+def lookup(client, wanted, users=None, servers=None):
+    """Read what Aurora holds for ``wanted['email']``.
+
+    ``users``: an optional listing of all users (``client.list_users()``), read once for many lookups;
+    ``servers``: an optional ``server_map()``. Without them the lookup asks Aurora.
+    """
+    user = find_user(client, wanted['email'], users)
+    if user is None:
+        current = Current()
+    else:
+        user = complete_user(client, user)
+        account, others = split_accounts(user_accounts(client, user_id_of(user)), wanted['email'])
+        current = Current(user, account, others)
+    if needs_server(wanted, current):
+        current.server = resolve_server(client, wanted, servers)
+    if needs_multi_account_check(wanted, current):
+        current.multi_accounts = multi_accounts_allowed(client)
+    return current
+
+
+def find_user(client, email, users=None):
+    candidates = client.find_users(email) if users is None else users
+    matches = [user for user in candidates if str(user.get('PublicId', '')).lower() == email]
+    if len(matches) > 1:
+        raise UserAccountError('more than one Aurora user has the PublicId %s (ids %s); remove the duplicates first'
+                               % (email, ', '.join(str(user_id_of(user)) for user in matches)))
+    return matches[0] if matches else None
+
+
+def complete_user(client, user):
+    """Aurora 8 listings lack Role and IsDisabled: read the full user then."""
+    if 'Role' in user and 'IsDisabled' in user:
+        return user
+    full = client.call('Core', 'GetUser', {'Id': user_id_of(user)}, 'user %s' % user.get('PublicId'))
+    if not isinstance(full, dict):
+        raise UserAccountError('the user %s disappeared while it was being read; run the task again' % user.get('PublicId'))
+    return dict(user, Role=full.get('Role', 2), IsDisabled=bool(full.get('IsDisabled', False)))
+
+
+def user_accounts(client, user_id):
+    return client.call('Mail', 'GetAccounts', {'UserId': user_id}, 'the accounts of user %s' % user_id) or []
+
+
+def split_accounts(accounts, email):
+    """(the account whose Email is ``email``, the others)."""
+    mine = [account for account in accounts if str(account.get('Email', '')).lower() == email]
+    others = [account for account in accounts if str(account.get('Email', '')).lower() != email]
+    return (mine[0] if mine else None), others
+
+
+def needs_server(wanted, current):
+    """The server is read only to create the account or to move it."""
+    if wanted['state'] != 'present':
+        return False
+    if current.account is None:
+        return True
+    return wanted['server'] is not None or wanted['server_id'] is not None
+
+
+def resolve_server(client, wanted, servers=None):
+    if wanted['server'] is not None:
+        return server_by_name(client, wanted['server'], servers)
+    if wanted['server_id'] is not None:
+        return server_by_id(client, wanted['server_id'], servers)
+    return server_for_domain(client, domain_of(wanted['email']))
+
+
+def server_by_name(client, name, servers=None):
+    found = client.find_servers(name) if servers is None else servers.get(name, [])
+    if not found:
+        raise UserAccountError('server: no mail server named %r; create it with afterlogic.aurora.aurora_mail_server '
+                               'or give its server_id' % name)
+    if len(found) > 1:
+        raise UserAccountError('server: %d mail servers are named %r (ids %s); give server_id instead'
+                               % (len(found), name, ', '.join(str(server_id_of(server)) for server in found)))
+    return found[0]
+
+
+def server_by_id(client, server_id, servers=None):
+    for listed in (servers or {}).values():
+        for server in listed:
+            if server_id_of(server) == server_id:
+                return server
+    found = client.call('Mail', 'GetServer', {'ServerId': server_id}, 'mail server %s' % server_id)
+    if not isinstance(found, dict):
+        raise UserAccountError('server_id: no mail server with id %s' % server_id)
+    return found
+
+
+def server_for_domain(client, domain):
+    """The server Aurora itself would pick for the domain (an exact domain, else a wildcard server)."""
+    found = client.call('Mail', 'GetMailServerByDomain', {'Domain': domain, 'AllowWildcardDomain': True},
+                        'domain %s' % domain)
+    server = found.get('Server') if isinstance(found, dict) else None
+    if not isinstance(server, dict):
+        raise UserAccountError(
+            'no mail server serves the domain %s (none lists it in its domains and there is no wildcard server); '
+            'add %s to the domains of a mail server (afterlogic.aurora.aurora_mail_server) or give server or server_id'
+            % (domain, domain))
+    return server
+
+
+def needs_multi_account_check(wanted, current):
+    return wanted['state'] == 'present' and current.user is not None and current.account is None \
+        and bool(current.other_accounts)
+
+
+def multi_accounts_allowed(client):
+    """True when Aurora allows more than one account per user (MailMultiAccountsPlugin), None when unknown.
+
+    Unknown is not a failure: CreateAccount then tells, by refusing with Result false.
+    """
+    try:
+        settings = client.call('Mail', 'GetSettings', None, 'the mail settings')
+    except AuroraError:
+        return None
+    return bool(isinstance(settings, dict) and settings.get('AllowMultiAccounts'))
+
+
+# ---- views ---------------------------------------------------------------------------------------
+
+def user_view(user):
+    """The ``user`` return value."""
+    if user is None:
+        return None
+    return {
+        'id': user_id_of(user),
+        'public_id': user.get('PublicId'),
+        'role': _role_name(user.get('Role', 2)),
+        'disabled': bool(user.get('IsDisabled')),
+    }
+
+
+def account_view(account):
+    """The ``account`` return value; the password is masked as Aurora masks it."""
+    if account is None:
+        return None
+    return {
+        'id': account_id_of(account),
+        'user_id': None if account.get('IdUser') is None else int(account['IdUser']),
+        'email': account.get('Email'),
+        'friendly_name': account.get('FriendlyName'),
+        'incoming_login': account.get('IncomingLogin'),
+        'incoming_password': MASKED_PASSWORD,
+        'server': _server_name_of(account),
+        'server_id': _account_server_id(account),
+        'use_to_authorize': bool(account.get('UseToAuthorize')),
+    }
+
+
+def user_state(user):
+    """The user in the words of the options, for comparing and for the diff."""
+    return {'email': str(user.get('PublicId', '')).lower(), 'role': _role_name(user.get('Role', 2)),
+            'disabled': bool(user.get('IsDisabled'))}
+
+
+def account_state(account, password=PASSWORD_KEPT):
+    """The account in the words of the options; the password is a placeholder, never a value."""
+    return {'friendly_name': account.get('FriendlyName'), 'incoming_login': account.get('IncomingLogin'),
+            'server': _server_name_of(account), 'server_id': _account_server_id(account), 'password': password}
+
+
+def state_of(user, account, password=PASSWORD_KEPT):
+    if user is None:
+        return None
+    state = user_state(user)
+    if account is not None:
+        state.update(account_state(account, password))
+    return state
+
+
+# ---- planning (pure) -----------------------------------------------------------------------------
+
+class Plan(object):
+    """The calls that bring Aurora to the task's state, and what they will return.
+
+    ``user`` and ``account`` are the predicted Aurora objects (ids unknown before creation are None);
+    ``user_params`` / ``account_params`` are the parameters of the write calls (they may hold the password:
+    never return them).
+    """
+
+    def __init__(self, wanted, current, actions=(), user=None, account=None, user_params=None, account_params=None,
+                 changes=None, msg='unchanged', created=False, password_changed=False):
+        self.email = wanted['email']
+        self.current = current
+        self.actions = tuple(actions)
+        self.user = user
+        self.account = account
+        self.user_params = user_params
+        self.account_params = account_params
+        self.changes = changes or {}
+        self.msg = msg
+        self.created = created
+        self.password_changed = password_changed
+
+    @property
+    def changed(self):
+        return bool(self.actions)
+
+    @property
+    def before(self):
+        return state_of(self.current.user, self.current.account)
+
+    @property
+    def after(self):
+        return state_of(self.user, self.account, PASSWORD_SET if self.password_changed else PASSWORD_KEPT)
+
+    def predicted_result(self):
+        return self.result(self.user, self.account)
+
+    def result(self, user, account):
+        """The module's return value for these user and account objects (None: it does not exist)."""
+        return {
+            'changed': self.changed,
+            'msg': self.msg,
+            'created': self.created,
+            'password_changed': self.password_changed,
+            'user': user_view(user),
+            'account': account_view(account),
+            'user_id': None if user is None else user_id_of(user),
+            'account_id': None if account is None else account_id_of(account),
+            'diff': diff_of(self.before, self.after),
+        }
+
+
+def plan(wanted, current):
+    """What to do for ``wanted`` given ``current`` (a lookup() result); no API call."""
+    if wanted['state'] == 'absent':
+        return _plan_absent(wanted, current)
+    if current.user is None:
+        return _plan_new_user(wanted, current)
+    if current.account is None:
+        return _plan_new_account(wanted, current)
+    return _plan_update(wanted, current)
+
+
+def _plan_absent(wanted, current):
+    if current.user is None:
+        return Plan(wanted, current, msg='absent')
+    return Plan(wanted, current, actions=('delete_user',), user_params={'UserId': user_id_of(current.user)},
+                msg='deleted')
+
+
+def _plan_new_user(wanted, current):
+    _require_password(wanted)
+    user_params = {
+        'TenantId': 0,
+        'PublicId': wanted['email'],
+        'Role': ROLES[wanted['role'] or 'user'],
+        'IsDisabled': bool(wanted['disabled']),
+    }
+    user = {'Id': None, 'PublicId': wanted['email'], 'Role': user_params['Role'], 'IsDisabled': user_params['IsDisabled']}
+    return Plan(wanted, current, actions=('create_user', 'create_account'), user=user,
+                account=_new_account(wanted, current.server, None), user_params=user_params,
+                account_params=_create_account_params(wanted, current.server), msg='created', created=True,
+                password_changed=True)
+
+
+def _plan_new_account(wanted, current):
+    _require_password(wanted)
+    _require_room_for_account(wanted, current)
+    user_changes = _user_changes(wanted, current.user)
+    actions = ('create_account',) + (('update_user',) if user_changes else ())
+    msg = 'created account for existing user'
+    if user_changes:
+        msg += '; updated: %s' % _describe(user_changes)
+    return Plan(wanted, current, actions=actions, user=_updated_user(current.user, user_changes),
+                account=_new_account(wanted, current.server, user_id_of(current.user)),
+                user_params=_update_user_params(current.user, user_changes),
+                account_params=_create_account_params(wanted, current.server), changes=user_changes, msg=msg,
+                created=True, password_changed=True)
+
+
+def _plan_update(wanted, current):
+    account_changes = _account_changes(wanted, current.account, current.server)
+    user_changes = _user_changes(wanted, current.user)
+    changes = dict(account_changes, **user_changes)
+    actions = (('update_account',) if account_changes else ()) + (('update_user',) if user_changes else ())
+    return Plan(wanted, current, actions=actions, user=_updated_user(current.user, user_changes),
+                account=_updated_account(current.account, account_changes, current.server),
+                user_params=_update_user_params(current.user, user_changes),
+                account_params=_update_account_params(wanted, current.account, account_changes, current.server),
+                changes=changes, msg='updated: %s' % _describe(changes) if changes else 'unchanged',
+                password_changed='password' in account_changes)
+
+
+def _require_password(wanted):
+    if wanted['password'] is None:
+        raise UserAccountError('password is required to create the mail account %s; nothing was changed'
+                               % wanted['email'])
+
+
+def _require_room_for_account(wanted, current):
+    if current.multi_accounts is False:
+        raise UserAccountError(_one_account_limit(wanted['email'], current) + '; nothing was changed')
+
+
+def _one_account_limit(email, current):
+    return ('the user %s already has the mail account %s and this Aurora allows one mail account per user '
+            '(the WebMail Lite limit; Aurora Corporate\'s MailMultiAccountsPlugin lifts it), so the account %s '
+            'cannot be added' % (current.user.get('PublicId'), ', '.join(sorted(
+                str(account.get('Email')) for account in current.other_accounts)), email))
+
+
+def _new_account(wanted, server, user_id):
+    """The account CreateAccount will return: Aurora 9 lower-cases Email and IncomingLogin."""
+    return {
+        'AccountID': None,
+        'IdUser': user_id,
+        'Email': wanted['email'],
+        'FriendlyName': wanted['friendly_name'] or '',
+        'IncomingLogin': (wanted['incoming_login'] or wanted['email']).lower(),
+        'IncomingPassword': MASKED_PASSWORD,
+        'ServerId': server_id_of(server),
+        'Server': server,
+        'UseToAuthorize': True,
+    }
+
+
+def _create_account_params(wanted, server):
+    return {
+        'FriendlyName': wanted['friendly_name'] or '',
+        'Email': wanted['email'],
+        'IncomingLogin': wanted['incoming_login'] or wanted['email'],
+        'IncomingPassword': wanted['password'],
+        'Server': {'ServerId': server_id_of(server)},
+    }
+
+
+def _differences(current, wanted, case_insensitive=()):
+    """changes_between() with some keys compared ignoring case; values are kept as they are."""
+    def comparable(view):
+        return dict((key, value.lower() if key in case_insensitive and isinstance(value, str) else value)
+                    for key, value in view.items())
+    differing = changes_between(comparable(current), comparable(wanted))
+    return dict((key, (current.get(key), wanted[key])) for key in differing)
+
+
+def _user_changes(wanted, user):
+    return _differences(user_state(user), {'role': wanted['role'], 'disabled': wanted['disabled']})
+
+
+def _account_changes(wanted, account, server):
+    # Aurora lower-cases IncomingLogin when it creates an account, so its case carries no meaning.
+    changes = _differences(account_state(account), {
+        'friendly_name': wanted['friendly_name'],
+        'incoming_login': wanted['incoming_login'],
+    }, case_insensitive=('incoming_login',))
+    if server is not None and server_id_of(server) != _account_server_id(account):
+        if wanted['server'] is not None:
+            changes['server'] = (_server_name_of(account), server.get('Name'))
+        else:
+            changes['server_id'] = (_account_server_id(account), server_id_of(server))
+    if wanted['password'] is not None and wanted['update_password'] == 'always':
+        changes['password'] = (PASSWORD_KEPT, PASSWORD_SET)
+    return changes
+
+
+def _updated_user(user, changes):
+    updated = dict(user)
+    if 'role' in changes:
+        updated['Role'] = ROLES[changes['role'][1]]
+    if 'disabled' in changes:
+        updated['IsDisabled'] = changes['disabled'][1]
+    return updated
+
+
+def _updated_account(account, changes, server):
+    updated = dict(account)
+    if 'friendly_name' in changes:
+        updated['FriendlyName'] = changes['friendly_name'][1]
+    if 'incoming_login' in changes:
+        updated['IncomingLogin'] = changes['incoming_login'][1]
+    if 'server' in changes or 'server_id' in changes:
+        updated['ServerId'] = server_id_of(server)
+        updated['Server'] = server
+    return updated
+
+
+def _update_user_params(user, changes):
+    if not changes:
+        return None
+    updated = _updated_user(user, changes)
+    return {'UserId': user_id_of(user), 'Role': int(updated['Role']), 'IsDisabled': bool(updated['IsDisabled'])}
+
+
+def _update_account_params(wanted, account, changes, server):
+    if not changes:
+        return None
+    # Without UseToAuthorize, Aurora 9 demotes the login account (the user could no longer log in).
+    params = {'AccountID': account_id_of(account), 'UseToAuthorize': bool(account.get('UseToAuthorize'))}
+    if 'friendly_name' in changes:
+        params['FriendlyName'] = changes['friendly_name'][1]
+    if 'incoming_login' in changes:
+        params['IncomingLogin'] = changes['incoming_login'][1]
+    if 'password' in changes:
+        params['IncomingPassword'] = wanted['password']
+    if 'server' in changes or 'server_id' in changes:
+        params['Server'] = {'ServerId': server_id_of(server)}
+    return params
+
+
+def _quoted(value):
+    return "'%s'" % value if isinstance(value, str) else value
+
+
+def _describe(changes):
+    """``friendly_name ''→'Ann', role 'user'→'tenant_admin'``; the password is named, never shown."""
+    shown = dict((key, (_quoted(before), _quoted(after))) for key, (before, after) in changes.items())
+    return describe_changes(shown, secret_keys=('password',))
+
+
+# ---- apply ---------------------------------------------------------------------------------------
+
+def apply(client, plan, check_mode=False):
+    """Make the planned calls (none in check mode) and return the module's result.
+
+    Raises UserAccountFailed when a call fails; a user this run created is deleted again first.
+    """
+    if check_mode or not plan.actions:
+        return plan.predicted_result()
+    run = _Run(client, plan)
+    for action in plan.actions:
+        try:
+            STEPS[action](run)
+        except AuroraError as error:
+            raise run.failure(action, error)
+    return plan.result(run.user, run.account)
+
+
+class _Run(object):
+    """The state of one apply(): the objects as Aurora returned them, and what this run created."""
+
+    def __init__(self, client, plan):
+        self.client = client
+        self.plan = plan
+        self.user = plan.user
+        self.account = plan.account
+        self.created_user_id = None
+        self.wrote = False
+        self.outcome_unknown = False
+
+    @property
+    def user_id(self):
+        return user_id_of(self.user)
+
+    def failure(self, action, error):
+        """The UserAccountFailed to raise, after undoing the user this run created."""
+        message = '%s: %s' % (FAILED_TO[action] % self.plan.email, error)
+        hint = _hint_for(action, error, self.plan)
+        if hint:
+            message += '; ' + hint
+        if self.created_user_id is not None:
+            undone, note = _undo_created_user(self.client, self.created_user_id, self.plan.email)
+            self.wrote = self.wrote and not undone
+            message += '; ' + note
+        elif self.outcome_unknown or (isinstance(error, AuroraTransportError) and error.sent):
+            message += '; Aurora may have done it anyway: running the task again finds out and completes it'
+        elif not self.wrote:
+            message += '; nothing was changed, so running the task again starts from scratch'
+        error.message = message
+        return UserAccountFailed(error, {'changed': self.wrote or self.outcome_unknown})
+
+
+FAILED_TO = {
+    'create_user': 'could not create the user %s',
+    'create_account': 'could not create the mail account %s',
+    'update_account': 'could not update the mail account %s',
+    'update_user': 'could not update the user %s',
+    'delete_user': 'could not delete the user %s',
+}
+
+
+def _create_user(run):
+    target = 'user %s' % run.plan.email
+    try:
+        user_id = run.client.call('Core', 'CreateUser', run.plan.user_params, target)
+    except AuroraTransportError as lost:
+        user_id = _created_user_id(run, lost)
+    run.wrote = True
+    run.created_user_id = int(user_id)
+    run.user = dict(run.plan.user, Id=int(user_id))
+
+
+def _created_user_id(run, lost):
+    """After a lost answer to CreateUser: the id of the user if Aurora created it, else re-raise."""
+    if not lost.sent:
+        raise lost
+    try:
+        found = run.client.find_users(run.plan.email)
+    except AuroraError as reread:
+        raise _outcome_unknown(run, lost, reread)
+    if not found:
+        raise _not_done(lost, 'the user was not created')
+    return user_id_of(found[0])
+
+
+def _outcome_unknown(run, lost, reread):
+    run.outcome_unknown = True
+    lost.message += '; reading again to learn whether it was done failed too (%s)' % reread
+    return lost
+
+
+def _not_done(lost, finding):
+    """The lost answer's error, once reading again showed that the write was not committed."""
+    lost.message += '; reading again shows %s' % finding
+    lost.sent = False
+    return lost
+
+
+def _create_account(run):
+    params = dict(run.plan.account_params, UserId=run.user_id)
+    try:
+        account = run.client.call('Mail', 'CreateAccount', params, 'account %s' % run.plan.email)
+    except AuroraTransportError as lost:
+        account = _created_account(run, lost)
+    run.wrote = True
+    run.account = account if isinstance(account, dict) else run.plan.account
+
+
+def _created_account(run, lost):
+    """After a lost answer to CreateAccount: the account if Aurora created it, else re-raise."""
+    if not lost.sent:
+        raise lost
+    try:
+        account, _others = split_accounts(user_accounts(run.client, run.user_id), run.plan.email)
+    except AuroraError as reread:
+        raise _outcome_unknown(run, lost, reread)
+    if account is None:
+        raise _not_done(lost, 'the account was not created')
+    return account
+
+
+def _update_account(run):
+    answer = run.client.call('Mail', 'UpdateAccount', run.plan.account_params, 'account %s' % run.plan.email)
+    run.wrote = True
+    if isinstance(answer, dict):
+        run.account = _with_known_server(answer, run.plan.account.get('Server'))
+
+
+def _with_known_server(account, server):
+    """The account Aurora returned, with the nested Server replaced when it is not the one ServerId names."""
+    nested = account.get('Server')
+    if isinstance(nested, dict) and server_id_of(nested) == _account_server_id(account):
+        return account
+    return dict(account, Server=server)
+
+
+def _update_user(run):
+    run.client.call('Core', 'UpdateUser', run.plan.user_params, 'user %s' % run.plan.email)
+    run.wrote = True
+
+
+def _delete_user(run):
+    user_id = run.plan.user_params['UserId']
+    try:
+        run.client.call('Core', 'DeleteUser', {'UserId': user_id}, 'user %s' % run.plan.email)
+    except AuroraTransportError as lost:
+        _check_deleted(run, user_id, lost)
+    run.wrote = True
+    run.user = None
+    run.account = None
+
+
+def _check_deleted(run, user_id, lost):
+    """After a lost answer to DeleteUser: return when Aurora deleted the user, else raise."""
+    if not lost.sent:
+        raise lost
+    try:
+        still_there = user_exists(run.client, user_id)
+    except AuroraError as reread:
+        raise _outcome_unknown(run, lost, reread)
+    if still_there:
+        raise _not_done(lost, 'the user still exists')
+
+
+def user_exists(client, user_id):
+    return isinstance(client.call('Core', 'GetUser', {'Id': user_id}, 'user %s' % user_id), dict)
+
+
+STEPS = {
+    'create_user': _create_user,
+    'create_account': _create_account,
+    'update_account': _update_account,
+    'update_user': _update_user,
+    'delete_user': _delete_user,
+}
+
+
+def _hint_for(action, error, plan):
+    """The fix for the failures a user can act on."""
+    if action != 'create_account':
+        return None
+    if isinstance(error, AuroraApiError) and error.code in IMAP_CHECK_CODES:
+        return _imap_check_hint(plan.account.get('Server') or {})
+    if isinstance(error, AuroraSilentRefusal) and plan.current.other_accounts:
+        return _one_account_limit(plan.email, plan.current)
+    if isinstance(error, AuroraApiError) and error.code == ACCOUNT_EXISTS and plan.current.user is not None:
+        return ('the user already has this account but Aurora does not list it, which happens when the account '
+                'is disabled; enable it in the Aurora admin panel')
+    return None
+
+
+def _imap_check_hint(server):
+    return ('Aurora logs in to the IMAP server before it saves an account: the mailbox must exist on %s:%s and be '
+            'reachable from the Aurora host with this password, or the Aurora administrator turns '
+            'DoImapLoginOnAccountCreate off in %s'
+            % (server.get('IncomingServer', '?'), server.get('IncomingPort', '?'), MAIL_SETTINGS_FILE))
+
+
+def _undo_created_user(client, user_id, email):
+    """Delete the user this run created (Aurora deletes its accounts); returns (undone, note for the message)."""
+    try:
+        if user_exists(client, user_id):
+            client.call('Core', 'DeleteUser', {'UserId': user_id}, 'user %s' % email)
+    except AuroraError as exc:
+        return False, ('the user %s (id %s) this run created could not be deleted again (%s); running the task again '
+                       'completes it' % (email, user_id, exc))
+    return True, 'the user %s this run created was deleted again, so nothing is left behind' % email
+
+
+# ---- all steps -----------------------------------------------------------------------------------
+
+def ensure_user_account(client, params, check_mode=False, users=None, servers=None):
+    """validate -> lookup -> plan -> apply for one user; see the module docs for the result."""
+    wanted = validate(params)
+    current = lookup(client, wanted, users, servers)
+    return apply(client, plan(wanted, current), check_mode)

@@ -1,0 +1,302 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) afterlogic.aurora contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: aurora_user_account
+short_description: Manage an Afterlogic Aurora user together with its login mail account
+version_added: 0.1.0
+description:
+  - Creates, updates or deletes an Aurora user and the mail account it logs in with, as one object keyed by O(email).
+  - The user's C(PublicId) is the lower-cased O(email); its login mail account has the same address.
+  - A missing user is created with its account. A user that exists without that account gets the account.
+    When both exist, only the options the task sets are compared, and only what differs is changed.
+  - If creating the account fails after this run created the user, the user is deleted again, so nothing half-made is
+    left behind and running the task again starts from scratch.
+  - Aurora never reveals stored passwords, so a password can only be set, not compared; see O(update_password).
+author:
+  - afterlogic.aurora maintainers (!UNKNOWN)
+extends_documentation_fragment:
+  - afterlogic.aurora.connection
+  - afterlogic.aurora.connection.attributes
+attributes:
+  idempotent:
+    description: When run twice with the same options, the second run reports no change.
+    support: partial
+    details: With O(update_password=always) the password is set again on every run, which reports a change.
+options:
+  email:
+    description:
+      - E-mail address of the account; also the user's C(PublicId).
+      - Surrounding spaces are removed and it is compared and stored in lower case, as Aurora stores account addresses.
+      - Aurora accepts exactly one C(@) between a non-empty local part and domain, and only the characters
+        C(a-z A-Z 0-9 . _ - +).
+    type: str
+    required: true
+  state:
+    description:
+      - V(present) creates or updates the user and its account.
+      - V(absent) deletes the user; Aurora deletes its mail accounts with it.
+    type: str
+    choices: [present, absent]
+    default: present
+  password:
+    description:
+      - Password of the mailbox, which Aurora uses to log in to the IMAP server.
+      - Required when the account has to be created; the task fails before writing anything when it is missing.
+      - By default Aurora logs in to the IMAP server with it before it saves a new account, so the mailbox must exist
+        and be reachable from the Aurora host, unless the administrator turned C(DoImapLoginOnAccountCreate) off.
+      - Never shown in the output, the diff or error messages.
+    type: str
+  update_password:
+    description:
+      - V(on_create) sets O(password) only when the account is created.
+      - V(always) also sets it on an existing account, on every run (the task then always reports a change, because
+        Aurora cannot tell whether the stored password differs). This only changes what Aurora stores, not the
+        password on the mail server.
+    type: str
+    choices: [on_create, always]
+    default: on_create
+  server:
+    description:
+      - Name of the Aurora mail server of the account, matched exactly; the task fails when no server or more than
+        one server has this name.
+      - When the account exists on another server, it is moved to this one.
+      - When neither O(server) nor O(server_id) is given, a new account goes to the server Aurora picks for the
+        domain of O(email) (a server listing that domain, else a wildcard server), and the task fails before
+        creating anything when there is none. An existing account is then left on its server.
+      - Mutually exclusive with O(server_id).
+    type: str
+  server_id:
+    description:
+      - Id of the Aurora mail server of the account; like O(server), by id.
+      - Mutually exclusive with O(server).
+    type: int
+  incoming_login:
+    description:
+      - Login name on the IMAP server.
+      - When the account is created without it, the login is O(email).
+      - Compared ignoring case, because Aurora lower-cases it when it creates an account.
+    type: str
+  friendly_name:
+    description:
+      - Display name of the account.
+      - When the account is created without it, the name is empty.
+    type: str
+  role:
+    description:
+      - Role of the user in Aurora; V(user) is Aurora's normal user (role 2), V(tenant_admin) a tenant administrator
+        (role 1).
+      - When the user is created without it, the role is V(user).
+    type: str
+    choices: [user, tenant_admin]
+  disabled:
+    description:
+      - Whether the user is disabled, so it cannot log in.
+      - When the user is created without it, the user is enabled.
+    type: bool
+notes:
+  - WebMail Lite allows one mail account per user. When the user already has an account with another address, the task
+    fails and names it; Aurora Corporate's MailMultiAccountsPlugin lifts the limit.
+  - If Aurora's answer to a create is lost, the module reads the user or account again to learn whether it was
+    created; a create is never sent twice in one run.
+seealso:
+  - module: afterlogic.aurora.aurora_mail_server
+'''
+
+EXAMPLES = r'''
+- name: Create the tutorial's user with its mail account on the server "mydomain"
+  afterlogic.aurora.aurora_user_account:
+    api_url: https://mail.mydomain.com/
+    api_password: "{{ vault_aurora_admin_password }}"
+    email: user@mydomain.com
+    password: passwordhere  # the tutorial's value; keep real passwords in Ansible Vault, as below
+    server: mydomain
+
+- name: Manage several users with the connection options set once
+  module_defaults:
+    group/afterlogic.aurora.aurora:
+      api_url: https://mail.mydomain.com/
+      api_password: "{{ vault_aurora_admin_password }}"
+  block:
+    - name: A tenant administrator with a display name; the server is picked by the domain
+      afterlogic.aurora.aurora_user_account:
+        email: admin@mydomain.com
+        password: "{{ vault_admin_mailbox_password }}"
+        friendly_name: Mail Admin
+        role: tenant_admin
+
+    - name: Set the stored password on every run, not only when the account is created
+      afterlogic.aurora.aurora_user_account:
+        email: user@mydomain.com
+        password: "{{ vault_user_password }}"
+        update_password: always
+
+    - name: Disable a user without touching its account
+      afterlogic.aurora.aurora_user_account:
+        email: leaver@mydomain.com
+        disabled: true
+
+    - name: Delete a user and its mail accounts
+      afterlogic.aurora.aurora_user_account:
+        email: former@mydomain.com
+        state: absent
+'''
+
+RETURN = r'''
+msg:
+  description: What the task did or would do.
+  returned: always
+  type: str
+  sample: "updated: friendly_name ''→'Ann'"
+created:
+  description: Whether the account (and, when it was missing, the user) was or would be created.
+  returned: success
+  type: bool
+  sample: true
+password_changed:
+  description: Whether the stored password was or would be set.
+  returned: success
+  type: bool
+  sample: false
+user_id:
+  description: Id of the user after the run; null when it does not exist, or is still to be created in check mode.
+  returned: success
+  type: int
+  sample: 1
+account_id:
+  description: Id of the login account after the run; null when it does not exist, or is still to be created in check mode.
+  returned: success
+  type: int
+  sample: 1
+user:
+  description:
+    - The user after the run (predicted in check mode); null when it does not exist.
+  returned: success
+  type: dict
+  contains:
+    id:
+      description: Id of the user; null in check mode when it is still to be created.
+      type: int
+      sample: 1
+    public_id:
+      description: The user's C(PublicId), its login address.
+      type: str
+      sample: user@mydomain.com
+    role:
+      description: The user's role (V(user), V(tenant_admin), or V(super_admin) and V(customer) for roles this module does not set).
+      type: str
+      sample: user
+    disabled:
+      description: Whether the user is disabled.
+      type: bool
+      sample: false
+account:
+  description:
+    - The login mail account after the run (predicted in check mode); null when it does not exist.
+  returned: success
+  type: dict
+  contains:
+    id:
+      description: Id of the account (C(AccountID)); null in check mode when it is still to be created.
+      type: int
+      sample: 1
+    user_id:
+      description: Id of the user the account belongs to; null in check mode when the user is still to be created.
+      type: int
+      sample: 1
+    email:
+      description: Address of the account.
+      type: str
+      sample: user@mydomain.com
+    friendly_name:
+      description: Display name of the account.
+      type: str
+      sample: ""
+    incoming_login:
+      description: Login name on the IMAP server.
+      type: str
+      sample: user@mydomain.com
+    incoming_password:
+      description: Always C(*****), as Aurora returns it.
+      type: str
+      sample: "*****"
+    server:
+      description: Name of the account's mail server.
+      type: str
+      sample: mydomain
+    server_id:
+      description: Id of the account's mail server.
+      type: int
+      sample: 1
+    use_to_authorize:
+      description: Whether the user logs in with this account.
+      type: bool
+      sample: true
+diff:
+  description:
+    - The user and account before and after, in the words of the options; passwords are placeholders
+      (C(<hidden>), or C(<hidden, changed>) when the password is set).
+  returned: when diff mode is on
+  type: dict
+  contains:
+    before:
+      description: The state before the run; empty when the user did not exist.
+      type: dict
+    after:
+      description: The state after the run; empty when the user was deleted.
+      type: dict
+  sample:
+    before: {}
+    after:
+      email: user@mydomain.com
+      role: user
+      disabled: false
+      server: mydomain
+      server_id: 1
+      friendly_name: ""
+      incoming_login: user@mydomain.com
+      password: <hidden, changed>
+error:
+  description: The Aurora call that failed and, when Aurora gave one, its error code and name.
+  returned: failure
+  type: dict
+  sample:
+    call: Mail.CreateAccount
+    code: 4002
+    name: CannotLoginCredentialsIncorrect
+'''
+
+from ansible_collections.afterlogic.aurora.plugins.module_utils._errors import AuroraError
+from ansible_collections.afterlogic.aurora.plugins.module_utils._module import aurora_module, client_for, fail_with
+from ansible_collections.afterlogic.aurora.plugins.module_utils._user_account import (
+    MUTUALLY_EXCLUSIVE,
+    UserAccountError,
+    UserAccountFailed,
+    ensure_user_account,
+    user_account_argument_spec,
+)
+
+
+def main():
+    module = aurora_module(user_account_argument_spec(), mutually_exclusive=MUTUALLY_EXCLUSIVE)
+    try:
+        result = ensure_user_account(client_for(module), module.params, module.check_mode)
+    except UserAccountError as exc:
+        module.fail_json(msg=str(exc), changed=False)
+    except UserAccountFailed as failure:
+        fail_with(module, failure.error, **failure.result)
+    except AuroraError as error:
+        fail_with(module, error)
+    if not module._diff:
+        result.pop('diff')
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()
