@@ -1,0 +1,684 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) afterlogic.aurora contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Mail servers: options, validation, lookup, planning and applying.
+
+Every step is a function of its own so that a module handling one server and a
+module handling many (one listing, a thread pool) can share them unchanged:
+
+    validation_errors(params)                  pure, no API call
+    find_server(client, name, candidates=None) the only read needed before planning
+    plan_server(current, params)               pure: what to do and what will result
+    apply_plan(client, plan, check_mode, diff) the writes (none in check mode) -> result
+
+Options are compared in "views": dicts keyed by option name (external access
+flattened as ``external_access.imap.port``) holding normalised values, so that
+a server read from Aurora and a task's parameters compare directly.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+from ansible_collections.afterlogic.aurora.plugins.module_utils._diff import (
+    SECRET_PLACEHOLDER,
+    changes_between,
+    describe_changes,
+    diff_of,
+)
+from ansible_collections.afterlogic.aurora.plugins.module_utils._errors import AuroraError, AuroraTransportError
+
+STORED_SECRET = '*****'
+PASSWORD_KEY = 'smtp_password'
+PASSWORD_CHANGED = '<hidden, changed>'
+MAX_LISTED_EMAILS = 5
+
+SMTP_AUTH_TYPES = {
+    'no_authentication': '0',
+    'specified_credentials': '1',
+    'user_credentials': '2',
+}
+SMTP_AUTH_NAMES = dict((code, name) for name, code in SMTP_AUTH_TYPES.items())
+
+EXTERNAL_SERVICES = (('imap', 'Imap', 143), ('smtp', 'Smtp', 25), ('pop3', 'Pop3', 110))
+EXTERNAL_SERVICE_OPTIONS = ('server', 'port', 'alter_port', 'use_ssl')
+
+# Server fields Aurora holds that no option manages; UpdateServer needs them sent back unchanged.
+UNMANAGED_TEXT_FIELDS = ('OAuthName', 'OAuthType', 'OAuthIconUrl')
+UNMANAGED_BOOL_FIELDS = ('OAuthEnable',)
+
+CONTROL_OR_SPACE = re.compile(r'[\s\x00-\x1f\x7f]')
+CONTROL = re.compile(r'[\x00-\x1f\x7f]')
+DOMAIN_LABEL = r'(?!-)[a-z0-9-]{1,63}(?<!-)'
+DOMAIN_NAME = re.compile(r'^%s(?:\.%s)*$' % (DOMAIN_LABEL, DOMAIN_LABEL))
+MAX_DOMAIN_LENGTH = 253
+WILDCARD_DOMAIN = '*'
+
+
+class MailServerError(AuroraError):
+    """A reason not to go on that is not an Aurora error: duplicates, data at risk, missing create options."""
+
+
+# ---- option spec ---------------------------------------------------------------------------
+
+def _external_service_spec():
+    return dict(type='dict', options=dict(
+        server=dict(type='str'),
+        port=dict(type='int'),
+        alter_port=dict(type='int'),
+        use_ssl=dict(type='bool'),
+    ))
+
+
+def mail_server_argument_spec():
+    """Options of one mail server. Server settings have no default: None means "the task does not set it"."""
+    return dict(
+        name=dict(type='str', required=True),
+        state=dict(type='str', default='present', choices=['present', 'absent']),
+        incoming_server=dict(type='str'),
+        incoming_port=dict(type='int'),
+        incoming_use_ssl=dict(type='bool'),
+        outgoing_server=dict(type='str'),
+        outgoing_port=dict(type='int'),
+        outgoing_use_ssl=dict(type='bool'),
+        smtp_auth_type=dict(type='str', choices=sorted(SMTP_AUTH_TYPES)),
+        smtp_login=dict(type='str'),
+        smtp_password=dict(type='str', no_log=True),
+        update_password=dict(type='str', default='on_create', choices=['always', 'on_create'], no_log=False),
+        domains=dict(type='list', elements='str'),
+        enable_threading=dict(type='bool'),
+        enable_sieve=dict(type='bool'),
+        sieve_port=dict(type='int'),
+        use_full_email_address_as_login=dict(type='bool'),
+        external_access=dict(type='dict', options=dict(
+            enabled=dict(type='bool'),
+            imap=_external_service_spec(),
+            smtp=_external_service_spec(),
+            pop3=_external_service_spec(),
+        )),
+        force=dict(type='bool', default=False),
+    )
+
+
+# ---- value conversions ---------------------------------------------------------------------
+
+def _text(value):
+    return '' if value is None else str(value)
+
+
+def _integer(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return value
+
+
+def _boolean(value):
+    if isinstance(value, str):
+        return value.strip().lower() in ('1', 'true', 'yes', 'on')
+    return bool(value)
+
+
+def domains_from_aurora(text):
+    """Aurora's newline-separated Domains text (``\\n`` or MailDomains' ``\\r\\n``) -> sorted list."""
+    return sorted(set(item.strip() for item in re.split(r'\r?\n', _text(text)) if item.strip()))
+
+
+def domains_to_aurora(domains):
+    return '\n'.join(domains)
+
+
+def wanted_domains(domains):
+    """A task's domains as they will be stored: lower-case, each once, sorted."""
+    return sorted(set(item.strip().lower() for item in domains))
+
+
+def auth_type_from_aurora(code):
+    return SMTP_AUTH_NAMES.get(_text(code), _text(code))
+
+
+def auth_type_to_aurora(name):
+    return SMTP_AUTH_TYPES.get(name, name)
+
+
+class Field:
+    """One managed server setting: its key in views, its Aurora field, conversions, and create-time default."""
+
+    def __init__(self, key, aurora, from_aurora, to_aurora, default=None):
+        self.key = key
+        self.aurora = aurora
+        self.from_aurora = from_aurora
+        self.to_aurora = to_aurora
+        self.default = default
+
+
+def _text_field(key, aurora, default=None):
+    return Field(key, aurora, _text, _text, default)
+
+
+def _int_field(key, aurora, default):
+    return Field(key, aurora, _integer, _integer, default)
+
+
+def _bool_field(key, aurora, default):
+    return Field(key, aurora, _boolean, bool, default)
+
+
+def _external_fields():
+    fields = [_bool_field('external_access.enabled', 'SetExternalAccessServers', False)]
+    for service, infix, port in EXTERNAL_SERVICES:
+        key = 'external_access.%s.' % service
+        aurora = 'ExternalAccess%s' % infix
+        fields.extend([
+            _text_field(key + 'server', aurora + 'Server', ''),
+            _int_field(key + 'port', aurora + 'Port', port),
+            _int_field(key + 'alter_port', aurora + 'AlterPort', 0),
+            _bool_field(key + 'use_ssl', aurora + 'UseSsl', False),
+        ])
+    return fields
+
+
+# The defaults are Aurora's own (CreateServer's, and the database's where they differ).
+FIELDS = [
+    _text_field('incoming_server', 'IncomingServer'),
+    _int_field('incoming_port', 'IncomingPort', 143),
+    _bool_field('incoming_use_ssl', 'IncomingUseSsl', False),
+    _text_field('outgoing_server', 'OutgoingServer'),
+    _int_field('outgoing_port', 'OutgoingPort', 25),
+    _bool_field('outgoing_use_ssl', 'OutgoingUseSsl', False),
+    Field('smtp_auth_type', 'SmtpAuthType', auth_type_from_aurora, auth_type_to_aurora, 'user_credentials'),
+    _text_field('smtp_login', 'SmtpLogin', ''),
+    Field('domains', 'Domains', domains_from_aurora, domains_to_aurora),
+    _bool_field('enable_threading', 'EnableThreading', True),
+    _bool_field('enable_sieve', 'EnableSieve', False),
+    _int_field('sieve_port', 'SievePort', 4190),
+    _bool_field('use_full_email_address_as_login', 'UseFullEmailAddressAsLogin', True),
+] + _external_fields()
+
+
+# ---- views ---------------------------------------------------------------------------------
+
+def server_id_of(server):
+    for key in ('ServerId', 'EntityId', 'Id'):
+        if server.get(key) is not None:
+            return _integer(server[key])
+    return None
+
+
+def server_view(server):
+    """An Aurora server object as option values (what the module compares and shows in a diff)."""
+    view = dict((field.key, field.from_aurora(server.get(field.aurora))) for field in FIELDS)
+    view['name'] = server.get('Name')
+    return view
+
+
+def _external_access_view(external_access):
+    if external_access is None:
+        return {}
+    enabled = external_access.get('enabled')
+    view = {'external_access.enabled': True if enabled is None else enabled}
+    for service, dummy, dummy in EXTERNAL_SERVICES:
+        settings = external_access.get(service) or {}
+        for option in EXTERNAL_SERVICE_OPTIONS:
+            view['external_access.%s.%s' % (service, option)] = settings.get(option)
+    return view
+
+
+def wanted_view(params):
+    """The settings a task asks for, normalised; None where the task does not set an option."""
+    view = dict((field.key, params.get(field.key)) for field in FIELDS if '.' not in field.key)
+    if view['domains'] is not None:
+        view['domains'] = wanted_domains(view['domains'])
+    view.update(_external_access_view(params.get('external_access')))
+    return view
+
+
+def creation_view(params):
+    """The full settings of a server created by this task: what it sets, Aurora's defaults for the rest."""
+    wanted = wanted_view(params)
+    view = dict((field.key, field.default if wanted.get(field.key) is None else wanted[field.key]) for field in FIELDS)
+    if view['outgoing_server'] is None:
+        view['outgoing_server'] = view['incoming_server']
+    view['name'] = params['name']
+    return view
+
+
+def aurora_fields(view):
+    """Option values -> the Aurora fields of CreateServer/UpdateServer, typed as Aurora needs them."""
+    return dict((field.aurora, field.to_aurora(view[field.key])) for field in FIELDS)
+
+
+def _unmanaged_fields(server):
+    fields = dict((name, _text(server.get(name))) for name in UNMANAGED_TEXT_FIELDS)
+    fields.update((name, _boolean(server.get(name))) for name in UNMANAGED_BOOL_FIELDS)
+    return fields
+
+
+# ---- validation (no API call) --------------------------------------------------------------
+
+def _host_error(option, value, allow_empty=False):
+    if value is None or (allow_empty and value == ''):
+        return None
+    if not value or CONTROL_OR_SPACE.search(value):
+        return '%s must be a host name or address without spaces, got %r' % (option, value)
+    return None
+
+
+def _port_error(option, value, lowest=1):
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not lowest <= value <= 65535:
+        return '%s must be a port number from %d to 65535, got %r' % (option, lowest, value)
+    return None
+
+
+def _domain_error(domain):
+    if domain == WILDCARD_DOMAIN:
+        return None
+    candidate = domain.strip().lower()
+    if not candidate or len(candidate) > MAX_DOMAIN_LENGTH or not DOMAIN_NAME.match(candidate):
+        return ('domains: %r is not a domain name (labels of letters, digits and hyphens joined by dots, '
+                'or * alone for a catch-all server)' % domain)
+    return None
+
+
+def _domains_errors(domains):
+    if domains is None:
+        return []
+    if not domains:
+        return ['domains must list at least one domain; use [\'*\'] for a catch-all server']
+    return [error for error in (_domain_error(domain) for domain in domains) if error]
+
+
+def _name_error(name):
+    if not name or not name.strip():
+        return 'name must not be empty'
+    if name != name.strip() or CONTROL.search(name):
+        return 'name must not start or end with spaces nor hold control characters, got %r' % name
+    return None
+
+
+def _text_error(option, value):
+    if value is not None and CONTROL.search(value):
+        return '%s must not hold control characters (such as a newline)' % option
+    return None
+
+
+def _external_access_errors(external_access):
+    if external_access is None:
+        return []
+    errors = []
+    services = [service for service, dummy, dummy in EXTERNAL_SERVICES if external_access.get(service)]
+    if external_access.get('enabled') is False and services:
+        errors.append('external_access.%s cannot be set while external_access.enabled is false: Aurora ignores '
+                      'external access servers while they are off' % services[0])
+    for service in services:
+        settings = external_access[service]
+        option = 'external_access.%s.' % service
+        errors.append(_host_error(option + 'server', settings.get('server'), allow_empty=True))
+        errors.append(_port_error(option + 'port', settings.get('port')))
+        errors.append(_port_error(option + 'alter_port', settings.get('alter_port'), lowest=0))
+    return errors
+
+
+def validation_errors(params):
+    """Every problem in a task's options, each naming its option; [] when the task is valid."""
+    errors = [
+        _name_error(params['name']),
+        _host_error('incoming_server', params.get('incoming_server')),
+        _host_error('outgoing_server', params.get('outgoing_server')),
+        _port_error('incoming_port', params.get('incoming_port')),
+        _port_error('outgoing_port', params.get('outgoing_port')),
+        _port_error('sieve_port', params.get('sieve_port')),
+        _text_error('smtp_login', params.get('smtp_login')),
+    ]
+    errors.extend(_domains_errors(params.get('domains')))
+    errors.extend(_external_access_errors(params.get('external_access')))
+    return [error for error in errors if error]
+
+
+# ---- lookup --------------------------------------------------------------------------------
+
+def duplicate_servers_error(name, servers):
+    ids = ', '.join(str(server_id) for server_id in sorted(server_id_of(server) for server in servers))
+    return MailServerError(
+        '%d mail servers are named %r (ids %s) and Aurora does not refuse duplicate names, so this task cannot tell '
+        'which one it manages; delete the extra ones (in the admin panel, or with Mail.DeleteServer) or rename them, '
+        'then run the task again' % (len(servers), name, ids))
+
+
+def find_server(client, name, candidates=None):
+    """The one server named exactly ``name``, or None.
+
+    ``candidates`` is an already fetched server list (of any names) to search instead of asking Aurora.
+    Raises MailServerError when several servers have that name: picking one would be a guess.
+    """
+    if candidates is None:
+        candidates = client.find_servers(name)
+    servers = [server for server in candidates if server.get('Name') == name]
+    if len(servers) > 1:
+        raise duplicate_servers_error(name, servers)
+    return servers[0] if servers else None
+
+
+# ---- planning (pure) -----------------------------------------------------------------------
+
+class ServerPlan:
+    """What a task does to one server.
+
+    ``action`` is create, update, delete or none; ``server`` is the Aurora object the run will leave
+    (None when there will be none); ``before``/``after`` are views for the diff; ``request`` holds the
+    parameters of the write (with the SMTP password when one is sent - never shown).
+    """
+
+    def __init__(self, action, name, current=None, server=None, before=None, after=None, changes=None,
+                 request=None, password_sent=False, force=False, params=None):
+        self.action = action
+        self.name = name
+        self.current = current
+        self.server = server
+        self.before = before
+        self.after = after
+        self.changes = changes or {}
+        self.request = request
+        self.password_sent = password_sent
+        self.force = force
+        self.params = params
+
+    @property
+    def changed(self):
+        return self.action != 'none'
+
+    @property
+    def msg(self):
+        if self.action == 'update':
+            return 'updated: %s' % describe_changes(self.changes, secret_keys=(PASSWORD_KEY,))
+        if self.action == 'none':
+            return 'unchanged' if self.current is not None else 'absent'
+        return {'create': 'created', 'delete': 'deleted'}[self.action]
+
+
+def _password_to_send(params, creating):
+    if params.get('smtp_password') is None:
+        return None
+    if creating or params.get('update_password') == 'always':
+        return params['smtp_password']
+    return None
+
+
+def _with_password_shown(view, placeholder):
+    """A view plus the smtp_password key, for a diff that must show a password being set, never its value."""
+    shown = dict(view)
+    shown[PASSWORD_KEY] = placeholder
+    return shown
+
+
+def _credentials_error(view, password_given):
+    if view['smtp_auth_type'] != 'specified_credentials':
+        return None
+    if not view['smtp_login']:
+        return 'smtp_login is required when smtp_auth_type is specified_credentials'
+    if not password_given:
+        return 'smtp_password is required to create a server whose smtp_auth_type is specified_credentials'
+    return None
+
+
+def _creation_errors(view, params):
+    errors = []
+    if view['incoming_server'] is None:
+        errors.append('incoming_server is required to create mail server %r' % params['name'])
+    if not view['domains']:
+        errors.append('domains (at least one) is required to create mail server %r' % params['name'])
+    errors.append(_credentials_error(view, params.get('smtp_password') is not None))
+    return [error for error in errors if error]
+
+
+def predicted_new_server(view):
+    """The object Aurora will hold after CreateServer; its id is not known before Aurora answers."""
+    server = {
+        '@Object': 'Object/Aurora\\Modules\\Mail\\Models\\Server',
+        'Id': None, 'ServerId': None, 'EntityId': None,
+        'TenantId': 0, 'Name': view['name'], 'OwnerType': 'superadmin', 'SmtpPassword': STORED_SECRET,
+        'CreatedAt': None, 'UpdatedAt': None, 'UUID': '', 'ParentUUID': '', 'ModuleName': '',
+    }
+    server.update(_unmanaged_fields({}))
+    server.update(aurora_fields(view))
+    return server
+
+
+def plan_create(params):
+    view = creation_view(params)
+    errors = _creation_errors(view, params)
+    if errors:
+        raise MailServerError('; '.join(errors))
+    password = _password_to_send(params, creating=True)
+    request = dict(aurora_fields(view), Name=params['name'], TenantId=0, SmtpPassword=password or '')
+    request.update(_unmanaged_fields({}))
+    after = view if password is None else _with_password_shown(view, PASSWORD_CHANGED)
+    return ServerPlan('create', params['name'], server=predicted_new_server(view), after=after,
+                      request=request, password_sent=password is not None, params=params)
+
+
+def update_request(current, view, password):
+    """UpdateServer replaces the whole server: every field, from the current object plus the changes."""
+    request = dict(aurora_fields(view), ServerId=server_id_of(current), TenantId=_integer(current.get('TenantId') or 0),
+                   Name=current['Name'], SmtpPassword=STORED_SECRET if password is None else password)
+    request.update(_unmanaged_fields(current))
+    return request
+
+
+def plan_update(current, params):
+    """Compare the options the task sets with ``current``; an update plan if anything differs (or a password is sent)."""
+    before = server_view(current)
+    changes = changes_between(before, wanted_view(params))
+    after = dict(before, **dict((key, new) for key, (dummy, new) in changes.items()))
+    if 'smtp_auth_type' in changes or 'smtp_login' in changes:
+        error = _credentials_error(after, password_given=True)
+        if error:
+            raise MailServerError(error)
+    password = _password_to_send(params, creating=False)
+    if password is not None:
+        changes[PASSWORD_KEY] = (None, None)
+        before = _with_password_shown(before, SECRET_PLACEHOLDER)
+        after = _with_password_shown(after, PASSWORD_CHANGED)
+    if not changes:
+        return ServerPlan('none', current['Name'], current=current, server=current, before=before, after=after,
+                          params=params)
+    request = update_request(current, after, password)
+    server = dict(current, **dict((key, value) for key, value in request.items() if key != 'SmtpPassword'))
+    return ServerPlan('update', current['Name'], current=current, server=server, before=before, after=after,
+                      changes=changes, request=request, password_sent=password is not None, params=params)
+
+
+def plan_delete(current, params):
+    if current is None:
+        return ServerPlan('none', params['name'], params=params)
+    return ServerPlan('delete', current['Name'], current=current, before=server_view(current),
+                      request={'ServerId': server_id_of(current), 'TenantId': _integer(current.get('TenantId') or 0)},
+                      force=params.get('force'), params=params)
+
+
+def plan_server(current, params):
+    """What the task must do, given the server Aurora holds (None when there is none). No API call."""
+    if params.get('state') == 'absent':
+        return plan_delete(current, params)
+    if current is None:
+        return plan_create(params)
+    return plan_update(current, params)
+
+
+# ---- accounts on a server (DeleteServer cascades to them) ----------------------------------
+
+def account_emails_by_server(client):
+    """``{server id: [emails of the accounts on it]}`` over every user; Aurora has no call for "accounts of a server"."""
+    emails = {}
+    for user in client.list_users():
+        target = 'user %s' % user.get('PublicId')
+        for account in client.call('Mail', 'GetAccounts', {'UserId': _integer(user['Id'])}, target) or []:
+            emails.setdefault(_integer(account.get('ServerId')), []).append(account.get('Email'))
+    return emails
+
+
+def accounts_in_use_error(plan, emails):
+    shown = ', '.join(sorted(emails)[:MAX_LISTED_EMAILS])
+    more = ' and %d more' % (len(emails) - MAX_LISTED_EMAILS) if len(emails) > MAX_LISTED_EMAILS else ''
+    return MailServerError(
+        'refusing to delete mail server %r (id %s): %d mail account(s) use it (%s%s), and Aurora would delete them, '
+        'and every user whose login account is among them, together with the server; move or delete those accounts '
+        'first, or set force: true to delete them all' % (plan.name, server_id_of(plan.current), len(emails), shown, more))
+
+
+def check_server_unused(client, plan, usage=None):
+    """Raise unless the server to delete has no account or the task forces it. ``usage``: a pre-computed scan."""
+    if plan.force:
+        return
+    if usage is None:
+        usage = account_emails_by_server(client)
+    emails = usage.get(server_id_of(plan.current), [])
+    if emails:
+        raise accounts_in_use_error(plan, emails)
+
+
+# ---- applying ------------------------------------------------------------------------------
+
+def _lowest_id_server(servers):
+    return min(servers, key=server_id_of)
+
+
+def _reread_server(client, server_id, name):
+    found = client.call('Mail', 'GetServer', {'ServerId': server_id}, 'mail server %r' % name)
+    return found or None
+
+
+def _send_create(client, plan):
+    """CreateServer once: (new id, None), or (None, the error) when the answer was lost - the server may exist."""
+    try:
+        return _integer(client.call('Mail', 'CreateServer', plan.request, 'mail server %r' % plan.name)), None
+    except AuroraTransportError as error:
+        if not error.sent:
+            raise
+        return None, error
+
+
+def _settle_creation(client, plan, created_id, lost=None):
+    """Re-list the servers of this name after a create: adopt the lowest id, delete ours if another run won.
+
+    Returns (server, notes). Aurora cannot refuse duplicate names, so two runs may create one each at once;
+    both keep the lowest id and the other one is deleted by the run that made it.
+    """
+    servers = client.find_servers(plan.name)
+    if not servers:
+        if created_id is None:
+            raise _after_lost_answer(lost, 'no mail server named %r exists, so it was not created; '
+                                           'run the task again' % plan.name)
+        return dict(plan.server, Id=created_id, ServerId=created_id, EntityId=created_id), []
+    kept = _lowest_id_server(servers)
+    kept_id = server_id_of(kept)
+    if created_id is None:
+        return kept, ['Aurora\'s answer to Mail.CreateServer was lost; read back the new server, id %s' % kept_id]
+    if kept_id == created_id:
+        return kept, []
+    client.call('Mail', 'DeleteServer', {'ServerId': created_id, 'TenantId': 0}, 'duplicate mail server %r' % plan.name)
+    return kept, ['another run created mail server %r at the same time: kept id %s, deleted the duplicate id %s'
+                  % (plan.name, kept_id, created_id)]
+
+
+def _apply_create(client, plan):
+    created_id, lost = _send_create(client, plan)
+    server, notes = _settle_creation(client, plan, created_id, lost)
+    if notes and plan.params is not None and created_id != server_id_of(server):
+        follow_up = plan_update(server, dict(plan.params, update_password='on_create'))
+        if follow_up.changed:
+            server = _apply_update(client, follow_up)
+            notes.append(follow_up.msg)
+    return server, notes
+
+
+def _apply_update(client, plan):
+    try:
+        client.call('Mail', 'UpdateServer', plan.request, 'mail server %r' % plan.name)
+    except AuroraTransportError as error:
+        if not error.sent:
+            raise
+        return _confirm_update(client, plan, error)
+    return plan.server
+
+
+def _after_lost_answer(lost, what_is_true):
+    """The error for a write whose answer was lost, completed with what reading Aurora back showed."""
+    return MailServerError('%s; %s' % (lost, what_is_true), lost.module, lost.method, lost.target)
+
+
+def _confirm_update(client, plan, lost):
+    """UpdateServer's answer was lost: report what Aurora holds now.
+
+    The update is one full replace, so visible fields that match prove the hidden password was stored too;
+    a change of the password alone cannot be confirmed.
+    """
+    visible = [key for key in plan.changes if key != PASSWORD_KEY]
+    if not visible:
+        raise _after_lost_answer(lost, 'Aurora never shows the SMTP password, so whether it was stored is '
+                                       'unknown; run the task again')
+    server = _reread_server(client, server_id_of(plan.current), plan.name)
+    if server is None:
+        raise _after_lost_answer(lost, 'mail server %r no longer exists' % plan.name)
+    now = server_view(server)
+    if any(now.get(key) != plan.after.get(key) for key in visible):
+        raise _after_lost_answer(lost, 'reading the server back shows the update was not applied; '
+                                       'run the task again')
+    return server
+
+
+def _apply_delete(client, plan):
+    try:
+        client.call('Mail', 'DeleteServer', plan.request, 'mail server %r' % plan.name)
+    except AuroraTransportError as error:
+        if not error.sent:
+            raise
+        if _reread_server(client, plan.request['ServerId'], plan.name) is not None:
+            raise _after_lost_answer(error, 'mail server %r still exists, so it was not deleted; '
+                                            'run the task again' % plan.name)
+    return None
+
+
+def _write(client, plan):
+    """Send the plan's write; returns (server after the run, notes for msg)."""
+    if plan.action == 'create':
+        return _apply_create(client, plan)
+    if plan.action == 'update':
+        return _apply_update(client, plan), []
+    return _apply_delete(client, plan), []
+
+
+def plan_diff(plan):
+    return diff_of(plan.before, plan.after)
+
+
+def result_of(plan, server, notes=(), diff=False):
+    """The module result; the same for a real run and for check mode (where the server is predicted)."""
+    result = dict(
+        changed=plan.changed,
+        server=server,
+        server_id=server_id_of(server) if server else server_id_of(plan.current or {}),
+        password_changed=plan.password_sent,
+        msg='; '.join([plan.msg] + list(notes)),
+    )
+    if diff:
+        result['diff'] = plan_diff(plan)
+    return result
+
+
+def apply_plan(client, plan, check_mode=False, diff=False, usage=None):
+    """Carry out the plan (reads only in check mode) and return the module result.
+
+    ``usage`` is an optional pre-computed account_emails_by_server() for deletions.
+    """
+    if plan.action == 'delete':
+        check_server_unused(client, plan, usage)
+    if check_mode or not plan.changed:
+        return result_of(plan, plan.server, diff=diff)
+    server, notes = _write(client, plan)
+    return result_of(plan, server, notes, diff=diff)
