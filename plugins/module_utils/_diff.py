@@ -9,6 +9,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 SECRET_PLACEHOLDER = '<hidden>'
+SECRET_CHANGED = '<hidden, changed>'
 
 
 def changes_between(current, wanted):
@@ -30,6 +31,8 @@ def _show(value):
         return 'true' if value else 'false'
     if value is None:
         return 'none'
+    if isinstance(value, str):
+        return "'%s'" % value
     return str(value)
 
 
@@ -45,16 +48,9 @@ def describe_changes(changes, secret_keys=()):
     return ', '.join(parts)
 
 
-def hide_secrets(view, secret_keys):
-    """A copy of ``view`` with every secret key's value replaced by a placeholder."""
-    if view is None:
-        return None
-    return dict((key, SECRET_PLACEHOLDER if key in secret_keys and value else value) for key, value in view.items())
+def diff_of(before, after):
+    """The ``diff`` return value: ``{'before': ..., 'after': ...}``, ``{}`` for a side that does not exist.
 
-
-def diff_of(before, after, secret_keys=()):
-    """The ``diff`` return value: ``{'before': ..., 'after': ...}`` with secrets hidden; ``{}`` for absent."""
-    return {
-        'before': hide_secrets(before, secret_keys) or {},
-        'after': hide_secrets(after, secret_keys) or {},
-    }
+    Secrets must already be replaced by SECRET_PLACEHOLDER or SECRET_CHANGED in both views.
+    """
+    return {'before': before or {}, 'after': after or {}}

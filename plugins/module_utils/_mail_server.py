@@ -24,6 +24,7 @@ __metaclass__ = type
 import re
 
 from ansible_collections.afterlogic.aurora.plugins.module_utils._diff import (
+    SECRET_CHANGED,
     SECRET_PLACEHOLDER,
     changes_between,
     describe_changes,
@@ -33,7 +34,7 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._errors import A
 
 STORED_SECRET = '*****'
 PASSWORD_KEY = 'smtp_password'
-PASSWORD_CHANGED = '<hidden, changed>'
+PASSWORD_CHANGED = SECRET_CHANGED
 MAX_LISTED_EMAILS = 5
 
 SMTP_AUTH_TYPES = {

@@ -21,6 +21,8 @@ __metaclass__ = type
 import re
 
 from ansible_collections.afterlogic.aurora.plugins.module_utils._diff import (
+    SECRET_CHANGED,
+    SECRET_PLACEHOLDER,
     changes_between,
     describe_changes,
     diff_of,
@@ -37,8 +39,8 @@ ROLES = {'user': 2, 'tenant_admin': 1}
 ROLE_NAMES = {0: 'super_admin', 1: 'tenant_admin', 2: 'user', 3: 'customer'}
 
 MASKED_PASSWORD = '*****'  # what Aurora returns for every stored password
-PASSWORD_KEPT = '<hidden>'
-PASSWORD_SET = '<hidden, changed>'
+PASSWORD_KEPT = SECRET_PLACEHOLDER
+PASSWORD_SET = SECRET_CHANGED
 
 # What Core.CreateUser accepts as PublicId (Aurora 9), with exactly one "@" between non-empty parts.
 EMAIL_PATTERN = re.compile(r'^[a-zA-Z0-9._+-]+@[a-zA-Z0-9._+-]+$')
@@ -593,14 +595,9 @@ def _update_account_params(wanted, account, changes, server):
     return params
 
 
-def _quoted(value):
-    return "'%s'" % value if isinstance(value, str) else value
-
-
 def _describe(changes):
     """``friendly_name ''→'Ann', role 'user'→'tenant_admin'``; the password is named, never shown."""
-    shown = dict((key, (_quoted(before), _quoted(after))) for key, (before, after) in changes.items())
-    return describe_changes(shown, secret_keys=('password',))
+    return describe_changes(changes, secret_keys=('password',))
 
 
 # ---- apply ---------------------------------------------------------------------------------------

@@ -48,3 +48,12 @@ def run_module(name, args, check_mode=False, diff=False):
     result = ModuleResult(json.loads(printed))
     result.printed = printed
     return result
+
+
+def module_task(emulator, name):
+    """``run(check_mode=False, diff=False, **options)``: the module ``name`` connected to ``emulator``."""
+    def run(check_mode=False, diff=False, **options):
+        args = dict(api_url=emulator.url, api_username=emulator.admin_login, api_password=emulator.admin_password)
+        args.update(options)
+        return run_module(name, args, check_mode=check_mode, diff=diff)
+    return run

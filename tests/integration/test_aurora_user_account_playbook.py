@@ -1,23 +1,13 @@
 """The tutorial's user as a real ansible-playbook task: changed, then ok; and no password in -vvv output."""
 
-import json
-import os
-import re
-import subprocess
-import sys
 import textwrap
 
 import pytest
 
-from tests.helpers.collection import ensure_collection_on_path
+from tests.helpers.playbook import connection_vars, run_playbook
+from tests.helpers.tutorial import TUTORIAL_SERVER_FIELDS
 
 PASSWORD = 'passwordhere'
-TUTORIAL_SERVER = {
-    'Name': 'mydomain',
-    'IncomingServer': 'mail.mydomain.com', 'IncomingPort': 143, 'IncomingUseSsl': False,
-    'OutgoingServer': 'mail.mydomain.com', 'OutgoingPort': 25, 'OutgoingUseSsl': False,
-    'SmtpAuthType': '2', 'Domains': 'mydomain.com',
-}
 
 TUTORIAL_USER_PLAYBOOK = textwrap.dedent('''\
     - hosts: localhost
@@ -46,50 +36,33 @@ TUTORIAL_USER_PLAYBOOK = textwrap.dedent('''\
 @pytest.fixture
 def tutorial_server(emulator):
     emulator.settings({'Mail': {'DoImapLoginOnAccountCreate': False}})
-    answer = emulator.api('Mail', 'CreateServer', TUTORIAL_SERVER)
+    answer = emulator.api('Mail', 'CreateServer', TUTORIAL_SERVER_FIELDS)
     assert answer.get('Result') == 1, answer
     return emulator
 
 
-def run_playbook(tmp_path, emulator, *options, update_password='on_create'):
-    playbook = tmp_path / 'tutorial_user.yml'
-    playbook.write_text(TUTORIAL_USER_PLAYBOOK)
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=ensure_collection_on_path(), ANSIBLE_NOCOLOR='1',
-               ANSIBLE_RETRY_FILES_ENABLED='0', ANSIBLE_LOCAL_TEMP=str(tmp_path / 'ansible-tmp'))
-    extra_vars = dict(ansible_python_interpreter=sys.executable, aurora_url=emulator.url,
-                      aurora_login=emulator.admin_login, aurora_password=emulator.admin_password,
-                      user_password=PASSWORD, update_password=update_password)
-    command = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', 'localhost,',
-               '-e', json.dumps(extra_vars)] + list(options) + [str(playbook)]
-    finished = subprocess.run(command, env=env, cwd=str(tmp_path), capture_output=True, text=True, timeout=300,
-                              check=False)
-    output = finished.stdout + finished.stderr
-    assert finished.returncode == 0, output
-    return output
-
-
-def recap(output):
-    """(ok, changed) of the PLAY RECAP line for localhost."""
-    found = re.search(r'localhost\s*:\s*ok=(\d+)\s+changed=(\d+)\s+unreachable=0\s+failed=0', output)
-    assert found, output
-    return int(found.group(1)), int(found.group(2))
+def run_tutorial_user(tmp_path, emulator, *options, update_password='on_create'):
+    extra_vars = dict(connection_vars(emulator), user_password=PASSWORD, update_password=update_password)
+    run = run_playbook(tmp_path, TUTORIAL_USER_PLAYBOOK, extra_vars, options)
+    assert run.returncode == 0, run.output
+    return run
 
 
 def test_tutorial_user_playbook_is_changed_then_ok(tmp_path, tutorial_server):
-    first = run_playbook(tmp_path, tutorial_server)
-    assert recap(first) == (2, 1), first
-    assert '"msg": "created"' in first
-    second = run_playbook(tmp_path, tutorial_server)
-    assert recap(second) == (2, 0), second
-    assert '"msg": "unchanged"' in second
+    first = run_tutorial_user(tmp_path, tutorial_server)
+    assert first.recap() == (2, 1, 0), first.output
+    assert '"msg": "created"' in first.output
+    second = run_tutorial_user(tmp_path, tutorial_server)
+    assert second.recap() == (2, 0, 0), second.output
+    assert '"msg": "unchanged"' in second.output
     state = tutorial_server.state()
     assert [user['PublicId'] for user in state['users']] == ['user@mydomain.com']
     assert [(account['Email'], account['ServerId']) for account in state['accounts']] == [('user@mydomain.com', 1)]
 
 
 def test_password_is_not_in_the_verbose_output(tmp_path, tutorial_server):
-    output = run_playbook(tmp_path, tutorial_server, '-vvv', '--diff', update_password='always')
-    assert recap(output) == (2, 1), output
-    assert 'aurora_user_account' in output and '<hidden, changed>' in output
-    assert PASSWORD not in output
+    run = run_tutorial_user(tmp_path, tutorial_server, '-vvv', '--diff', update_password='always')
+    assert run.recap() == (2, 1, 0), run.output
+    assert 'aurora_user_account' in run.output and '<hidden, changed>' in run.output
+    assert PASSWORD not in run.output
     assert tutorial_server.state()['accounts'][0]['IncomingPassword'] == PASSWORD

@@ -14,12 +14,8 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._errors import (
     AuroraTransportError,
 )
 from tests.helpers.stub_http import StubServer, aurora_answer, self_signed_certificate
+from tests.helpers.tutorial import TUTORIAL_SERVER_FIELDS
 
-TUTORIAL_SERVER = {
-    'Name': 'mydomain', 'IncomingServer': 'mail.mydomain.com', 'IncomingPort': 143, 'IncomingUseSsl': False,
-    'OutgoingServer': 'mail.mydomain.com', 'OutgoingPort': 25, 'OutgoingUseSsl': False, 'SmtpAuthType': '2',
-    'Domains': 'mydomain.com',
-}
 
 
 def client_for(emulator, **kwargs):
@@ -80,7 +76,7 @@ def test_refused_token_leads_to_one_new_login_and_the_call_repeated(emulator):
     emulator.calls_clear()
     client = AuroraClient(emulator.url, token=token, username=emulator.admin_login,
                           password=emulator.admin_password, timeout=5)
-    assert client.call('Mail', 'CreateServer', TUTORIAL_SERVER) == 1
+    assert client.call('Mail', 'CreateServer', TUTORIAL_SERVER_FIELDS) == 1
     names = ['%s.%s' % (c['Module'], c['Method']) for c in emulator.calls()]
     assert names == ['Mail.CreateServer', 'AdminAuth.LoginAsSuperadmin', 'Mail.CreateServer']
     assert client.logins == 1
@@ -168,7 +164,7 @@ def test_writes_are_not_retried_after_the_request_was_sent(emulator):
     client.login()
     emulator.faults({'call': 'Mail.CreateServer', 'fault': 'reset', 'when': 'after'})
     with pytest.raises(AuroraTransportError) as caught:
-        client.call('Mail', 'CreateServer', TUTORIAL_SERVER, target='mydomain')
+        client.call('Mail', 'CreateServer', TUTORIAL_SERVER_FIELDS, target='mydomain')
     assert caught.value.sent is True
     assert len(calls_of(emulator, 'Mail.CreateServer')) == 1
     assert len(emulator.state()['servers']) == 1
@@ -178,7 +174,7 @@ def test_writes_are_retried_when_the_connection_was_never_made(emulator):
     client = AuroraClient('http://127.0.0.1:9/', password='x', timeout=3)
     started = time.monotonic()
     with pytest.raises(AuroraTransportError) as caught:
-        client.call('Mail', 'CreateServer', TUTORIAL_SERVER)
+        client.call('Mail', 'CreateServer', TUTORIAL_SERVER_FIELDS)
     assert caught.value.sent is False
     assert caught.value.attempts > 1
     assert 'could not connect' in str(caught.value)
@@ -263,7 +259,7 @@ def test_paged_listing_and_exact_name_match(emulator, monkeypatch):
     monkeypatch.setattr(_api, 'PAGE_SIZE', 2)
     client = client_for(emulator)
     for name in ('mydomain', 'mydomain-old', 'mydomain', 'other', 'xmydomain'):
-        client.call('Mail', 'CreateServer', dict(TUTORIAL_SERVER, Name=name))
+        client.call('Mail', 'CreateServer', dict(TUTORIAL_SERVER_FIELDS, Name=name))
     assert len(list(client.list_servers())) == 5
     assert [s['Id'] for s in client.find_servers('mydomain')] == [1, 3]
     assert len(calls_of(emulator, 'Mail.GetServers')) == 3 + 2

@@ -3,7 +3,7 @@
 import pytest
 
 from ansible_collections.afterlogic.aurora.plugins.module_utils._api import AuroraClient
-from tests.helpers.module_runner import run_module
+from tests.helpers.module_runner import module_task
 
 TUTORIAL_SERVER = dict(
     name='mydomain',
@@ -26,11 +26,7 @@ VOLATILE_KEYS = ('Id', 'ServerId', 'EntityId', 'CreatedAt', 'UpdatedAt', 'UUID')
 @pytest.fixture
 def run(emulator):
     """run(check_mode=False, diff=False, **options) -> the module's result."""
-    def run_server_task(check_mode=False, diff=False, **options):
-        args = dict(api_url=emulator.url, api_username=emulator.admin_login, api_password=emulator.admin_password)
-        args.update(options)
-        return run_module('aurora_mail_server', args, check_mode=check_mode, diff=diff)
-    return run_server_task
+    return module_task(emulator, 'aurora_mail_server')
 
 
 def stored(emulator, kind='servers'):
@@ -159,7 +155,7 @@ def test_external_access_is_enabled_and_compared(emulator, run):
     assert (again['changed'], again['msg']) == (False, 'unchanged')
     moved = run(name='mydomain', external_access=dict(smtp=dict(server='smtp.mydomain.com', port=587)))
     assert moved['msg'] == ('updated: external_access.smtp.port 25\u2192587, '
-                            'external_access.smtp.server \u2192smtp.mydomain.com')
+                            "external_access.smtp.server ''\u2192'smtp.mydomain.com'")
     assert only_server(emulator)['ExternalAccessImapPort'] == 993
 
 

@@ -4,17 +4,12 @@ import pytest
 
 from ansible_collections.afterlogic.aurora.plugins.module_utils._api import AuroraClient
 from ansible_collections.afterlogic.aurora.plugins.module_utils._user_account import ensure_user_account, server_map
-from tests.helpers.module_runner import run_module
+from tests.helpers.module_runner import module_task
+from tests.helpers.tutorial import TUTORIAL_SERVER_FIELDS
 
 EMAIL = 'user@mydomain.com'
 PASSWORD = 'passwordhere'
 NEW_PASSWORD = 'Another-Secret-42'
-TUTORIAL_SERVER = {
-    'Name': 'mydomain',
-    'IncomingServer': 'mail.mydomain.com', 'IncomingPort': 143, 'IncomingUseSsl': False,
-    'OutgoingServer': 'mail.mydomain.com', 'OutgoingPort': 25, 'OutgoingUseSsl': False,
-    'SmtpAuthType': '2', 'Domains': 'mydomain.com',
-}
 LOGINS = ('LoginAsSuperadmin', 'Login')
 IMAP_CHECK_OFF = {'Mail': {'DoImapLoginOnAccountCreate': False}}
 SERVER_ID = 1  # the first server of a fresh database
@@ -25,11 +20,7 @@ SERVER_ID = 1  # the first server of a fresh database
 @pytest.fixture
 def run(emulator):
     """run(check_mode=False, diff=False, **options) -> the module's result."""
-    def run_user_task(check_mode=False, diff=False, **options):
-        args = dict(api_url=emulator.url, api_username=emulator.admin_login, api_password=emulator.admin_password)
-        args.update(options)
-        return run_module('aurora_user_account', args, check_mode=check_mode, diff=diff)
-    return run_user_task
+    return module_task(emulator, 'aurora_user_account')
 
 
 @pytest.fixture
@@ -41,7 +32,7 @@ def aurora(emulator):
 
 
 def add_server(emulator, **fields):
-    answer = emulator.api('Mail', 'CreateServer', dict(TUTORIAL_SERVER, **fields))
+    answer = emulator.api('Mail', 'CreateServer', dict(TUTORIAL_SERVER_FIELDS, **fields))
     return answer['Result']
 
 
