@@ -1,6 +1,6 @@
 """Replay the contract recorded on a real Aurora (WebMail Lite 9.8.5) against a fresh emulator.
 
-See /work/shared/aurora-contract/README.md: one super-admin login, then every step in order, each
+See ../shared/aurora-contract/README.md (beside the checkout): one super-admin login, then every step in order, each
 answer compared with the recorded one (HTTP status, key sets and values, recursively) except the
 values that differ between any two runs of the real server.
 """
@@ -13,15 +13,17 @@ import pytest
 import requests
 
 from tests.emulator.fixtures import Emulator
+from tests.helpers.collection import REPO_ROOT
 
-CONTRACT = Path(os.environ.get("AURORA_CONTRACT", "/work/shared/aurora-contract/contract.json"))
+# The contract lives in ../shared beside the checkout (as in CI); AURORA_CONTRACT points elsewhere.
+CONTRACT = Path(os.environ.get("AURORA_CONTRACT",
+                               Path(REPO_ROOT).parent / "shared" / "aurora-contract" / "contract.json"))
 VOLATILE_KEYS = {"@Time", "@TimeApiInit", "CreatedAt", "UpdatedAt", "UUID"}
 OPTIONAL_KEYS = {"@LoggerGuid"}  # only present when the real server logs requests
 NEVER_ISSUED_TOKEN = "bm90LWEtcmVhbC10b2tlbi1mcm9tLWF1cm9yYQ"
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]+$")
 
-STEPS = json.loads(CONTRACT.read_text()) if CONTRACT.exists() else []
-pytestmark = pytest.mark.skipif(not STEPS, reason=f"no contract file at {CONTRACT} (set AURORA_CONTRACT)")
+STEPS = json.loads(CONTRACT.read_text())
 
 
 def assert_same(expected, actual, path="$"):
