@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Emulator of the Afterlogic Aurora web API (WebMail Lite 9.8.5 / Aurora 0.10.x) for tests.
 
 Standard library only.  Start it with
@@ -1759,13 +1758,13 @@ def parse_form(content_type, body):
 
 
 def bearer_token(authorization):
-    scheme, _, token = (authorization or "").partition(" ")
+    scheme, dummy, token = (authorization or "").partition(" ")
     return token.strip() if scheme.lower() == "bearer" else None
 
 
 def cookie_token(cookie_header):
     for item in (cookie_header or "").split(";"):
-        name, _, value = item.strip().partition("=")
+        name, dummy, value = item.strip().partition("=")
         if name == "AuthToken":
             return value
     return None

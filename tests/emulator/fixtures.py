@@ -91,7 +91,7 @@ class Emulator:
              "--admin-login", self.admin_login, "--admin-password", self.admin_password,
              "--latency-ms", str(self.latency_ms)],
             stdout=subprocess.PIPE, stderr=self._stderr, text=True)
-        ready, _, _ = select.select([self._process.stdout], [], [], STARTUP_TIMEOUT_SECONDS)
+        ready, dummy, dummy = select.select([self._process.stdout], [], [], STARTUP_TIMEOUT_SECONDS)
         line = self._process.stdout.readline() if ready else ""
         if not line.startswith("listening on "):
             self.stop()

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """A tiny IMAP4rev1 responder for tests (standard library only).
 
 It greets, answers CAPABILITY, LOGIN (checked against a dict of users), LOGOUT and NOOP,
@@ -39,8 +38,8 @@ class ImapSession(socketserver.StreamRequestHandler):
             line = self.rfile.readline()
             if not line:
                 return
-            tag, _, rest = line.rstrip(b"\r\n").partition(b" ")
-            command, _, arguments = rest.partition(b" ")
+            tag, dummy, rest = line.rstrip(b"\r\n").partition(b" ")
+            command, dummy, arguments = rest.partition(b" ")
             if not tag or not command:
                 self.reply("* BAD Error in IMAP command received by server.")
                 continue
@@ -98,7 +97,7 @@ class ImapSession(socketserver.StreamRequestHandler):
                 values.append(re.sub(rb"\\(.)", rb"\1", match.group(1)).decode("utf-8", "replace"))
                 data = data[match.end():]
             else:
-                atom, _, data = data.partition(b" ")
+                atom, dummy, data = data.partition(b" ")
                 values.append(atom.decode("utf-8", "replace"))
 
     def reply(self, *lines):

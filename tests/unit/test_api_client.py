@@ -17,7 +17,6 @@ from tests.helpers.stub_http import StubServer, aurora_answer, self_signed_certi
 from tests.helpers.tutorial import TUTORIAL_SERVER_FIELDS
 
 
-
 def client_for(emulator, **kwargs):
     options = dict(username=emulator.admin_login, password=emulator.admin_password, timeout=5)
     options.update(kwargs)

@@ -595,7 +595,7 @@ def test_a_slow_imap_server_does_not_block_other_calls(emulator):
         creating = threading.Thread(target=lambda: answers.append(
             create_account(emulator, user_id, "alice@local.test", server_id)))
         creating.start()
-        connection, _ = silent.accept()  # the IMAP check is now waiting for a greeting
+        connection, dummy = silent.accept()  # the IMAP check is now waiting for a greeting
         started = time.monotonic()
         assert result(emulator.api("Mail", "GetServers", {}))["Count"] == 1
         assert time.monotonic() - started < 2
