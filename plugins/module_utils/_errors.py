@@ -91,14 +91,18 @@ def _about(target):
 
 
 class AuroraError(Exception):
-    """Base of every error the client raises; str() is one readable sentence."""
+    """Base of every error the client raises; str() is one readable sentence.
 
-    def __init__(self, message, module=None, method=None, target=None):
+    ``details``: machine-readable facts about the failure that a module returns beside ``msg``.
+    """
+
+    def __init__(self, message, module=None, method=None, target=None, details=None):
         super(AuroraError, self).__init__(message)
         self.message = message
         self.module = module
         self.method = method
         self.target = target
+        self.details = details or {}
 
     def __str__(self):
         return self.message

@@ -529,7 +529,8 @@ def accounts_in_use_error(plan, emails):
     return MailServerError(
         'refusing to delete mail server %r (id %s): %d mail account(s) use it (%s%s), and Aurora would delete them, '
         'and every user whose login account is among them, together with the server; move or delete those accounts '
-        'first, or set force: true to delete them all' % (plan.name, server_id_of(plan.current), len(emails), shown, more))
+        'first, or set force: true to delete them all' % (plan.name, server_id_of(plan.current), len(emails), shown, more),
+        details={'blocking_accounts': sorted(emails)})
 
 
 def check_server_unused(client, plan, usage=None):

@@ -69,4 +69,5 @@ def error_details(error):
 def fail_with(module, error, **result):
     """Fail the task with the error's one-sentence message, never a traceback."""
     result.setdefault('changed', False)
+    result.update(error.details)
     module.fail_json(msg=str(error), error=error_details(error), **result)

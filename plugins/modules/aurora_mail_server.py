@@ -285,6 +285,13 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+blocking_accounts:
+  description:
+    - When a deletion is refused because accounts use the server, the e-mail addresses of all those accounts.
+  returned: when O(state=absent) is refused because the server still has accounts
+  type: list
+  elements: str
+  sample: [user@mydomain.com]
 server:
   description:
     - The server as Aurora holds it after the run, or as it would in check mode (a server to be created then has a null id).

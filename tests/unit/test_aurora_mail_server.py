@@ -241,6 +241,7 @@ def test_deletion_is_refused_while_accounts_use_the_server(emulator, run):
     assert result.failed
     assert '1 mail account(s)' in result['msg'] and 'user@mydomain.com' in result['msg']
     assert 'force' in result['msg']
+    assert result['blocking_accounts'] == ['user@mydomain.com']
     assert writes_since(emulator, start) == []
     assert emulator.state() == before
 
@@ -252,6 +253,7 @@ def test_refusal_lists_at_most_five_accounts(emulator, run):
     result = run(name='mydomain', state='absent', check_mode=True)
     assert result.failed and '7 mail account(s)' in result['msg'] and 'and 2 more' in result['msg']
     assert 'user4@mydomain.com' in result['msg'] and 'user5@mydomain.com' not in result['msg']
+    assert result['blocking_accounts'] == ['user%d@mydomain.com' % number for number in range(7)]
 
 
 def test_forced_deletion_cascades_to_accounts_and_their_users(emulator, run):
