@@ -26,6 +26,7 @@ except ImportError:  # pragma: no cover - Python 2 is not supported, import sani
 REQUESTS_IMPORT_ERROR = None
 try:
     import requests
+    from requests.adapters import HTTPAdapter
     from requests.auth import AuthBase
     import urllib3
     from urllib3.exceptions import InsecureRequestWarning, NewConnectionError
@@ -46,6 +47,7 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._errors import (
 
 API_ROUTE = '?/Api/'
 PAGE_SIZE = 200
+CONNECTIONS = 10  # kept open per client; a thread pool larger than this reconnects for each call
 BODY_EXCERPT = 120
 MASK = '********'
 RETRY_FIRST_DELAY = 0.5
@@ -89,7 +91,7 @@ class AuroraClient:
     """Talks to one Aurora; logs in at most once per run (plus once after a token is refused)."""
 
     def __init__(self, api_url, username='superadmin', password=None, token=None,
-                 validate_certs=True, ca_path=None, timeout=30, read_attempts=READ_ATTEMPTS):
+                 validate_certs=True, ca_path=None, timeout=30, read_attempts=READ_ATTEMPTS, connections=CONNECTIONS):
         if requests is None:
             raise AuroraError('The Python library "requests" is required to talk to Aurora: %s' % REQUESTS_IMPORT_ERROR)
         self.endpoint = api_endpoint(api_url)
@@ -103,10 +105,15 @@ class AuroraClient:
             urllib3.disable_warnings(InsecureRequestWarning)
         self.logins = 0
         self.calls = 0
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the token
+        self._count_lock = threading.Lock()
         self._settings = None
         self.session = requests.Session()
         self.session.cookies.set_policy(_NoCookies())
+        if connections > CONNECTIONS:
+            adapter = HTTPAdapter(pool_connections=1, pool_maxsize=connections)
+            self.session.mount('https://', adapter)
+            self.session.mount('http://', adapter)
 
     # ---- secrets -------------------------------------------------------------------------
 
@@ -130,7 +137,8 @@ class AuroraClient:
         data = {'Module': module, 'Method': method}
         if params is not None:
             data['Parameters'] = json.dumps(params)
-        self.calls += 1
+        with self._count_lock:
+            self.calls += 1
         try:
             response = self.session.post(self.endpoint, data=data, auth=_Bearer(token), timeout=self.timeout,
                                          verify=self.verify, allow_redirects=False)

@@ -45,8 +45,10 @@ def aurora_module(argument_spec, **kwargs):
     return module
 
 
-def client_for(module):
+def client_for(module, connections=None):
+    """The client for the module's connection options; ``connections``: HTTP connections to keep (thread pools)."""
     params = module.params
+    extra = {'connections': connections} if connections else {}
     return AuroraClient(
         api_url=params['api_url'],
         username=params['api_username'],
@@ -55,6 +57,7 @@ def client_for(module):
         validate_certs=params['validate_certs'],
         ca_path=params['ca_path'],
         timeout=params['timeout'],
+        **extra
     )
 
 

@@ -1772,6 +1772,8 @@ def cookie_token(cookie_header):
 
 class AuroraRequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes; with Nagle's algorithm the second waits for the client's delayed ACK.
+    disable_nagle_algorithm = True
     server_version = "Apache"
     sys_version = ""
     timeout = 120

@@ -1,0 +1,335 @@
+# Copyright (c) afterlogic.aurora contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Benchmark of the bulk modules against the API's own floor (issue 7). Not part of the tests.
+
+    python benchmarks/bench.py [--users 1000] [--servers 10] [--parallel 4] [--loop-users 100]
+                               [--memory-accounts 10000] [--latency-ms 10]
+
+Starts the Aurora emulator with --latency-ms 10 (every API call then takes at least 10 ms, as a real Aurora's
+reads do) with Aurora's IMAP check off (the generated hosts do not exist), and prints one table:
+
+* floor, writes: benchmarks/floor.py, a plain ``requests`` script making, one after the other, exactly the calls
+  the job needs: one login; GetServers (find) + CreateServer per server; GetUsers (find) + CreateUser +
+  CreateAccount per user.
+* floor, reads: the same script making the least an idempotent re-run or a --check run must read: one login, one
+  paged listing of the servers and one of the users (200 per page), and Mail.GetAccounts once per user (Aurora has
+  no call that returns the accounts of many users).
+* the bulk modules through a real ``ansible-playbook`` (aurora_mail_servers then aurora_user_accounts): first run
+  with parallel=1 and parallel=N, re-run and --check run with both; ratio to the matching floor.
+* the loop of the single modules over --loop-users users, and its own write floor.
+* the peak memory (maximum resident set size) of the module process: ansible-playbook runs the module under a
+  wrapper interpreter that waits for it and reads getrusage(RUSAGE_CHILDREN), so the controller is not counted.
+  The last rows do it for --memory-accounts accounts at latency 0 (to save time).
+
+The goals (issue 7): first run <= 1.2 x floor with parallel=1 and <= 0.5 x floor with parallel=N; re-run and
+--check run <= 1.2 x the read floor with parallel=N (the modules' default, as the role runs them; the parallel=1
+rows are shown for information); module peak < 150 MiB for 10,000 accounts. The exit status is 0 when all are met.
+
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import stat
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from tests.emulator.fixtures import Emulator  # noqa: E402  pylint: disable=wrong-import-position
+from tests.helpers.collection import ensure_collection_on_path  # noqa: E402  pylint: disable=wrong-import-position
+from tests.helpers.playbook import connection_vars, run_playbook  # noqa: E402  pylint: disable=wrong-import-position
+
+ensure_collection_on_path()
+
+from ansible_collections.afterlogic.aurora.plugins.module_utils._bulk import (  # noqa: E402  pylint: disable=wrong-import-position
+    DEFAULT_PARALLEL,
+)
+
+ADMIN_PASSWORD = 'bench-admin-pw'
+IMAP_CHECK_OFF = {'Mail': {'DoImapLoginOnAccountCreate': False}}
+GOAL_FIRST_SEQUENTIAL = 1.2
+GOAL_FIRST_PARALLEL = 0.5
+GOAL_READS = 1.2
+GOAL_MEMORY_MB = 150
+
+# ---- data --------------------------------------------------------------------------------------------
+
+
+def servers_data(count):
+    return [dict(name='srv%02d' % number, incoming_server='imap%02d.bench.example' % number,
+                 outgoing_server='smtp%02d.bench.example' % number, domains=['d%02d.bench.example' % number])
+            for number in range(1, count + 1)]
+
+
+def accounts_data(count, servers):
+    accounts = []
+    for number in range(1, count + 1):
+        server = servers[number % len(servers)]
+        accounts.append(dict(email='user%05d@%s' % (number, server['domains'][0]), password='Pw-%05d-secret' % number,
+                             friendly_name='User %d' % number, server=server['name']))
+    return accounts
+
+
+# ---- the floor: a plain requests script ----------------------------------------------------------------
+
+FLOOR_SCRIPT = Path(__file__).resolve().with_name('floor.py')
+
+
+def run_floor(emulator, workdir, mode, servers, accounts):
+    """Seconds of benchmarks/floor.py, run as the script it is (interpreter start and imports included)."""
+    job = Path(workdir) / 'floor-job.json'
+    job.write_text(json.dumps({'bench_servers': servers, 'bench_accounts': accounts}))
+    started = time.monotonic()
+    subprocess.run([sys.executable, str(FLOOR_SCRIPT), emulator.url, ADMIN_PASSWORD, str(job), mode], check=True,
+                   stdout=subprocess.DEVNULL)
+    return time.monotonic() - started
+
+
+# ---- ansible-playbook runs -----------------------------------------------------------------------------
+
+BULK_PLAYBOOK = textwrap.dedent('''\
+    - hosts: localhost
+      connection: local
+      gather_facts: false
+      vars_files:
+        - data.json
+      tasks:
+        - name: Mail servers
+          afterlogic.aurora.aurora_mail_servers:
+            api_url: "{{ aurora_url }}"
+            api_username: "{{ aurora_login }}"
+            api_password: "{{ aurora_password }}"
+            servers: "{{ bench_servers }}"
+            parallel: "{{ bench_parallel }}"
+        - name: Users with their login accounts
+          afterlogic.aurora.aurora_user_accounts:
+            api_url: "{{ aurora_url }}"
+            api_username: "{{ aurora_login }}"
+            api_password: "{{ aurora_password }}"
+            accounts: "{{ bench_accounts }}"
+            parallel: "{{ bench_parallel }}"
+''')
+
+LOOP_PLAYBOOK = textwrap.dedent('''\
+    - hosts: localhost
+      connection: local
+      gather_facts: false
+      vars_files:
+        - data.json
+      tasks:
+        - name: Mail servers, one task run per server
+          afterlogic.aurora.aurora_mail_server:
+            api_url: "{{ aurora_url }}"
+            api_username: "{{ aurora_login }}"
+            api_password: "{{ aurora_password }}"
+            name: "{{ item.name }}"
+            incoming_server: "{{ item.incoming_server }}"
+            outgoing_server: "{{ item.outgoing_server }}"
+            domains: "{{ item.domains }}"
+          loop: "{{ bench_servers }}"
+          loop_control:
+            label: "{{ item.name }}"
+        - name: Users with their login accounts, one task run per user
+          afterlogic.aurora.aurora_user_account:
+            api_url: "{{ aurora_url }}"
+            api_username: "{{ aurora_login }}"
+            api_password: "{{ aurora_password }}"
+            email: "{{ item.email }}"
+            password: "{{ item.password }}"
+            friendly_name: "{{ item.friendly_name }}"
+            server: "{{ item.server }}"
+          loop: "{{ bench_accounts }}"
+          loop_control:
+            label: "{{ item.email }}"
+''')
+
+WRAPPER = textwrap.dedent('''\
+    #!{python}
+    """Run the module with the real interpreter, then log its peak RSS (KiB) and its arguments."""
+    import resource, subprocess, sys
+    code = subprocess.call([{python!r}] + sys.argv[1:])
+    with open({log!r}, 'a') as log:
+        log.write('%d %s\\n' % (resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, ' '.join(sys.argv[1:])))
+    sys.exit(code)
+''')
+
+
+class Runner:
+    """ansible-playbook in one scratch directory, with the module processes measured by the wrapper interpreter."""
+
+    def __init__(self, workdir):
+        self.workdir = Path(workdir)
+        self.rss_log = self.workdir / 'module-rss.log'
+        self.wrapper = self.workdir / 'python-measured'
+        self.wrapper.write_text(WRAPPER.format(python=sys.executable, log=str(self.rss_log)))
+        self.wrapper.chmod(self.wrapper.stat().st_mode | stat.S_IXUSR)
+
+    def run(self, emulator, playbook, servers, accounts, parallel, options=(), measure=True):
+        """(seconds, peak RSS in MiB of the largest module process or None) of one ansible-playbook run."""
+        (self.workdir / 'data.json').write_text(json.dumps(
+            {'bench_servers': servers, 'bench_accounts': accounts, 'bench_parallel': parallel}))
+        if self.rss_log.exists():
+            self.rss_log.unlink()
+        extra_vars = dict(connection_vars(emulator))
+        if measure:
+            extra_vars['ansible_python_interpreter'] = str(self.wrapper)
+        started = time.monotonic()
+        run = run_playbook(self.workdir, playbook, extra_vars, options)
+        seconds = time.monotonic() - started
+        if run.returncode != 0:
+            sys.exit('ansible-playbook failed:\n' + run.output[-5000:])
+        peak = None
+        if measure and self.rss_log.exists():
+            peak = max(int(line.split()[0]) for line in self.rss_log.read_text().splitlines()) / 1024
+        return seconds, peak
+
+
+# ---- the table -----------------------------------------------------------------------------------------
+
+def shown(pattern, value):
+    return '' if value is None else pattern % value
+
+
+class Table:
+    def __init__(self):
+        self.rows = []
+
+    def add(self, name, seconds, calls, floor=None, floor_calls=None, peak=None):
+        ratio = seconds / floor if floor else None
+        self.rows.append((name, seconds, calls, floor_calls, ratio, peak))
+        extra = shown('  ratio %.2f', ratio) + shown('  peak %.0f MiB', peak)
+        print('  %-66s %8.2f s %7d calls%s' % (name, seconds, calls, extra), flush=True)
+        return ratio
+
+    def render(self):
+        header = ('run', 'seconds', 'API calls', 'floor calls', 'ratio to floor', 'module peak MiB')
+        lines = ['| ' + ' | '.join(header) + ' |', '|' + '|'.join(['---'] + ['---:'] * 5) + '|']
+        for name, seconds, calls, floor_calls, ratio, peak in self.rows:
+            lines.append('| %s | %.2f | %d | %s | %s | %s |' % (
+                name, seconds, calls, shown('%d', floor_calls), shown('%.2f', ratio), shown('%.0f', peak)))
+        return '\n'.join(lines)
+
+
+def fresh(emulator):
+    emulator.reset()
+    emulator.settings(IMAP_CHECK_OFF)
+
+
+class Bench:
+    """The rows of the table, each measured against an emulator reset to the state the row needs."""
+
+    def __init__(self, args, workdir):
+        self.args = args
+        self.workdir = workdir
+        self.parallel = args.parallel
+        self.servers = servers_data(args.servers)
+        self.table = Table()
+        self.goals = []
+
+    def goal(self, text, met, counted=True):
+        self.goals.append((text if counted else text + ' (for information)', met, counted))
+
+    def floor(self, emulator, name, mode, accounts=()):
+        seconds = run_floor(emulator, self.workdir, mode, self.servers, list(accounts))
+        calls = len(emulator.calls())
+        self.table.add('floor, %s' % name, seconds, calls, seconds, calls)
+        return seconds, calls
+
+    def speed(self):
+        """Floor, first runs, re-runs and --check runs of the whole job at --latency-ms."""
+        args, table, n = self.args, self.table, self.parallel
+        accounts = accounts_data(args.users, self.servers)
+        job = '%d servers + %d users' % (args.servers, args.users)
+        with Emulator(admin_password=ADMIN_PASSWORD, latency_ms=args.latency_ms) as emulator:
+            print('emulator at %s, latency %d ms; %s' % (emulator.url, args.latency_ms, job), flush=True)
+            runner = Runner(self.workdir)
+            fresh(emulator)
+            floor, floor_calls = self.floor(emulator, 'writes: requests script, %s' % job, 'writes', accounts)
+            for parallel in sorted({1, n}):
+                fresh(emulator)
+                seconds, peak = runner.run(emulator, BULK_PLAYBOOK, self.servers, accounts, parallel)
+                ratio = table.add('first run, parallel=%d' % parallel, seconds, len(emulator.calls()), floor,
+                                  floor_calls, peak)
+                goal = GOAL_FIRST_SEQUENTIAL if parallel == 1 else GOAL_FIRST_PARALLEL
+                self.goal('first run, parallel=%d: <= %.1f x floor' % (parallel, goal), ratio <= goal)
+
+            emulator.calls_clear()
+            floor, floor_calls = self.floor(emulator, 'reads: login + listings + GetAccounts per user', 'reads')
+            for name, options in (('re-run', ()), ('--check run', ('--check',))):
+                for parallel in sorted({1, n}):
+                    emulator.calls_clear()
+                    before = emulator.state()
+                    seconds, peak = runner.run(emulator, BULK_PLAYBOOK, self.servers, accounts, parallel, options)
+                    if emulator.state() != before:
+                        sys.exit('the %s changed Aurora' % name)
+                    ratio = table.add('%s, parallel=%d (nothing to change)' % (name, parallel), seconds,
+                                      len(emulator.calls()), floor, floor_calls, peak)
+                    self.goal('%s, parallel=%d: <= %.1f x read floor' % (name, parallel, GOAL_READS),
+                              ratio <= GOAL_READS, counted=parallel == n)
+
+            if args.loop_users:
+                loop_accounts = accounts[:args.loop_users]
+                loop_job = '%d servers + %d users' % (args.servers, args.loop_users)
+                fresh(emulator)
+                floor, floor_calls = self.floor(emulator, 'writes: requests script, %s' % loop_job, 'writes',
+                                                loop_accounts)
+                fresh(emulator)
+                seconds, dummy = runner.run(emulator, LOOP_PLAYBOOK, self.servers, loop_accounts, 1, measure=False)
+                table.add('loop of the single modules, %s, first run' % loop_job, seconds, len(emulator.calls()),
+                          floor, floor_calls)
+
+    def memory(self):
+        """Peak memory of the module process for --memory-accounts accounts, at latency 0 to save time."""
+        args, n = self.args, self.parallel
+        big = accounts_data(args.memory_accounts, self.servers)
+        with Emulator(admin_password=ADMIN_PASSWORD, latency_ms=0) as emulator:
+            runner = Runner(self.workdir)
+            fresh(emulator)
+            runner.run(emulator, BULK_PLAYBOOK, self.servers, [], 1, measure=False)
+            for name, options in (('--check --diff run on an empty Aurora', ('--check', '--diff')),
+                                  ('first run', ()), ('re-run', ())):
+                emulator.calls_clear()
+                seconds, peak = runner.run(emulator, BULK_PLAYBOOK, self.servers, big, n, options)
+                self.table.add('%d accounts at latency 0, %s, parallel=%d' % (args.memory_accounts, name, n),
+                               seconds, len(emulator.calls()), peak=peak)
+                self.goal('%s of %d accounts: module peak < %d MiB' % (name, args.memory_accounts, GOAL_MEMORY_MB),
+                          peak < GOAL_MEMORY_MB)
+
+    def report(self):
+        print()
+        print(self.table.render())
+        print()
+        for text, met, dummy in self.goals:
+            print('%s  %s' % ('met   ' if met else 'MISSED', text))
+        return 0 if all(met for dummy, met, counted in self.goals if counted) else 1
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n', 1)[0])
+    parser.add_argument('--users', type=int, default=1000, help='users of the timed job (0 skips it)')
+    parser.add_argument('--servers', type=int, default=10)
+    parser.add_argument('--parallel', type=int, default=DEFAULT_PARALLEL,
+                        help='the N of the "parallel=N" rows (default: the modules\' default, %(default)s)')
+    parser.add_argument('--loop-users', type=int, default=100, help='users of the single-module loop (0 skips it)')
+    parser.add_argument('--memory-accounts', type=int, default=10000, help='accounts of the memory rows (0 skips them)')
+    parser.add_argument('--latency-ms', type=int, default=10)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix='aurora-bench-') as workdir:
+        bench = Bench(args, workdir)
+        if args.users:
+            bench.speed()
+        if args.memory_accounts:
+            bench.memory()
+        return bench.report()
+
+
+if __name__ == '__main__':
+    sys.exit(main())

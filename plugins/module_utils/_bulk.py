@@ -1,0 +1,430 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) afterlogic.aurora contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Many mail servers, or many users with their accounts, in one task.
+
+The per-object steps of ``_mail_server`` and ``_user_account`` are used as they are; what this
+runner adds is the part that makes a thousand objects cost about what the API itself costs:
+
+1. every item is validated first, with no API call: one invalid item fails the task before
+   anything is written, and the message lists every invalid item;
+2. one login and one paged listing (servers; users) replace a lookup per item;
+3. the per-item lookup / plan / apply runs in a bounded thread pool (``parallel``; 1 = one item
+   after the other, in the order given);
+4. the results come back in the order of the items, each what the single-object module returns
+   for it, with a summary; a failed item does not stop the others, and fails the task at the end.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import threading
+import traceback
+
+from ansible.module_utils.common.parameters import remove_values
+
+from ansible_collections.afterlogic.aurora.plugins.module_utils._errors import AuroraError
+from ansible_collections.afterlogic.aurora.plugins.module_utils._mail_server import (
+    account_emails_by_server,
+    apply_plan,
+    find_server,
+    mail_server_argument_spec,
+    plan_server,
+    validation_errors,
+)
+from ansible_collections.afterlogic.aurora.plugins.module_utils._module import (
+    aurora_module,
+    client_for,
+    error_details,
+    fail_with,
+)
+from ansible_collections.afterlogic.aurora.plugins.module_utils._user_account import (
+    UserAccountError,
+    UserAccountFailed,
+    apply,
+    lookup,
+    plan,
+    server_map,
+    user_account_argument_spec,
+    validate,
+)
+
+DEFAULT_PARALLEL = 4
+NO_LOG_PLACEHOLDER = 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'  # what Ansible shows for a no_log value
+SUMMARY_KEYS = ('created', 'updated', 'unchanged', 'deleted', 'failed')
+MAX_LISTED_FAILURES = 20
+
+
+def bulk_argument_spec(list_option, item_spec):
+    """The options of a bulk module: the list of items (each with the single module's options) and ``parallel``."""
+    return {
+        list_option: dict(type='list', elements='dict', required=True, options=item_spec),
+        'parallel': dict(type='int', default=DEFAULT_PARALLEL),
+    }
+
+
+# ---- secrets -------------------------------------------------------------------------------------
+
+def secrets_in(item, spec):
+    """The values of the no_log options (at any depth) that ``item`` sets."""
+    found = set()
+    for name, option in spec.items():
+        value = item.get(name)
+        if value is None or value == '':
+            continue
+        if option.get('no_log'):
+            found.add(str(value))
+        elif option.get('options'):
+            for nested in value if isinstance(value, list) else [value]:
+                if isinstance(nested, dict):
+                    found |= secrets_in(nested, option['options'])
+    return found
+
+
+def masked(item, spec):
+    """A copy of ``item`` with the values of its no_log options replaced as Ansible replaces them."""
+    copy = dict(item)
+    for name, option in spec.items():
+        value = copy.get(name)
+        if value is None:
+            continue
+        if option.get('no_log'):
+            copy[name] = NO_LOG_PLACEHOLDER
+        elif option.get('options') and isinstance(value, dict):
+            copy[name] = masked(value, option['options'])
+        elif option.get('options') and isinstance(value, list):
+            copy[name] = [masked(nested, option['options']) if isinstance(nested, dict) else nested for nested in value]
+    return copy
+
+
+# ---- shared reads --------------------------------------------------------------------------------
+
+class _Once:
+    """A value computed by the first caller; a failure is not kept, so the next caller tries again."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._done = False
+        self._value = None
+
+    def get(self, compute):
+        with self._lock:
+            if not self._done:
+                self._value = compute()
+                self._done = True
+            return self._value
+
+
+class SharedReads:
+    """The client as the items of one task see it: reads that no item can change are made once for all.
+
+    ``Mail.GetMailServerByDomain`` (an account task never changes servers) and ``Mail.GetSettings``;
+    every other call goes to the client as it is. The answers are shared, so they must not be changed.
+    """
+
+    SHARED = frozenset((('Mail', 'GetMailServerByDomain'), ('Mail', 'GetSettings')))
+
+    def __init__(self, client):
+        self._client = client
+        self._lock = threading.Lock()
+        self._answers = {}
+
+    def __getattr__(self, name):
+        return getattr(self._client, name)
+
+    def call(self, module, method, params=None, target=None):
+        if (module, method) not in self.SHARED:
+            return self._client.call(module, method, params, target)
+        key = (module, method, json.dumps(params, sort_keys=True))
+        with self._lock:
+            once = self._answers.setdefault(key, _Once())
+        return once.get(lambda: self._client.call(module, method, params, target))
+
+
+def each(count, work, parallel):
+    """``[work(0), ..., work(count - 1)]``, with at most ``parallel`` running at once; 1 runs them in order.
+
+    ``work`` must not raise. The workers take the next index when they are free, so no item waits
+    behind a slow one, and nothing is queued per item (a future per item would cost ~1 KiB each).
+    """
+    results = [None] * count
+    if parallel <= 1 or count < 2:
+        for index in range(count):
+            results[index] = work(index)
+        return results
+    indexes = iter(range(count))
+    lock = threading.Lock()
+
+    def worker():
+        while True:
+            with lock:
+                index = next(indexes, None)
+            if index is None:
+                return
+            results[index] = work(index)
+
+    workers = [threading.Thread(target=worker) for dummy in range(min(parallel, count))]
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join()
+    return results
+
+
+def failure(error, changed=False):
+    """An item's result for an Aurora error, as the single module's fail_with() reports it (with error.details)."""
+    result = {'failed': True, 'msg': str(error), 'error': error_details(error), 'changed': changed}
+    result.update(getattr(error, 'details', None) or {})
+    return result
+
+
+# ---- the two kinds of items ----------------------------------------------------------------------
+
+class MailServers:
+    """Items of afterlogic.aurora.aurora_mail_servers: the steps of aurora_mail_server per server."""
+
+    option = 'servers'
+    key = 'name'
+    noun = 'mail servers'
+    CATEGORIES = {'create': 'created', 'update': 'updated', 'delete': 'deleted', 'none': 'unchanged'}
+
+    def __init__(self, items, check_mode, diff):
+        self.items = items
+        self.check_mode = check_mode
+        self.diff = diff
+        self.client = None
+        self.by_name = {}
+        self._usage_lock = threading.Lock()
+        self._usage = None
+
+    @staticmethod
+    def item_spec():
+        return mail_server_argument_spec()
+
+    def validate(self, index):
+        """(identity, error messages) of one item; no API call."""
+        params = self.items[index]
+        return params['name'], validation_errors(params)
+
+    def identity(self, index):
+        return self.items[index]['name']
+
+    def prepare(self, client):
+        """One listing of every server; each item then finds its own among the ones with its name."""
+        self.client = client
+        names = set(params['name'] for params in self.items)
+        for server in client.list_servers():
+            if server.get('Name') in names:
+                self.by_name.setdefault(server.get('Name'), []).append(server)
+
+    def usage(self):
+        """The accounts of every server (for deletions), scanned once for all the items that delete a server."""
+        with self._usage_lock:
+            if self._usage is None:
+                self._usage = account_emails_by_server(self.client)
+            return self._usage
+
+    def process(self, index):
+        params = self.items[index]
+        try:
+            current = find_server(self.client, params['name'], self.by_name.get(params['name'], []))
+            server_plan = plan_server(current, params)
+            usage = self.usage() if server_plan.action == 'delete' and not server_plan.force else None
+            result = apply_plan(self.client, server_plan, check_mode=self.check_mode, diff=self.diff, usage=usage)
+        except AuroraError as error:
+            return failure(error), 'failed'
+        return result, self.CATEGORIES[server_plan.action]
+
+
+class UserAccounts:
+    """Items of afterlogic.aurora.aurora_user_accounts: the steps of aurora_user_account per email."""
+
+    option = 'accounts'
+    key = 'email'
+    noun = 'accounts'
+
+    def __init__(self, items, check_mode, diff):
+        self.items = items
+        self.check_mode = check_mode
+        self.diff = diff
+        self.client = None
+        self.wanted = [None] * len(items)
+        self.users = {}
+        self.servers = {}
+
+    @staticmethod
+    def item_spec():
+        return user_account_argument_spec()
+
+    def validate(self, index):
+        try:
+            self.wanted[index] = validate(self.items[index])
+        except UserAccountError as error:
+            return self.items[index].get('email'), [str(error)]
+        return self.wanted[index]['email'], []
+
+    def identity(self, index):
+        """The email as the task handles it (stripped, lower case)."""
+        return self.wanted[index]['email']
+
+    def prepare(self, client):
+        """One listing of every user and, when an item names its server, one of every server."""
+        self.client = SharedReads(client)
+        emails = set(wanted['email'] for wanted in self.wanted)
+        for user in client.list_users():
+            email = str(user.get('PublicId', '')).lower()
+            if email in emails:
+                self.users.setdefault(email, []).append(user)
+        if any(wanted['state'] == 'present' and (wanted['server'] is not None or wanted['server_id'] is not None)
+               for wanted in self.wanted):
+            self.servers = server_map(client.list_servers())
+
+    def process(self, index):
+        wanted = self.wanted[index]
+        self.wanted[index] = None  # what is no longer needed is freed as the items are done (10,000 accounts)
+        try:
+            current = lookup(self.client, wanted, users=self.users.pop(wanted['email'], []), servers=self.servers)
+            account_plan = plan(wanted, current)
+            result = apply(self.client, account_plan, self.check_mode)
+        except UserAccountError as error:
+            return {'failed': True, 'msg': str(error), 'changed': False}, 'failed'
+        except UserAccountFailed as failed:
+            return failure(failed.error, **failed.result), 'failed'
+        except AuroraError as error:
+            return failure(error), 'failed'
+        if not self.diff:
+            result.pop('diff')
+        return result, self.category(account_plan)
+
+    @staticmethod
+    def category(account_plan):
+        if not account_plan.actions:
+            return 'unchanged'
+        if 'delete_user' in account_plan.actions:
+            return 'deleted'
+        return 'created' if account_plan.created else 'updated'
+
+
+# ---- the task ------------------------------------------------------------------------------------
+
+def label(kind, index, identity):
+    return '%s[%d] %r' % (kind.option, index, identity)
+
+
+def summary_text(summary, skip=()):
+    parts = ['%d %s' % (summary[key], key) for key in SUMMARY_KEYS if summary[key] and key not in skip]
+    return ', '.join(parts) or 'nothing'
+
+
+class BulkTask:
+    """One run of a bulk module: validate all, read once, work on each item, report."""
+
+    def __init__(self, module, kind_class):
+        self.module = module
+        params = module.params
+        self.kind = kind_class(params[kind_class.option], module.check_mode, module._diff)
+        item_spec = kind_class.item_spec()
+        items = self.kind.items
+        self.secrets = [tuple(secrets_in(item, item_spec)) or None for item in items]
+        self.invocation = {'module_args': dict(params, **{kind_class.option: [masked(item, item_spec) for item in items]})}
+        self._scrub_item_secrets_per_item(params)
+
+    def _scrub_item_secrets_per_item(self, params):
+        """Hide each item's secrets in that item's result, instead of searching every result for every secret.
+
+        AnsibleModule searches each returned string for each no_log value: with a password per item that
+        is items x strings x passwords (about a minute for 10,000 accounts). A result can only hold its own
+        item's secrets, so work() scrubs each item's result of those with Ansible's own remove_values();
+        the task's own secrets (api_password, api_token) stay with AnsibleModule, which still scrubs the
+        whole output of them; the invocation is returned with every item's secrets already masked.
+        """
+        top_level = dict((name, value) for name, value in params.items() if name != self.kind.option)
+        kept = secrets_in(top_level, self.module.argument_spec)
+        for secrets in self.secrets:
+            if secrets:
+                self.module.no_log_values.difference_update(set(secrets) - kept)
+
+    def fail(self, msg, **result):
+        result.setdefault('changed', False)
+        self.module.fail_json(msg=msg, invocation=self.invocation, **result)
+
+    def validate(self):
+        """Fail the task, before any API call, when an item is invalid or repeats another one."""
+        errors = []
+        first = {}
+        for index in range(len(self.kind.items)):
+            identity, problems = self.kind.validate(index)
+            where = label(self.kind, index, identity)
+            for problem in problems:
+                errors.append('%s: %s' % (where, self._scrub(index, problem)))
+            if not problems:
+                if identity in first:
+                    errors.append('%s: the same %s as %s; give each one once per task'
+                                  % (where, self.kind.key, label(self.kind, first[identity], identity)))
+                first.setdefault(identity, index)
+        if errors:
+            self.fail('%d problem(s) in %s, nothing was changed: %s' % (len(errors), self.kind.option, '; '.join(errors)))
+
+    def _scrub(self, index, value):
+        return remove_values(value, self.secrets[index]) if self.secrets[index] else value
+
+    def work(self, index):
+        identity = self.kind.identity(index)
+        try:
+            result, category = self.kind.process(index)
+        except Exception as exc:  # one item's bug must not lose the results of the others
+            result = {'failed': True, 'changed': False, 'msg': 'unexpected error: %s' % exc,
+                      'exception': traceback.format_exc()}
+            category = 'failed'
+        return self._scrub(index, dict([(self.kind.key, identity)] + list(result.items()))), category
+
+    def run(self):
+        module = self.module
+        parallel = module.params['parallel']
+        if parallel < 1:
+            self.fail('parallel must be at least 1 (1 works on the items one after the other), got %d' % parallel)
+        self.validate()
+        count = len(self.kind.items)
+        if count:
+            try:
+                client = client_for(module, connections=min(parallel, count))
+                self.kind.prepare(client)
+            except AuroraError as error:
+                fail_with(module, error, invocation=self.invocation)
+        outcomes = each(count, self.work, parallel)
+        self.report(outcomes)
+
+    def report(self, outcomes):
+        results = [result for result, dummy in outcomes]
+        summary = dict((key, 0) for key in SUMMARY_KEYS)
+        for dummy, category in outcomes:
+            summary[category] += 1
+        report = dict(changed=any(result.get('changed') for result in results), summary=summary, results=results)
+        if self.module._diff:
+            report['diff'] = [
+                dict(result['diff'], before_header=label(self.kind, index, result[self.kind.key]),
+                     after_header=label(self.kind, index, result[self.kind.key]))
+                for index, result in enumerate(results) if result.get('changed') and 'diff' in result]
+        failed = [(index, result) for index, result in enumerate(results) if result.get('failed')]
+        if failed:
+            self.fail(self.failure_text(failed, summary), **report)
+        msg = '%d %s: %s' % (len(results), self.kind.noun, summary_text(summary)) if results else \
+            'no %s given' % self.kind.noun
+        self.module.exit_json(msg=msg, invocation=self.invocation, **report)
+
+    def failure_text(self, failed, summary):
+        listed = ['%s: %s' % (label(self.kind, index, result[self.kind.key]), result['msg'])
+                  for index, result in failed[:MAX_LISTED_FAILURES]]
+        if len(failed) > MAX_LISTED_FAILURES:
+            listed.append('and %d more (see results)' % (len(failed) - MAX_LISTED_FAILURES))
+        return '%d of %d %s failed: %s. The others: %s' % (
+            len(failed), sum(summary.values()), self.kind.noun, '; '.join(listed), summary_text(summary, skip=('failed',)))
+
+
+def bulk_module(kind_class):
+    """Build the AnsibleModule of a bulk module and run it."""
+    module = aurora_module(bulk_argument_spec(kind_class.option, kind_class.item_spec()))
+    BulkTask(module, kind_class).run()
