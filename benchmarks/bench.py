@@ -14,7 +14,8 @@ reads do) with Aurora's IMAP check off (the generated hosts do not exist), and p
 * floor, reads: the same script making the least an idempotent re-run or a --check run must read: one login, one
   paged listing of the servers and one of the users (200 per page), and Mail.GetAccounts once per user (Aurora has
   no call that returns the accounts of many users).
-* the bulk modules through a real ``ansible-playbook`` (aurora_mail_servers then aurora_user_accounts): first run
+* the role afterlogic.aurora.provision through a real ``ansible-playbook`` (its bulk modules aurora_mail_servers then
+  aurora_user_accounts, after one login with aurora_api_token): first run
   with parallel=1 and parallel=N, re-run and --check run with both; ratio to the matching floor.
 * the loop of the single modules over --loop-users users, and its own write floor.
 * the peak memory (maximum resident set size) of the module process: ansible-playbook runs the module under a
@@ -95,27 +96,21 @@ def run_floor(emulator, workdir, mode, servers, accounts):
 
 # ---- ansible-playbook runs -----------------------------------------------------------------------------
 
-BULK_PLAYBOOK = textwrap.dedent('''\
+ROLE_PLAYBOOK = textwrap.dedent('''\
     - hosts: localhost
       connection: local
       gather_facts: false
       vars_files:
         - data.json
-      tasks:
-        - name: Mail servers
-          afterlogic.aurora.aurora_mail_servers:
-            api_url: "{{ aurora_url }}"
-            api_username: "{{ aurora_login }}"
-            api_password: "{{ aurora_password }}"
-            servers: "{{ bench_servers }}"
-            parallel: "{{ bench_parallel }}"
-        - name: Users with their login accounts
-          afterlogic.aurora.aurora_user_accounts:
-            api_url: "{{ aurora_url }}"
-            api_username: "{{ aurora_login }}"
-            api_password: "{{ aurora_password }}"
-            accounts: "{{ bench_accounts }}"
-            parallel: "{{ bench_parallel }}"
+      roles:
+        - role: afterlogic.aurora.provision
+          vars:
+            aurora_api_url: "{{ aurora_url }}"
+            aurora_api_username: "{{ aurora_login }}"
+            aurora_api_password: "{{ aurora_password }}"
+            aurora_mail_servers: "{{ bench_servers }}"
+            aurora_user_accounts: "{{ bench_accounts }}"
+            aurora_parallel: "{{ bench_parallel }}"
 ''')
 
 LOOP_PLAYBOOK = textwrap.dedent('''\
@@ -255,8 +250,8 @@ class Bench:
             floor, floor_calls = self.floor(emulator, 'writes: requests script, %s' % job, 'writes', accounts)
             for parallel in sorted({1, n}):
                 fresh(emulator)
-                seconds, peak = runner.run(emulator, BULK_PLAYBOOK, self.servers, accounts, parallel)
-                ratio = table.add('first run, parallel=%d' % parallel, seconds, len(emulator.calls()), floor,
+                seconds, peak = runner.run(emulator, ROLE_PLAYBOOK, self.servers, accounts, parallel)
+                ratio = table.add('role, first run, parallel=%d' % parallel, seconds, len(emulator.calls()), floor,
                                   floor_calls, peak)
                 goal = GOAL_FIRST_SEQUENTIAL if parallel == 1 else GOAL_FIRST_PARALLEL
                 self.goal('first run, parallel=%d: <= %.1f x floor' % (parallel, goal), ratio <= goal)
@@ -267,10 +262,10 @@ class Bench:
                 for parallel in sorted({1, n}):
                     emulator.calls_clear()
                     before = emulator.state()
-                    seconds, peak = runner.run(emulator, BULK_PLAYBOOK, self.servers, accounts, parallel, options)
+                    seconds, peak = runner.run(emulator, ROLE_PLAYBOOK, self.servers, accounts, parallel, options)
                     if emulator.state() != before:
                         sys.exit('the %s changed Aurora' % name)
-                    ratio = table.add('%s, parallel=%d (nothing to change)' % (name, parallel), seconds,
+                    ratio = table.add('role, %s, parallel=%d (nothing to change)' % (name, parallel), seconds,
                                       len(emulator.calls()), floor, floor_calls, peak)
                     self.goal('%s, parallel=%d: <= %.1f x read floor' % (name, parallel, GOAL_READS),
                               ratio <= GOAL_READS, counted=parallel == n)
@@ -293,12 +288,12 @@ class Bench:
         with Emulator(admin_password=ADMIN_PASSWORD, latency_ms=0) as emulator:
             runner = Runner(self.workdir)
             fresh(emulator)
-            runner.run(emulator, BULK_PLAYBOOK, self.servers, [], 1, measure=False)
+            runner.run(emulator, ROLE_PLAYBOOK, self.servers, [], 1, measure=False)
             for name, options in (('--check --diff run on an empty Aurora', ('--check', '--diff')),
                                   ('first run', ()), ('re-run', ())):
                 emulator.calls_clear()
-                seconds, peak = runner.run(emulator, BULK_PLAYBOOK, self.servers, big, n, options)
-                self.table.add('%d accounts at latency 0, %s, parallel=%d' % (args.memory_accounts, name, n),
+                seconds, peak = runner.run(emulator, ROLE_PLAYBOOK, self.servers, big, n, options)
+                self.table.add('role, %d accounts at latency 0, %s, parallel=%d' % (args.memory_accounts, name, n),
                                seconds, len(emulator.calls()), peak=peak)
                 self.goal('%s of %d accounts: module peak < %d MiB' % (name, args.memory_accounts, GOAL_MEMORY_MB),
                           peak < GOAL_MEMORY_MB)

@@ -52,6 +52,8 @@ BODY_EXCERPT = 120
 MASK = '********'
 RETRY_FIRST_DELAY = 0.5
 READ_ATTEMPTS = 4
+MIN_ATTEMPT_SECONDS = 0.5  # a retry needs at least this much of timeout left, to 0.1 s (a failed attempt takes some ms)
+GATEWAY_TIMEOUT = 504  # a proxy gave up waiting: Aurora may still be working on the request
 LOGIN_FALLBACK_CODES = frozenset((113, 114))
 
 
@@ -132,22 +134,26 @@ class AuroraClient:
 
     # ---- transport -----------------------------------------------------------------------
 
-    def _send(self, module, method, params, token):
-        """One HTTP exchange; returns the decoded envelope (dict) or raises AuroraTransportError."""
+    def _send(self, module, method, params, token, wait=None):
+        """One HTTP exchange, waiting at most ``wait`` seconds (default: timeout) for the answer.
+
+        Returns the decoded envelope (dict) or raises AuroraTransportError.
+        """
+        wait = self.timeout if wait is None else wait
         data = {'Module': module, 'Method': method}
         if params is not None:
             data['Parameters'] = json.dumps(params)
         with self._count_lock:
             self.calls += 1
         try:
-            response = self.session.post(self.endpoint, data=data, auth=_Bearer(token), timeout=self.timeout,
+            response = self.session.post(self.endpoint, data=data, auth=_Bearer(token), timeout=wait,
                                          verify=self.verify, allow_redirects=False)
         except requests.exceptions.SSLError as exc:
             raise AuroraTransportError('TLS handshake with %s failed (%s); give the CA with ca_path, or set '
                                        'validate_certs: false for a self-signed test server'
                                        % (self.endpoint, _root_cause(exc)), module, method, sent=False, retryable=False)
         except requests.exceptions.ConnectTimeout:
-            raise AuroraTransportError('could not connect to %s within %s s' % (self.endpoint, self.timeout),
+            raise AuroraTransportError('could not connect to %s within %s s' % (self.endpoint, _seconds(wait)),
                                        module, method, sent=False)
         except requests.exceptions.ConnectionError as exc:
             if _never_connected(exc):
@@ -156,7 +162,8 @@ class AuroraClient:
             raise AuroraTransportError('the connection broke before an answer came (%s)' % _root_cause(exc),
                                        module, method)
         except requests.exceptions.Timeout:
-            raise AuroraTransportError('no answer within %s s (timeout)' % self.timeout, module, method)
+            raise AuroraTransportError('no answer within %s s (timeout)' % _seconds(wait), module, method,
+                                       timed_out=True)
         except requests.exceptions.RequestException as exc:
             raise AuroraTransportError('the request failed (%s)' % _root_cause(exc), module, method)
         return self._decode(response, module, method, params)
@@ -169,7 +176,7 @@ class AuroraClient:
                                        % (status, response.headers.get('Location', '?')), module, method, status=status)
         if status != 200:
             raise AuroraTransportError('HTTP %d with body %s' % (status, self._excerpt(body, params)),
-                                       module, method, status=status)
+                                       module, method, status=status, timed_out=status == GATEWAY_TIMEOUT)
         try:
             envelope = json.loads(body)
         except ValueError:
@@ -187,21 +194,28 @@ class AuroraClient:
         return repr(text[:BODY_EXCERPT] + ('...' if len(text) > BODY_EXCERPT else ''))
 
     def _exchange(self, module, method, params, target, token):
-        """_send with the retry policy: reads after any transport error, writes only when nothing was sent."""
+        """_send with the retry policy: reads after any transport error, writes only when nothing was sent.
+
+        The attempts, the pauses between them (0.5 s, doubling) and the waits for their answers all fit in
+        ``timeout`` seconds: a retry waits only for what is left of it.
+        """
         read = is_read(method)
         delay = RETRY_FIRST_DELAY
         started = time.monotonic()
         attempt = 0
+        wait = self.timeout
         while True:
             attempt += 1
             try:
-                return self._send(module, method, params, token)
+                return self._send(module, method, params, token, wait)
             except AuroraTransportError as exc:
                 waited = time.monotonic() - started
                 may_retry = exc.retryable and (read or not exc.sent)
-                if not may_retry or attempt >= self.read_attempts or waited + delay > self.timeout:
+                wait = self.timeout - waited - delay
+                if not may_retry or attempt >= self.read_attempts or round(wait, 1) < MIN_ATTEMPT_SECONDS:
                     raise AuroraTransportError(exc.detail, module, method, target, status=exc.status, sent=exc.sent,
-                                               retryable=exc.retryable, attempts=attempt, waited=waited)
+                                               retryable=exc.retryable, attempts=attempt, waited=waited,
+                                               timed_out=exc.timed_out, limit=self.timeout)
             time.sleep(delay)
             delay *= 2
 
@@ -310,6 +324,11 @@ class AuroraClient:
         """Users whose PublicId equals ``public_id``, ignoring case (GetUserByPublicId is denied over HTTP)."""
         wanted = public_id.lower()
         return [user for user in self.list_users(public_id) if str(user.get('PublicId', '')).lower() == wanted]
+
+
+def _seconds(value):
+    """1 -> '1', 2.5 -> '2.5', 0.4999 -> '0.5'."""
+    return '%g' % round(value, 1)
 
 
 def _login_error(exc):

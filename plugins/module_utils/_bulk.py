@@ -30,6 +30,7 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._errors import A
 from ansible_collections.afterlogic.aurora.plugins.module_utils._mail_server import (
     account_emails_by_server,
     apply_plan,
+    domains_from_aurora,
     find_server,
     mail_server_argument_spec,
     plan_server,
@@ -47,6 +48,7 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._user_account im
     apply,
     lookup,
     plan,
+    server_id_of,
     server_map,
     user_account_argument_spec,
     validate,
@@ -58,12 +60,28 @@ SUMMARY_KEYS = ('created', 'updated', 'unchanged', 'deleted', 'failed')
 MAX_LISTED_FAILURES = 20
 
 
-def bulk_argument_spec(list_option, item_spec):
-    """The options of a bulk module: the list of items (each with the single module's options) and ``parallel``."""
-    return {
-        list_option: dict(type='list', elements='dict', required=True, options=item_spec),
+def bulk_argument_spec(kind_class):
+    """The options of a bulk module: the list of items (each with the single module's options), ``parallel``,
+    and the kind's own options."""
+    spec = {
+        kind_class.option: dict(type='list', elements='dict', required=True, options=kind_class.item_spec()),
         'parallel': dict(type='int', default=DEFAULT_PARALLEL),
     }
+    spec.update(kind_class.extra_spec())
+    return spec
+
+
+ACCOUNT_MOVE_SPEC = dict(
+    email=dict(type='str', required=True),
+    from_server_id=dict(type='int'),
+    to_server_id=dict(type='int'),
+)
+
+PLANNED_SERVER_SPEC = dict(
+    name=dict(type='str', required=True),
+    server_id=dict(type='int'),
+    domains=dict(type='list', elements='str', default=[]),
+)
 
 
 # ---- secrets -------------------------------------------------------------------------------------
@@ -127,10 +145,11 @@ class SharedReads:
 
     SHARED = frozenset((('Mail', 'GetMailServerByDomain'), ('Mail', 'GetSettings')))
 
-    def __init__(self, client):
+    def __init__(self, client, planned_domains=None):
         self._client = client
         self._lock = threading.Lock()
         self._answers = {}
+        self._planned_domains = planned_domains or {}
 
     def __getattr__(self, name):
         return getattr(self._client, name)
@@ -141,7 +160,19 @@ class SharedReads:
         key = (module, method, json.dumps(params, sort_keys=True))
         with self._lock:
             once = self._answers.setdefault(key, _Once())
-        return once.get(lambda: self._client.call(module, method, params, target))
+        answer = once.get(lambda: self._client.call(module, method, params, target))
+        if method == 'GetMailServerByDomain' and self._planned_domains:
+            return self._planned_server_for(str(params['Domain']).lower(), answer)
+        return answer
+
+    def _planned_server_for(self, domain, answer):
+        """Aurora's pick for the domain once the planned servers exist: an exact domain, else a wildcard server."""
+        if domain in self._planned_domains:
+            return {'Server': self._planned_domains[domain]}
+        found = answer.get('Server') if isinstance(answer, dict) else None
+        if not isinstance(found, dict) and '*' in self._planned_domains:
+            return {'Server': self._planned_domains['*']}
+        return answer
 
 
 def each(count, work, parallel):
@@ -191,8 +222,9 @@ class MailServers:
     noun = 'mail servers'
     CATEGORIES = {'create': 'created', 'update': 'updated', 'delete': 'deleted', 'none': 'unchanged'}
 
-    def __init__(self, items, check_mode, diff):
-        self.items = items
+    def __init__(self, params, check_mode, diff):
+        self.items = params[self.option]
+        self.planned_moves = params['planned_account_moves'] or [] if check_mode else []
         self.check_mode = check_mode
         self.diff = diff
         self.client = None
@@ -203,6 +235,21 @@ class MailServers:
     @staticmethod
     def item_spec():
         return mail_server_argument_spec()
+
+    @staticmethod
+    def extra_spec():
+        return {'planned_account_moves': dict(type='list', elements='dict', options=ACCOUNT_MOVE_SPEC, default=[])}
+
+    def extra_results(self, results):
+        """``planned_servers``: in check mode, the servers the real run creates or changes, as they will be."""
+        planned = []
+        if self.check_mode:
+            for result in results:
+                server = result.get('server')
+                if result.get('changed') and not result.get('failed') and isinstance(server, dict):
+                    planned.append({'name': server.get('Name'), 'server_id': result.get('server_id'),
+                                    'domains': domains_from_aurora(server.get('Domains'))})
+        return {'planned_servers': planned}
 
     def validate(self, index):
         """(identity, error messages) of one item; no API call."""
@@ -224,13 +271,19 @@ class MailServers:
         """The accounts of every server (for deletions), scanned once for all the items that delete a server."""
         with self._usage_lock:
             if self._usage is None:
-                self._usage = account_emails_by_server(self.client)
+                self._usage = with_moves(account_emails_by_server(self.client), self.planned_moves)
             return self._usage
+
+    def _candidates(self, name):
+        """The servers of this name in the shared listing; None (ask Aurora again) when it holds several, which
+        may be the copies of runs that raced to create it, since deleted by the runs that lost."""
+        listed = self.by_name.get(name, [])
+        return None if len(listed) > 1 else listed
 
     def process(self, index):
         params = self.items[index]
         try:
-            current = find_server(self.client, params['name'], self.by_name.get(params['name'], []))
+            current = find_server(self.client, params['name'], self._candidates(params['name']))
             server_plan = plan_server(current, params)
             usage = self.usage() if server_plan.action == 'delete' and not server_plan.force else None
             result = apply_plan(self.client, server_plan, check_mode=self.check_mode, diff=self.diff, usage=usage)
@@ -246,18 +299,28 @@ class UserAccounts:
     key = 'email'
     noun = 'accounts'
 
-    def __init__(self, items, check_mode, diff):
-        self.items = items
+    def __init__(self, params, check_mode, diff):
+        self.items = params[self.option]
+        self.planned_servers = params['planned_servers'] or [] if check_mode else []
         self.check_mode = check_mode
         self.diff = diff
         self.client = None
-        self.wanted = [None] * len(items)
+        self.wanted = [None] * len(self.items)
+        self.moves = [()] * len(self.items)
         self.users = {}
         self.servers = {}
 
     @staticmethod
     def item_spec():
         return user_account_argument_spec()
+
+    @staticmethod
+    def extra_spec():
+        return {'planned_servers': dict(type='list', elements='dict', options=PLANNED_SERVER_SPEC, default=[])}
+
+    def extra_results(self, results):
+        """``account_moves``: in check mode, the accounts the real run creates, moves or deletes (with their user)."""
+        return {'account_moves': [move for moves in self.moves for move in moves] if self.check_mode else []}
 
     def validate(self, index):
         try:
@@ -272,15 +335,32 @@ class UserAccounts:
 
     def prepare(self, client):
         """One listing of every user and, when an item names its server, one of every server."""
-        self.client = SharedReads(client)
         emails = set(wanted['email'] for wanted in self.wanted)
         for user in client.list_users():
             email = str(user.get('PublicId', '')).lower()
             if email in emails:
                 self.users.setdefault(email, []).append(user)
-        if any(wanted['state'] == 'present' and (wanted['server'] is not None or wanted['server_id'] is not None)
-               for wanted in self.wanted):
+        if self.planned_servers or any(
+                wanted['state'] == 'present' and (wanted['server'] is not None or wanted['server_id'] is not None)
+                for wanted in self.wanted):
             self.servers = server_map(client.list_servers())
+        self.client = SharedReads(client, self._plan_servers())
+
+    def _plan_servers(self):
+        """Check mode: make the servers that an earlier task of the run creates or changes look as they will be.
+
+        Returns ``{domain: server}`` of their domains, for the accounts that go by their domain.
+        """
+        domains = {}
+        for planned in self.planned_servers:
+            listed = self.servers.get(planned['name'], [])
+            server = next((server for server in listed if server_id_of(server) == planned['server_id']), None)
+            if server is None:
+                server = {'Name': planned['name'], 'Id': planned['server_id']}
+                self.servers[planned['name']] = listed + [server]
+            for domain in planned['domains']:
+                domains[domain.lower()] = server
+        return domains
 
     def process(self, index):
         wanted = self.wanted[index]
@@ -289,6 +369,7 @@ class UserAccounts:
             current = lookup(self.client, wanted, users=self.users.pop(wanted['email'], []), servers=self.servers)
             account_plan = plan(wanted, current)
             result = apply(self.client, account_plan, self.check_mode)
+            self.moves[index] = account_moves(account_plan)
         except UserAccountError as error:
             return {'failed': True, 'msg': str(error), 'changed': False}, 'failed'
         except UserAccountFailed as failed:
@@ -297,7 +378,7 @@ class UserAccounts:
             return failure(error), 'failed'
         if not self.diff:
             result.pop('diff')
-        return result, self.category(account_plan)
+        return result, self.category(account_plan) if result['changed'] else 'unchanged'
 
     @staticmethod
     def category(account_plan):
@@ -306,6 +387,35 @@ class UserAccounts:
         if 'delete_user' in account_plan.actions:
             return 'deleted'
         return 'created' if account_plan.created else 'updated'
+
+
+def account_moves(account_plan):
+    """The accounts that leave or join a server in this plan: ``{email, from_server_id, to_server_id}``."""
+    current = account_plan.current
+    if 'delete_user' in account_plan.actions:
+        return tuple({'email': account.get('Email'), 'from_server_id': _server_id(account), 'to_server_id': None}
+                     for account in [current.account] + current.other_accounts if account is not None)
+    before = _server_id(current.account) if current.account is not None else None
+    after = _server_id(account_plan.account) if account_plan.account is not None else None
+    if account_plan.account is None or (current.account is not None and before == after):
+        return ()
+    return ({'email': account_plan.email, 'from_server_id': before, 'to_server_id': after},)
+
+
+def _server_id(account):
+    return None if account.get('ServerId') is None else int(account['ServerId'])
+
+
+def with_moves(usage, moves):
+    """``usage`` ({server id: [emails]}) after the planned moves of accounts between servers."""
+    for move in moves:
+        email = move['email'].lower()
+        if move['from_server_id'] is not None:
+            usage[move['from_server_id']] = [listed for listed in usage.get(move['from_server_id'], [])
+                                             if str(listed).lower() != email]
+        if move['to_server_id'] is not None:
+            usage.setdefault(move['to_server_id'], []).append(move['email'])
+    return usage
 
 
 # ---- the task ------------------------------------------------------------------------------------
@@ -325,7 +435,7 @@ class BulkTask:
     def __init__(self, module, kind_class):
         self.module = module
         params = module.params
-        self.kind = kind_class(params[kind_class.option], module.check_mode, module._diff)
+        self.kind = kind_class(params, module.check_mode, module._diff)
         item_spec = kind_class.item_spec()
         items = self.kind.items
         self.secrets = [tuple(secrets_in(item, item_spec)) or None for item in items]
@@ -403,6 +513,7 @@ class BulkTask:
         for dummy, category in outcomes:
             summary[category] += 1
         report = dict(changed=any(result.get('changed') for result in results), summary=summary, results=results)
+        report.update(self.kind.extra_results(results))
         if self.module._diff:
             report['diff'] = [
                 dict(result['diff'], before_header=label(self.kind, index, result[self.kind.key]),
@@ -426,5 +537,5 @@ class BulkTask:
 
 def bulk_module(kind_class):
     """Build the AnsibleModule of a bulk module and run it."""
-    module = aurora_module(bulk_argument_spec(kind_class.option, kind_class.item_spec()))
+    module = aurora_module(bulk_argument_spec(kind_class))
     BulkTask(module, kind_class).run()

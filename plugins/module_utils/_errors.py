@@ -138,17 +138,23 @@ class AuroraTransportError(AuroraError):
 
     ``sent`` tells whether the request may have reached Aurora: when it did,
     a write may have been committed even though its answer was lost.
+    ``timed_out``: no answer came in time (a read timeout, or a proxy's HTTP 504), so
+    Aurora may still be working on the request: reading back cannot prove it will not happen.
+    ``limit``: the seconds the attempts were allowed (timeout), reported with them.
     """
 
     def __init__(self, detail, module, method, target=None, status=None, sent=True, retryable=True,
-                 attempts=1, waited=0.0):
+                 attempts=1, waited=0.0, timed_out=False, limit=None):
         self.detail = detail
         self.status = status
         self.sent = sent
         self.retryable = retryable
         self.attempts = attempts
         self.waited = waited
+        self.timed_out = timed_out
+        self.limit = limit
         text = 'No usable answer from Aurora to %s%s: %s' % (_call_name(module, method), _about(target), detail)
         if attempts > 1:
-            text += ' (after %d attempts over %.1f s)' % (attempts, waited)
+            text += ' (after %d attempts over %.1f s' % (attempts, waited)
+            text += ', within timeout %s s)' % limit if limit is not None else ')'
         super(AuroraTransportError, self).__init__(text, module, method, target)

@@ -31,6 +31,7 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._diff import (
     diff_of,
 )
 from ansible_collections.afterlogic.aurora.plugins.module_utils._errors import AuroraError, AuroraTransportError
+from ansible_collections.afterlogic.aurora.plugins.module_utils._module import text_length_errors
 
 STORED_SECRET = '*****'
 PASSWORD_KEY = 'smtp_password'
@@ -327,7 +328,7 @@ def _external_access_errors(external_access):
 
 def validation_errors(params):
     """Every problem in a task's options, each naming its option; [] when the task is valid."""
-    errors = [
+    errors = text_length_errors(mail_server_argument_spec(), params) + [
         _name_error(params['name']),
         _host_error('incoming_server', params.get('incoming_server')),
         _host_error('outgoing_server', params.get('outgoing_server')),
@@ -583,9 +584,21 @@ def _settle_creation(client, plan, created_id, lost=None):
         return kept, ['Aurora\'s answer to Mail.CreateServer was lost; read back the new server, id %s' % kept_id]
     if kept_id == created_id:
         return kept, []
-    client.call('Mail', 'DeleteServer', {'ServerId': created_id, 'TenantId': 0}, 'duplicate mail server %r' % plan.name)
+    _delete_own_duplicate(client, plan.name, kept_id, created_id)
     return kept, ['another run created mail server %r at the same time: kept id %s, deleted the duplicate id %s'
                   % (plan.name, kept_id, created_id)]
+
+
+def _delete_own_duplicate(client, name, kept_id, created_id):
+    """Delete the copy this run created, unless an account already uses it (DeleteServer would delete that too)."""
+    emails = sorted(account_emails_by_server(client).get(created_id) or [])
+    if emails:
+        raise MailServerError(
+            'another run created mail server %r at the same time (id %s), and the duplicate this run created (id %s) '
+            'is already used by %d mail account(s) (%s), which deleting it would delete too; move them to id %s, '
+            'then delete id %s' % (name, kept_id, created_id, len(emails), ', '.join(emails[:MAX_LISTED_EMAILS]),
+                                   kept_id, created_id))
+    client.call('Mail', 'DeleteServer', {'ServerId': created_id, 'TenantId': 0}, 'duplicate mail server %r' % name)
 
 
 def _apply_create(client, plan):
@@ -610,7 +623,14 @@ def _apply_update(client, plan):
 
 
 def _after_lost_answer(lost, what_is_true):
-    """The error for a write whose answer was lost, completed with what reading Aurora back showed."""
+    """The error for a write whose answer was lost, completed with what reading Aurora back showed.
+
+    After a timeout, reading back proves nothing: Aurora may still be doing the write, so the run may have changed it.
+    """
+    if lost.timed_out:
+        return MailServerError('%s; Aurora may still be doing it, so reading back cannot tell whether it happens: run '
+                               'the task again once Aurora answers' % lost, lost.module, lost.method, lost.target,
+                               details={'changed': True})
     return MailServerError('%s; %s' % (lost, what_is_true), lost.module, lost.method, lost.target)
 
 

@@ -8,12 +8,25 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import re
+
+try:
+    from urllib.parse import urlparse
+except ImportError:  # pragma: no cover - Python 2 is not supported, import sanity only
+    from urlparse import urlparse
+
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+from ansible.module_utils.common.validation import check_type_int
 
 from ansible_collections.afterlogic.aurora.plugins.module_utils._api import REQUESTS_IMPORT_ERROR, AuroraClient
 from ansible_collections.afterlogic.aurora.plugins.module_utils._errors import AuroraApiError
 
 CONNECTION_OPTIONS = ('api_url', 'api_username', 'api_password', 'api_token', 'validate_certs', 'ca_path', 'timeout')
+
+# Aurora keeps the text it is given (names, addresses, logins, passwords) in varchar(255) columns: a longer value
+# would be cut or refused by the database half-way through a run, so it is refused before any API call.
+MAX_TEXT_LENGTH = 255
+SPACE_OR_CONTROL = re.compile(r'[\s\x00-\x1f\x7f]')
 
 
 def connection_argument_spec():
@@ -34,15 +47,103 @@ def aurora_module(argument_spec, **kwargs):
     spec = connection_argument_spec()
     spec.update(argument_spec)
     kwargs.setdefault('supports_check_mode', True)
-    module = AnsibleModule(argument_spec=spec, **kwargs)
+    module = _checked_module(spec, kwargs)
     if REQUESTS_IMPORT_ERROR is not None:
         module.fail_json(msg=missing_required_lib('requests'), exception=str(REQUESTS_IMPORT_ERROR))
+    url_error = api_url_error(module.params['api_url'])
+    if url_error:
+        module.fail_json(msg=url_error)
     if module.params['timeout'] < 1:
         module.fail_json(msg='timeout must be at least 1 second, got %s' % module.params['timeout'])
     if module.params['api_password'] is None and not module.params['api_token']:
         module.fail_json(msg='Aurora needs credentials: give api_password (or AURORA_PASSWORD) '
                              'or api_token (or AURORA_TOKEN)')
     return module
+
+
+def _checked_module(spec, kwargs):
+    """AnsibleModule(spec), or a failure naming the option when ansible-core's own checks crash on its value.
+
+    ansible-core raises instead of failing on a few values (an int option given inf or 1e999999, a dict option
+    given 0 or [1]); the task then fails as for any other bad value, with no traceback and no secret shown.
+    """
+    try:
+        return AnsibleModule(argument_spec=spec, **kwargs)
+    except (ArithmeticError, TypeError, ValueError) as exc:
+        crash = exc
+    loose = AnsibleModule(argument_spec=dict((name, dict(type='raw', no_log=bool(option.get('no_log'))))
+                                             for name, option in spec.items()), **kwargs)
+    loose.no_log_values.update(_nested_secrets(spec, loose.params))
+    found = _unreadable_option(spec, loose.params)
+    path, wanted = found or ('an option', 'value of its documented type')
+    loose.fail_json(msg='%s must be a %s, got a value ansible-core cannot check (%s: %s)'
+                        % (path, wanted, type(crash).__name__, crash))
+
+
+def _nested_secrets(spec, params):
+    """The values of the no_log options inside dict and list options (the top-level ones AnsibleModule knows)."""
+    found = set()
+    for name, option in spec.items():
+        value = params.get(name) if isinstance(params, dict) else None
+        for nested in (value if isinstance(value, list) else [value]) if option.get('options') else []:
+            if isinstance(nested, dict):
+                found.update(str(nested[key]) for key, sub in option['options'].items()
+                             if sub.get('no_log') and nested.get(key) not in (None, ''))
+                found |= _nested_secrets(option['options'], nested)
+    return found
+
+
+def _unreadable_option(spec, params, prefix=''):
+    """(option path, what it must be) of the first value ansible-core cannot check, or None."""
+    for name, option in spec.items():
+        value = params.get(name) if isinstance(params, dict) else None
+        if value is None:
+            continue
+        kind, path = option.get('type', 'str'), prefix + name
+        if kind == 'int':
+            try:
+                str(check_type_int(value))  # str(): over 4,300 digits raises too
+            except Exception:  # pylint: disable=broad-except  # whatever crashed ansible-core
+                return path, 'whole number'
+        elif option.get('options'):
+            items = value if kind == 'list' and isinstance(value, list) else [value]
+            for index, item in enumerate(items):
+                where = '%s[%d]' % (path, index) if kind == 'list' else path
+                if not isinstance(item, (dict, str)):
+                    return where, 'dictionary of its sub-options'
+                found = _unreadable_option(option['options'], item, where + '.') if isinstance(item, dict) else None
+                if found:
+                    return found
+    return None
+
+
+def api_url_error(api_url):
+    """Why ``api_url`` is not an address to post to (the value is not shown: it may hold credentials), or None."""
+    url = (api_url or '').strip()
+    try:
+        parsed = urlparse(url)
+        host = parsed.hostname
+    except ValueError:  # e.g. an unclosed [IPv6 address
+        parsed, host = None, None
+    if not host or parsed.scheme.lower() not in ('http', 'https') or SPACE_OR_CONTROL.search(url):
+        return ('api_url (AURORA_URL) must be the http:// or https:// address of Aurora, without spaces, '
+                'for example https://mail.example.com/webmail/')
+    return None
+
+
+def text_length_errors(spec, params, prefix=''):
+    """A message naming each text option (at any depth of ``spec``) longer than Aurora stores; [] when none is."""
+    errors = []
+    for name, option in spec.items():
+        value = params.get(name) if isinstance(params, dict) else None
+        if value is None:
+            continue
+        if option.get('type', 'str') == 'str' and len(str(value)) > MAX_TEXT_LENGTH:
+            errors.append('%s%s must be at most %d characters (Aurora stores it in a column of that size), got %d'
+                          % (prefix, name, MAX_TEXT_LENGTH, len(str(value))))
+        elif option.get('options') and isinstance(value, dict):
+            errors.extend(text_length_errors(option['options'], value, '%s%s.' % (prefix, name)))
+    return errors
 
 
 def client_for(module, connections=None):

@@ -33,6 +33,7 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._errors import (
     AuroraSilentRefusal,
     AuroraTransportError,
 )
+from ansible_collections.afterlogic.aurora.plugins.module_utils._module import text_length_errors
 
 # Aurora's UserRole enum; only the first two can be set by this module.
 ROLES = {'user': 2, 'tenant_admin': 1}
@@ -44,8 +45,10 @@ PASSWORD_SET = SECRET_CHANGED
 
 # What Core.CreateUser accepts as PublicId (Aurora 9), with exactly one "@" between non-empty parts.
 EMAIL_PATTERN = re.compile(r'^[a-zA-Z0-9._+-]+@[a-zA-Z0-9._+-]+$')
+CONTROL = re.compile(r'[\x00-\x1f\x7f]')
 
 IMAP_CHECK_CODES = (4001, 4002)
+USER_EXISTS = 111
 ACCOUNT_EXISTS = 704
 MAIL_SETTINGS_FILE = 'data/settings/modules/Mail.config.json'
 
@@ -89,7 +92,11 @@ class UserAccountFailed(Exception):
 
 def validate(params):
     """A normalised copy of the options, or UserAccountError naming the offending option."""
-    wanted = dict((key, params.get(key)) for key in user_account_argument_spec())
+    spec = user_account_argument_spec()
+    too_long = text_length_errors(spec, params)
+    if too_long:
+        raise UserAccountError('; '.join(too_long))
+    wanted = dict((key, params.get(key)) for key in spec)
     wanted['state'] = wanted['state'] or 'present'
     wanted['update_password'] = wanted['update_password'] or 'on_create'
     wanted['email'] = _valid_email(wanted['email'])
@@ -101,6 +108,9 @@ def validate(params):
     for option in ('password', 'incoming_login'):
         if wanted[option] is not None and not wanted[option].strip():
             raise UserAccountError('%s must not be empty; leave it out to keep the current value' % option)
+    for option in ('incoming_login', 'friendly_name'):
+        if wanted[option] is not None and CONTROL.search(wanted[option]):
+            raise UserAccountError('%s must not hold control characters (such as a newline)' % option)
     return wanted
 
 
@@ -262,6 +272,8 @@ def resolve_server(client, wanted, servers=None):
 
 def server_by_name(client, name, servers=None):
     found = client.find_servers(name) if servers is None else servers.get(name, [])
+    if len(found) > 1 and servers is not None:
+        found = client.find_servers(name)  # the shared listing may hold the copy a concurrent run then deleted
     if not found:
         raise UserAccountError('server: no mail server named %r; create it with afterlogic.aurora.aurora_mail_server '
                                'or give its server_id' % name)
@@ -377,6 +389,7 @@ class Plan(object):
     def __init__(self, wanted, current, actions=(), user=None, account=None, user_params=None, account_params=None,
                  changes=None, msg='unchanged', created=False, password_changed=False):
         self.email = wanted['email']
+        self.wanted = wanted
         self.current = current
         self.actions = tuple(actions)
         self.user = user
@@ -615,7 +628,17 @@ def apply(client, plan, check_mode=False):
             STEPS[action](run)
         except AuroraError as error:
             raise run.failure(action, error)
-    return plan.result(run.user, run.account)
+    result = plan.result(run.user, run.account)
+    if run.notes:
+        result.update(_raced_result(run))
+    return result
+
+
+def _raced_result(run):
+    """What a run that lost a creation race to another run reports: only the writes it made itself."""
+    return {'changed': run.wrote, 'created': run.created_user_id is not None or run.created_account,
+            'password_changed': run.created_account,
+            'msg': '; '.join([run.plan.msg if run.wrote else 'unchanged'] + run.notes)}
 
 
 class _Run(object):
@@ -627,8 +650,10 @@ class _Run(object):
         self.user = plan.user
         self.account = plan.account
         self.created_user_id = None
+        self.created_account = False
         self.wrote = False
         self.outcome_unknown = False
+        self.notes = []  # the creations another run made at the same time, adopted
 
     @property
     def user_id(self):
@@ -640,16 +665,22 @@ class _Run(object):
         hint = _hint_for(action, error, self.plan)
         if hint:
             message += '; ' + hint
-        if self.created_user_id is not None:
+        if self.created_user_id is not None and not _may_still_run(error):
             undone, note = _undo_created_user(self.client, self.created_user_id, self.plan.email)
             self.wrote = self.wrote and not undone
             message += '; ' + note
         elif self.outcome_unknown or (isinstance(error, AuroraTransportError) and error.sent):
+            self.outcome_unknown = True
             message += '; Aurora may have done it anyway: running the task again finds out and completes it'
         elif not self.wrote:
             message += '; nothing was changed, so running the task again starts from scratch'
         error.message = message
         return UserAccountFailed(error, {'changed': self.wrote or self.outcome_unknown})
+
+
+def _may_still_run(error):
+    """A write Aurora did not answer in time: it may still be done later, so undoing around it would race it."""
+    return isinstance(error, AuroraTransportError) and error.sent and error.timed_out
 
 
 FAILED_TO = {
@@ -667,9 +698,30 @@ def _create_user(run):
         user_id = run.client.call('Core', 'CreateUser', run.plan.user_params, target)
     except AuroraTransportError as lost:
         user_id = _created_user_id(run, lost)
+    except AuroraApiError as refused:
+        if refused.code != USER_EXISTS:
+            raise
+        _adopt_user(run, refused)
+        return
     run.wrote = True
     run.created_user_id = int(user_id)
     run.user = dict(run.plan.user, Id=int(user_id))
+
+
+def _adopt_user(run, refused):
+    """CreateUser answered 111: another run created the user at the same time; go on with that user."""
+    found = run.client.find_users(run.plan.email)
+    if not found:
+        raise refused
+    user = complete_user(run.client, found[0])
+    params = run.plan.user_params
+    run.notes.append('another run created the user %s at the same time; adopted it (id %s)'
+                     % (run.plan.email, user_id_of(user)))
+    if (user.get('Role'), bool(user.get('IsDisabled'))) != (params['Role'], params['IsDisabled']):
+        run.client.call('Core', 'UpdateUser', {'UserId': user_id_of(user), 'Role': params['Role'],
+                                               'IsDisabled': params['IsDisabled']}, 'user %s' % run.plan.email)
+        run.wrote = True
+    run.user = dict(run.plan.user, Id=user_id_of(user))
 
 
 def _created_user_id(run, lost):
@@ -692,7 +744,12 @@ def _outcome_unknown(run, lost, reread):
 
 
 def _not_done(lost, finding):
-    """The lost answer's error, once reading again showed that the write was not committed."""
+    """The lost answer's error, once reading again showed that the write was not committed.
+
+    After a timeout that shows nothing: Aurora may still be doing the write, so its outcome stays unknown.
+    """
+    if _may_still_run(lost):
+        return lost
     lost.message += '; reading again shows %s' % finding
     lost.sent = False
     return lost
@@ -704,8 +761,34 @@ def _create_account(run):
         account = run.client.call('Mail', 'CreateAccount', params, 'account %s' % run.plan.email)
     except AuroraTransportError as lost:
         account = _created_account(run, lost)
+    except (AuroraApiError, AuroraSilentRefusal) as refused:
+        run.account = _adopt_account(run, refused)
+        return
     run.wrote = True
+    run.created_account = True
     run.account = account if isinstance(account, dict) else run.plan.account
+
+
+def _adopt_account(run, refused):
+    """CreateAccount refused (704, or Result false: Aurora's one-account limit) because another run created this
+    account at the same time: go on with that account, brought to what this task asks for."""
+    if isinstance(refused, AuroraApiError) and refused.code != ACCOUNT_EXISTS:
+        raise refused
+    account, _others = split_accounts(user_accounts(run.client, run.user_id), run.plan.email)
+    if account is None:
+        raise refused
+    run.notes.append('another run created the mail account %s at the same time; adopted it (id %s)'
+                     % (run.plan.email, account_id_of(account)))
+    server = run.plan.current.server
+    changes = _account_changes(run.plan.wanted, account, server)
+    if not changes:
+        return account
+    answer = run.client.call('Mail', 'UpdateAccount', _update_account_params(run.plan.wanted, account, changes, server),
+                             'account %s' % run.plan.email)
+    run.wrote = True
+    if isinstance(answer, dict):
+        return _with_known_server(answer, server)
+    return _updated_account(account, changes, server)
 
 
 def _created_account(run, lost):

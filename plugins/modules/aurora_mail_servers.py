@@ -213,6 +213,27 @@ options:
       - The results are returned in the order of O(servers) whatever the value.
     type: int
     default: 4
+  planned_account_moves:
+    description:
+      - Only used in check mode; ignored otherwise.
+      - The mail accounts that an earlier task of the same run creates, moves or deletes, which check mode leaves as they
+        are in Aurora. Give the RV(afterlogic.aurora.aurora_user_accounts#module:account_moves) that task returned.
+      - A server to delete is then checked against the accounts it will have when the real run reaches this task, so
+        that a check run predicts the deletion of a server whose accounts the run moves away or deletes first.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      email:
+        description: Address of the account.
+        type: str
+        required: true
+      from_server_id:
+        description: Id of the server the account leaves; null for a new account.
+        type: int
+      to_server_id:
+        description: Id of the server the account goes to; null when it is deleted.
+        type: int
 notes:
   - The servers are created in the super-administrator's scope (Aurora's C(TenantId) 0); the tenant of an existing server
     is kept.
@@ -395,6 +416,30 @@ diff:
     after_header:
       description: The item, as C(servers[<index>] '<name>').
       type: str
+planned_servers:
+  description:
+    - In check mode, the servers that the real run creates or changes, as they will be; empty otherwise.
+    - Give it to O(afterlogic.aurora.aurora_user_accounts#module:planned_servers) of a later task, so that its check run
+      finds these servers as the real run will.
+  returned: when every item is valid
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: Name of the server.
+      type: str
+    server_id:
+      description: Id of the server; null for a server that the run creates.
+      type: int
+    domains:
+      description: The domains the server will have.
+      type: list
+      elements: str
+  sample:
+    - name: mydomain
+      server_id: null
+      domains:
+        - mydomain.com
 error:
   description: When the task failed before working on the items (login, or listing the servers), the Aurora call that failed.
   returned: failure

@@ -126,6 +126,30 @@ options:
       - The results are returned in the order of O(accounts) whatever the value.
     type: int
     default: 4
+  planned_servers:
+    description:
+      - Only used in check mode; ignored otherwise.
+      - The mail servers that an earlier task of the same run creates or changes, which check mode leaves as they are in
+        Aurora. Give the RV(afterlogic.aurora.aurora_mail_servers#module:planned_servers) that task returned.
+      - An item then finds its server by name, or by the domain of its O(accounts[].email), as the real run will find
+        it, so that a check run reports the accounts that the real run creates on those servers, instead of failing
+        because the server does not exist yet.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      name:
+        description: Name of the server.
+        type: str
+        required: true
+      server_id:
+        description: Id of the server; null for a server that the run creates.
+        type: int
+      domains:
+        description: The domains the server will have.
+        type: list
+        elements: str
+        default: []
 notes:
   - WebMail Lite allows one mail account per user. When a user already has an account with another address, its item
     fails and names it; Aurora Corporate's MailMultiAccountsPlugin lifts the limit.
@@ -312,6 +336,29 @@ diff:
     after_header:
       description: The item, as C(accounts[<index>] '<email>').
       type: str
+account_moves:
+  description:
+    - In check mode, the mail accounts that the real run creates, moves to another server, or deletes (with their user);
+      empty otherwise.
+    - Give it to O(afterlogic.aurora.aurora_mail_servers#module:planned_account_moves) of a later task that deletes mail
+      servers, so that its check run counts the accounts on each server as the real run will find them.
+  returned: when every item is valid
+  type: list
+  elements: dict
+  contains:
+    email:
+      description: Address of the account.
+      type: str
+    from_server_id:
+      description: Id of the server the account leaves; null for a new account.
+      type: int
+    to_server_id:
+      description: Id of the server the account goes to; null when it is deleted, or goes to a server the run creates.
+      type: int
+  sample:
+    - email: ann@mydomain.com
+      from_server_id: 3
+      to_server_id: 1
 error:
   description: When the task failed before working on the items (login, or listing users or servers), the Aurora call that failed.
   returned: failure

@@ -19,6 +19,21 @@ Test-control endpoints (never subject to faults or latency):
   POST /_emulator/calls/clear      forget them
   POST /_emulator/revoke-tokens    every token issued so far becomes invalid
   GET|POST|DELETE /_emulator/faults  list / add / clear fault rules
+  GET  /_emulator/in-flight        {"in_flight": N}: API requests received and not yet answered (or dropped)
+  GET  /_emulator/held             {"held": N}: API requests that "hold" faults are holding now
+  POST /_emulator/release          {"drop": true|false}: end every hold; drop = no answer, and with "before"
+                                   the call is not executed (its client is gone), else the call goes on
+
+Fault rules: {"call": "Module.Method" or "*", "fault": KIND, "when": "before" | "after", "times": N,
+"seconds": S}.  "before" replaces the call (it is not executed), "after" executes it and then spoils the
+answer (a committed write whose answer is lost).  KIND: "http500" (empty body), "empty" (HTTP 200, empty
+body), "html" (HTTP 200, a PHP fatal error page), "reset" (TCP reset, no answer), "delay" (wait S seconds,
+then go on: before = the call runs late, after = the answer comes late), "revoke" (revoke every token
+issued so far, then go on: before = the call itself answers 101, after = the calls that follow do),
+"hold" (wait until POST /_emulator/release, or until "release_at" calls of this rule are held at once -
+a gate that makes them race - or until S seconds when S > 0; then go on).  "skip": N lets the first N
+matching calls through untouched (e.g. {"call": "*", "fault": "hold", "skip": 41, "times": 1000000} holds
+every call from the 42nd on: a kill point counted in calls, not in seconds).
 """
 from __future__ import annotations
 
@@ -611,13 +626,13 @@ class LoginGuard:
 # --------------------------------------------------------------------------- faults and call log
 
 
-FAULT_KINDS = ("http500", "empty", "html", "reset", "delay")
+FAULT_KINDS = ("http500", "empty", "html", "reset", "delay", "revoke", "hold")
 
 
 def check_fault_rule(rule):
     if not isinstance(rule, dict):
         raise ValueError("a fault rule must be a JSON object")
-    unknown = set(rule) - {"call", "fault", "seconds", "when", "times"}
+    unknown = set(rule) - {"call", "fault", "seconds", "when", "times", "skip", "release_at"}
     if unknown:
         raise ValueError(f"unknown fault rule keys: {sorted(unknown)}")
     checked = {"call": rule.get("call", "*"), "fault": rule.get("fault"), "seconds": rule.get("seconds", 0),
@@ -633,10 +648,19 @@ def check_fault_rule(rule):
     if isinstance(checked["seconds"], bool) or not isinstance(checked["seconds"], (int, float)) \
             or checked["seconds"] < 0:
         raise ValueError("seconds must be a non-negative number")
+    checked["skip"] = rule.get("skip", 0)
+    if not is_php_int(checked["skip"]) or checked["skip"] < 0:
+        raise ValueError("skip must be a non-negative integer")
+    if "release_at" in rule:
+        if checked["fault"] != "hold" or not is_php_int(rule["release_at"]) or rule["release_at"] < 1:
+            raise ValueError("release_at is a positive integer, for hold faults only")
+        checked["release_at"] = rule["release_at"]
     return checked
 
 
 class FaultInjector:
+    _ids = itertools.count(1)  # a hold's gate is counted per rule, so each rule gets an id
+
     def __init__(self):
         self.rules = []
 
@@ -645,17 +669,61 @@ class FaultInjector:
         checked = [check_fault_rule(rule) for rule in rules]
         for rule in checked:
             rule["call"] = rule["call"].lower()
+            rule["id"] = next(self._ids)
         self.rules.extend(checked)
 
     def take(self, call_name, when):
         """The first pending rule for this call and moment, counting one hit."""
         for rule in self.rules:
             if rule["when"] == when and rule["call"] in ("*", call_name.lower()):
+                if rule["skip"]:
+                    rule["skip"] -= 1
+                    continue
                 rule["times"] -= 1
                 if rule["times"] == 0:
                     self.rules.remove(rule)
                 return dict(rule)
         return None
+
+
+class HoldRoom:
+    """The API calls that "hold" faults keep waiting, and their release."""
+
+    def __init__(self):
+        self._condition = threading.Condition()
+        self._releases = 0  # POST /_emulator/release calls so far; a held call waits for the next one
+        self._drop = False
+        self._gates = {}  # rule id -> calls held by it so far (release_at)
+        self.held = 0
+
+    def hold(self, rule):
+        """Wait as the rule says; True when the call is to be dropped (no answer)."""
+        with self._condition:
+            releases = self._releases
+            self.held += 1
+            gate = rule.get("release_at")
+            if gate:
+                self._gates[rule["id"]] = self._gates.get(rule["id"], 0) + 1
+                self._condition.notify_all()
+            deadline = time.monotonic() + rule["seconds"] if rule["seconds"] else None
+            try:
+                while True:
+                    if gate and self._gates[rule["id"]] >= gate:
+                        return False
+                    if self._releases != releases:
+                        return self._drop
+                    left = None if deadline is None else deadline - time.monotonic()
+                    if left is not None and left <= 0:
+                        return False
+                    self._condition.wait(left)
+            finally:
+                self.held -= 1
+
+    def release(self, drop):
+        with self._condition:
+            self._releases += 1
+            self._drop = drop
+            self._condition.notify_all()
 
 
 # --------------------------------------------------------------------------- IMAP check
@@ -1495,6 +1563,8 @@ class Emulator:
         self.latency = latency_ms / 1000
         self.lock = threading.RLock()
         self.tokens = TokenService()
+        self.in_flight = 0  # API requests being served (the HTTP layer counts them)
+        self.holds = HoldRoom()
         self.reset()
 
     def reset(self):
@@ -1503,6 +1573,7 @@ class Emulator:
             self.settings = Settings()
             self.guard = LoginGuard()
             self.faults = FaultInjector()
+            self.holds.release(drop=True)
             self.calls = []
             self.tokens.unrevoke()
 
@@ -1660,6 +1731,9 @@ class ControlApi:
             ("GET", "/_emulator/faults"): self.get_faults,
             ("POST", "/_emulator/faults"): self.add_faults,
             ("DELETE", "/_emulator/faults"): self.clear_faults,
+            ("GET", "/_emulator/in-flight"): self.get_in_flight,
+            ("GET", "/_emulator/held"): self.get_held,
+            ("POST", "/_emulator/release"): self.release,
         }
 
     def handle(self, http_method, path, body):
@@ -1717,6 +1791,19 @@ class ControlApi:
 
     def clear_faults(self, _payload):
         self.emulator.faults.rules = []
+        return {"ok": True}
+
+    def get_in_flight(self, _payload):
+        return {"in_flight": self.emulator.in_flight}
+
+    def get_held(self, _payload):
+        return {"held": self.emulator.holds.held}
+
+    def release(self, payload):
+        drop = (payload or {}).get("drop", False)
+        if not isinstance(drop, bool):
+            raise ControlError(400, "drop must be true or false")
+        self.emulator.holds.release(drop)
         return {"ok": True}
 
 
@@ -1804,6 +1891,15 @@ class AuroraRequestHandler(BaseHTTPRequestHandler):
             self.api(body)
 
     def api(self, body):
+        with self.emulator.lock:
+            self.emulator.in_flight += 1
+        try:
+            self.serve_api(body)
+        finally:
+            with self.emulator.lock:
+                self.emulator.in_flight -= 1
+
+    def serve_api(self, body):
         fields = parse_form(self.headers.get("Content-Type", ""), body) if self.command == "POST" else {}
         header_token = bearer_token(self.headers.get("Authorization"))
         cookie = cookie_token(self.headers.get("Cookie"))
@@ -1830,6 +1926,15 @@ class AuroraRequestHandler(BaseHTTPRequestHandler):
         kind = fault["fault"]
         if kind == "delay":
             time.sleep(fault["seconds"])
+            return False
+        if kind == "hold":
+            if not self.emulator.holds.hold(fault):
+                return False
+            self.close_connection = True  # dropped: the client never gets an answer
+            return True
+        if kind == "revoke":
+            with self.emulator.lock:
+                self.emulator.tokens.revoke_all()
             return False
         if kind == "reset":
             self.reset_connection()

@@ -21,6 +21,13 @@ Fixtures:
   .login(login=None, password=None) -> a token (AdminAuth.LoginAsSuperadmin, Core.Login on 113/114)
   .state() .reset() .settings(changes=None) .calls() .calls_clear()
   .faults(rules) .faults_clear() .revoke_tokens()
+  .wait_idle(limit=30)            wait until no API request is being served (e.g. one a "delay" fault holds)
+  .held() .release(drop=False)    calls that "hold" faults hold now; end every hold (drop: no answer)
+  .wait_held(count, limit=30, alive=None)  wait until ``count`` calls are held (False if ``alive()`` turns
+                                  false first, e.g. the process under test ended)
+  .fault_rules()                the fault rules still pending (each with its "id")
+  .gate(call, count, bound)     hold ``call`` until ``count`` of them are held, then release them together (a
+                                  race); ``bound`` seconds only bounds a gate that never fills; returns the rule id
 """
 from __future__ import annotations
 
@@ -29,6 +36,7 @@ import select
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -43,6 +51,7 @@ from .imap_stub import ImapStub
 EMULATOR_SCRIPT = Path(__file__).resolve().with_name("aurora_emulator.py")
 STARTUP_TIMEOUT_SECONDS = 15
 ADMIN = object()  # "use the super-admin token" (the default of Emulator.api/call)
+IDLE_POLL_SECONDS = 0.02
 
 
 @dataclass
@@ -162,6 +171,16 @@ class Emulator:
         except ValueError:
             raise AssertionError(f"{module}.{method}: HTTP {answer.status}, not JSON: {answer.body[:200]!r}") from None
 
+    def add_server(self, name, **fields):
+        """The id of a new mail server ``name`` on mail.<name>.example for <name>.example; ``fields`` override."""
+        params = dict(Name=name, IncomingServer=f"mail.{name}.example", IncomingPort=143, IncomingUseSsl=False,
+                      OutgoingServer=f"mail.{name}.example", OutgoingPort=25, OutgoingUseSsl=False, SmtpAuthType="2",
+                      Domains=f"{name}.example")
+        params.update(fields)
+        answer = self.api("Mail", "CreateServer", params)
+        assert answer.get("Result"), answer
+        return answer["Result"]
+
     def login(self, login=None, password=None):
         credentials = {"Login": self.admin_login if login is None else login,
                        "Password": self.admin_password if password is None else password}
@@ -214,8 +233,45 @@ class Emulator:
     def faults_clear(self):
         self._control_ok("DELETE", "faults")
 
+    def fault_rules(self):
+        return self._control_ok("GET", "faults")
+
+    def gate(self, call, count, bound):
+        """A "hold" gate: the first ``count`` calls of ``call`` wait until all of them are held, then go together.
+
+        Its rule is used up (gone from fault_rules()) when the ``count``-th call arrives, which opens the gate;
+        ``bound`` (seconds) lets the held calls go if that never happens. Returns the rule's id.
+        """
+        rules = self.faults({"call": call, "fault": "hold", "release_at": count, "times": count, "seconds": bound})
+        return max(rule["id"] for rule in rules)
+
     def revoke_tokens(self):
         self._control_ok("POST", "revoke-tokens")
+
+    def wait_idle(self, limit=30):
+        """Return once the emulator serves no API request; AssertionError after ``limit`` seconds."""
+        deadline = time.monotonic() + limit
+        while self._control_ok("GET", "in-flight")["in_flight"]:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the emulator still serves API requests after {limit} s")
+            time.sleep(IDLE_POLL_SECONDS)
+
+    def held(self):
+        return self._control_ok("GET", "held")["held"]
+
+    def release(self, drop=False):
+        self._control_ok("POST", "release", {"drop": drop})
+
+    def wait_held(self, count, limit=30, alive=None):
+        """True once ``count`` calls are held; False when ``alive()`` turns false first; AssertionError after ``limit`` s."""
+        deadline = time.monotonic() + limit
+        while self.held() < count:
+            if alive is not None and not alive():
+                return self.held() >= count
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{count} held API calls expected within {limit} s, {self.held()} held")
+            time.sleep(IDLE_POLL_SECONDS)
+        return True
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,7 @@ from tests.helpers.collection import REPO_ROOT, ensure_collection_on_path
 
 EXAMPLE_VARS = os.path.join(REPO_ROOT, 'playbooks', 'vars', 'example.yml')
 LOGINS = ('LoginAsSuperadmin', 'Login')
-ITEM_LINE = re.compile(r'^(ok|changed|failed|skipping): \[([^\]]+)\] => \(item=([^)]+)\)', re.MULTILINE)
+TASK_RESULT_LINE = re.compile(r'^(?:ok|changed|fatal): \[[^\]]+\]:?(?: FAILED!)? => (\{.*\})$', re.MULTILINE)
 RECAP_LINE = re.compile(r'^(\S+)\s*: ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)', re.MULTILINE)
 
 
@@ -57,7 +57,8 @@ def provision(tmp_path, *args, env=None, hosts=None, connection=None):
         extra['aurora_hosts'] = 'aurora'
     if extra:
         command += ['-e', json.dumps(extra)]
-    command += list(args)
+    verbose = [] if any(arg.startswith('-v') for arg in args) else ['-v']  # each task's result, for item_statuses()
+    command += verbose + list(args)
     full_env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=ensure_collection_on_path(), ANSIBLE_NOCOLOR='1',
                     ANSIBLE_RETRY_FILES_ENABLED='0', ANSIBLE_LOCAL_TEMP=str(tmp_path / 'ansible-tmp'),
                     ANSIBLE_LOCALHOST_WARNING='0', ANSIBLE_INVENTORY_UNPARSED_WARNING='0')
@@ -75,8 +76,14 @@ def connection_of(emulator):
 
 
 def item_statuses(output):
-    """{item: status} of every loop item reported, e.g. {'mydomain': 'changed', 'user@mydomain.com': 'ok'}."""
-    return dict((item, status) for status, _host, item in ITEM_LINE.findall(output))
+    """{item: status} of every item of the bulk tasks, e.g. {'mydomain': 'changed', 'user@mydomain.com': 'ok'}."""
+    statuses = {}
+    for line in TASK_RESULT_LINE.findall(output):
+        task = json.loads(line)
+        for item in task.get('results', []):
+            status = 'failed' if item.get('failed') else 'changed' if item.get('changed') else 'ok'
+            statuses[item.get('name', item.get('email'))] = status
+    return statuses
 
 
 def recap(output):
@@ -111,7 +118,6 @@ def test_check_run_on_a_fresh_aurora_predicts_the_real_run_and_writes_nothing(tm
         [account['email'] for account in data['aurora_user_accounts']]
     assert sorted(done) == sorted(everything)
     assert predicted == done == dict((item, 'changed') for item in everything)
-    assert 'Predicted as changed: user@mydomain.com, sales@mydomain.com' in checked
 
 
 def test_one_login_and_one_copy_per_play_however_many_hosts(tmp_path, aurora):
@@ -148,7 +154,7 @@ def test_no_secret_in_the_output_even_at_vvv(tmp_path, aurora):
     assert len(aurora.state()['accounts']) == len(example()['aurora_user_accounts'])
     for secret in example_passwords() + [aurora.admin_password, token]:
         assert secret not in output, secret
-    assert '(item=user@mydomain.com)' in output
+    assert '"email": "user@mydomain.com"' in output  # the items are shown, without their secrets
 
 
 def test_connection_from_aurora_environment_variables_as_awx_sets_them(tmp_path, aurora):
@@ -204,13 +210,13 @@ def test_a_server_is_deleted_after_the_accounts_the_run_moves_or_deletes_and_che
     # One account the run leaves on it: the deletion is refused, in check mode as in the real run.
     blocked = write_vars(tmp_path, 'blocked.yml', {'aurora_mail_servers': [{'name': 'legacy', 'state': 'absent'}],
                                                    'aurora_user_accounts': [moves, goes]})
+    refused = "refusing to delete mail server 'legacy' (id 2): 1 mail account(s) use it (stays@legacy.example)"
     code, output = provision(tmp_path, '-e', blocked, '--check', connection=connection_of(aurora))
     assert code != 0
-    assert "refusing to delete mail server 'legacy' (id 2): 3 mail account(s) use it" in output, output
+    assert refused in output, output
     code, output = provision(tmp_path, '-e', blocked, connection=connection_of(aurora))
     assert code != 0
-    assert "refusing to delete mail server 'legacy' (id 2): 1 mail account(s) use it (stays@legacy.example)" \
-        in output, output
+    assert refused in output, output
     state = aurora.state()
     assert names(state['servers'], 'Name') == ['legacy', 'mydomain']
     assert names(state['accounts'], 'Email') == ['moves@legacy.example', 'stays@legacy.example']
@@ -220,7 +226,6 @@ def test_a_server_is_deleted_after_the_accounts_the_run_moves_or_deletes_and_che
                                                    'aurora_user_accounts': [stays]})
     code, checked = provision(tmp_path, '-e', cleared, '--check', connection=connection_of(aurora))
     assert code == 0, checked
-    assert 'Predicted as changed: legacy' in checked
     code, real = provision(tmp_path, '-e', cleared, connection=connection_of(aurora))
     assert code == 0, real
     assert item_statuses(checked) == item_statuses(real) == {'stays@legacy.example': 'changed', 'legacy': 'changed'}

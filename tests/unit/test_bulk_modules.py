@@ -25,16 +25,6 @@ def secret(name):
     return 'Secret-%s-42' % name
 
 
-def add_server(emulator, name, **fields):
-    params = dict(Name=name, IncomingServer='mail.%s.example' % name, IncomingPort=143, IncomingUseSsl=False,
-                  OutgoingServer='mail.%s.example' % name, OutgoingPort=25, OutgoingUseSsl=False, SmtpAuthType='2',
-                  Domains='%s.example' % name)
-    params.update(fields)
-    answer = emulator.api('Mail', 'CreateServer', params)
-    assert answer.get('Result'), answer
-    return answer['Result']
-
-
 def add_user(emulator, email, with_account=True, server_id=1, **account):
     user_id = emulator.api('Core', 'CreateUser', {'TenantId': 0, 'PublicId': email})['Result']
     if with_account:
@@ -50,7 +40,7 @@ def seed(emulator):
     """Servers alpha (1), beta (2), old (3), busy (4); users on alpha to keep, to change, to move and to delete."""
     emulator.settings(IMAP_CHECK_OFF)
     for name in ('alpha', 'beta', 'old', 'busy'):
-        add_server(emulator, name)
+        emulator.add_server(name)
     add_user(emulator, 'busy@busy.example', server_id=4)
     for number in range(1, 11):
         add_user(emulator, 'keep%02d@alpha.example' % number, FriendlyName='Keep %d' % number)
@@ -208,7 +198,7 @@ def test_a_failed_item_fails_the_task_naming_it_and_the_others_are_done(emulator
 
 
 def test_imap_refusals_are_reported_together_and_roll_back_only_their_user(emulator, imap_stub, bulk):
-    stub_id = add_server(emulator, 'stub', IncomingServer='127.0.0.1', IncomingPort=imap_stub.port)
+    stub_id = emulator.add_server('stub', IncomingServer='127.0.0.1', IncomingPort=imap_stub.port)
     good = []
     for number in range(4):
         imap_stub.add_user('ok%d@stub.example' % number, secret(number))
@@ -248,6 +238,43 @@ def test_check_mode_writes_nothing_and_predicts_the_real_run(emulator, bulk):
         (real['summary'], real['msg'], stable(real['diff']))
 
 
+def test_a_check_run_of_chained_tasks_predicts_the_real_run_with_the_plans_passed_on(emulator, bulk):
+    """planned_servers and account_moves carry what check mode did not do from one task to the next."""
+    seed(emulator)
+    emulator.add_server('retired')  # id 5
+    add_user(emulator, 'moving@retired.example', server_id=5)
+    add_user(emulator, 'leaving@retired.example', server_id=5)
+    emulator.add_server('target')  # id 6: an account arrives on it, so it cannot go
+    present = [item for item in SERVERS if item.get('state') != 'absent' and item['name'] != 'delta']
+    accounts = [item for item in ACCOUNTS if item['email'] not in FAILING] + [
+        dict(email='moving@retired.example', server='alpha'),
+        dict(email='leaving@retired.example', state='absent'),
+        dict(email='arriving@target.example', password=secret('arriving'), server='target')]
+    absent = [dict(name='retired', state='absent'), dict(name='target', state='absent')]
+
+    def chain(**modes):
+        servers = bulk['servers'](servers=present, diff=True, **modes)
+        users = bulk['accounts'](accounts=accounts, diff=True, planned_servers=servers['planned_servers'], **modes)
+        deleted = bulk['servers'](servers=absent, diff=True, planned_account_moves=users['account_moves'], **modes)
+        return servers, users, deleted
+
+    unaware = bulk['accounts'](accounts=accounts, check_mode=True)
+    assert [item['email'] for item in unaware['results'] if item.get('failed')] == \
+        ['new%02d@gamma.example' % number for number in range(19, 23)]
+    before = emulator.state()
+    checked = chain(check_mode=True)
+    assert emulator.state() == before
+    assert [server['name'] for server in checked[0]['planned_servers']] == ['beta', 'gamma']
+    real = chain()
+    assert (real[0]['planned_servers'], real[1]['account_moves']) == ([], [])
+    ids = VOLATILE | {'server_id', 'server', 'planned_servers', 'account_moves'}
+    for guess, done in zip(checked[1:], real[1:]):
+        assert (guess['summary'], guess['msg']) == (done['summary'], done['msg'])
+        assert stable(guess['results'], ids) == stable(done['results'], ids)
+    assert checked[2]['summary'] == dict(created=0, updated=0, unchanged=0, deleted=1, failed=1)
+    assert "'target' (id 6): 1 mail account(s) use it (arriving@target.example)" in checked[2]['msg']
+
+
 FAILING = ('lost@alpha.example', 'nopass@alpha.example', 'delta', 'busy')
 
 
@@ -281,8 +308,8 @@ def test_rerun_makes_only_the_reads_of_the_floor(emulator, bulk):
 
 def test_the_server_of_a_domain_is_asked_once_per_domain(emulator, bulk):
     emulator.settings(IMAP_CHECK_OFF)
-    add_server(emulator, 'alpha')
-    add_server(emulator, 'beta')
+    emulator.add_server('alpha')
+    emulator.add_server('beta')
     accounts = [new_user(number, domain=('alpha', 'beta')[number % 2]) for number in range(6)]
     result = bulk['accounts'](accounts=accounts, parallel=3)
     assert result['summary']['created'] == 6
@@ -293,7 +320,7 @@ def test_the_server_of_a_domain_is_asked_once_per_domain(emulator, bulk):
 def test_accounts_are_scanned_once_for_all_the_servers_to_delete(emulator, bulk):
     emulator.settings(IMAP_CHECK_OFF)
     for name in ('unused1', 'used', 'unused2'):
-        add_server(emulator, name)
+        emulator.add_server(name)
     add_user(emulator, 'someone@used.example', server_id=2)
     add_user(emulator, 'another@unused1.example', with_account=False)
     emulator.calls_clear()

@@ -1,0 +1,424 @@
+"""Every fault the emulator injects x every write the modules make, through the modules' real main().
+
+Each case injects one fault on one Aurora write call (``Mail.CreateServer`` ... ``Core.DeleteUser``), runs the single
+module or the bulk module once with a small ``timeout``, then twice more with no fault. The faulty run must succeed or
+fail with one line that names the call (never a traceback), must not send a second create after a lost answer, must
+report ``changed`` truthfully, and must end within ``timeout``; the clean rerun must converge and the third run change
+nothing; Aurora must then hold each server and user once, and every user with its login account.
+
+The reads get their own cases: a read that fails is retried with backoff, and all its attempts fit in ``timeout``.
+A blocked login (Aurora's 1000 after failed logins) is tried once and reported, never retried.
+"""
+
+import collections
+import re
+import time
+
+import pytest
+
+from tests.helpers.figures import figures_fixture
+from tests.helpers.module_runner import module_task
+
+figures = figures_fixture('fault-matrix')
+pytestmark = pytest.mark.slow
+
+IMAP_CHECK_OFF = {'Mail': {'DoImapLoginOnAccountCreate': False}}
+PASSWORD = 'Fault-Matrix-Secret-7'
+TIMEOUT = 1  # seconds: the faulty runs' timeout option (the smallest a module accepts)
+DELAY = 1.5  # seconds a "delay" fault holds a call: longer than TIMEOUT
+SLACK = 1.5  # seconds a run may take beyond TIMEOUT on a busy 2-core machine
+LOGINS = ('LoginAsSuperadmin', 'Login')
+RETRY_FIRST_DELAY = 0.5  # the client's first pause before retrying a read
+PERSISTENT = 100  # "times" of a fault that outlasts every retry
+BARE = 'bare@keep.example'  # a user without a mail account
+
+FAULTS = {
+    'http500-before': dict(fault='http500', when='before'),
+    'http500-after': dict(fault='http500', when='after'),
+    'empty-before': dict(fault='empty', when='before'),
+    'empty-after': dict(fault='empty', when='after'),
+    'html-before': dict(fault='html', when='before'),
+    'html-after': dict(fault='html', when='after'),
+    'reset-before': dict(fault='reset', when='before'),
+    'reset-after': dict(fault='reset', when='after'),
+    'delay': dict(fault='delay', when='before', seconds=DELAY),  # the call runs after the module gave up on it
+    'revoke-before': dict(fault='revoke', when='before'),  # the call itself answers 101
+    'revoke-after': dict(fault='revoke', when='after'),  # the calls that follow answer 101
+}
+
+
+# ---- what Aurora holds before each case ----------------------------------------------------------
+
+def add_user(emulator, email, with_account=True, server_id=1):
+    user_id = emulator.api('Core', 'CreateUser', {'TenantId': 0, 'PublicId': email})['Result']
+    assert user_id, email
+    if with_account:
+        answer = emulator.api('Mail', 'CreateAccount', dict(
+            UserId=user_id, FriendlyName='Old Name', Email=email, IncomingLogin=email, IncomingPassword=PASSWORD,
+            Server={'ServerId': server_id}))
+        assert answer.get('Result'), answer
+    return user_id
+
+
+def seed(emulator):
+    """Server keep (id 1) with users old@, upd@ (with their accounts) and bare@ (none); servers upd and old."""
+    emulator.settings(IMAP_CHECK_OFF)
+    assert emulator.add_server('keep') == 1
+    emulator.add_server('upd')
+    emulator.add_server('old')
+    for email in ('old@keep.example', 'upd@keep.example'):
+        add_user(emulator, email)
+    add_user(emulator, BARE, with_account=False)
+
+
+# ---- the write operations ------------------------------------------------------------------------
+
+def servers_named(state, name):
+    return [server for server in state['servers'] if server['Name'] == name]
+
+
+def users_named(state, email):
+    return [user for user in state['users'] if user['PublicId'].lower() == email]
+
+
+def accounts_of(state, email):
+    return [account for account in state['accounts'] if account['Email'] == email]
+
+
+def account_of_user(state, email):
+    """The one account of the one user ``email``."""
+    user, = users_named(state, email)
+    account, = [account for account in state['accounts'] if account['IdUser'] == user['Id']]
+    return user, account
+
+
+def created_server(state):
+    server, = servers_named(state, 'new')
+    assert (server['IncomingServer'], server['Domains']) == ('mail.new.example', 'new.example')
+
+
+def updated_server(state):
+    assert [server['IncomingPort'] for server in servers_named(state, 'upd')] == [993], state['servers']
+
+
+def deleted_server(state):
+    assert servers_named(state, 'old') == [], state['servers']
+
+
+def created_user(state):
+    dummy, account = account_of_user(state, 'new@keep.example')
+    assert (account['Email'], account['ServerId'], account['UseToAuthorize']) == ('new@keep.example', 1, True)
+
+
+def added_account(state):
+    dummy, account = account_of_user(state, BARE)
+    assert (account['Email'], account['ServerId']) == (BARE, 1)
+
+
+def updated_user(state):
+    user, dummy = account_of_user(state, 'upd@keep.example')
+    assert user['Role'] == 1
+
+
+def updated_account(state):
+    dummy, account = account_of_user(state, 'upd@keep.example')
+    assert account['FriendlyName'] == 'New Name'
+
+
+def deleted_user(state):
+    assert users_named(state, 'old@keep.example') == accounts_of(state, 'old@keep.example') == [], state
+
+
+class Op:
+    """One write a module makes: the Aurora call to fault, the task that makes it, and what Aurora holds after."""
+
+    def __init__(self, name, kind, call, item, holds):
+        self.name = name
+        self.kind = kind
+        self.call = call
+        self.item = item
+        self.holds = holds
+
+    @property
+    def method(self):
+        return self.call.split('.')[1]
+
+    def modules(self, form):
+        return {('server', 'single'): 'aurora_mail_server', ('server', 'bulk'): 'aurora_mail_servers',
+                ('user', 'single'): 'aurora_user_account', ('user', 'bulk'): 'aurora_user_accounts'}[self.kind, form]
+
+    def task(self, form):
+        if form == 'single':
+            return dict(self.item)
+        return {'servers' if self.kind == 'server' else 'accounts': [dict(self.item)]}
+
+
+OPS = [
+    Op('server-create', 'server', 'Mail.CreateServer',
+       dict(name='new', incoming_server='mail.new.example', domains=['new.example']), created_server),
+    Op('server-update', 'server', 'Mail.UpdateServer', dict(name='upd', incoming_port=993), updated_server),
+    Op('server-delete', 'server', 'Mail.DeleteServer', dict(name='old', state='absent'), deleted_server),
+    Op('user-create', 'user', 'Core.CreateUser', dict(email='new@keep.example', password=PASSWORD, server='keep'),
+       created_user),
+    Op('account-create', 'user', 'Mail.CreateAccount',  # the account of the user the run has just created
+       dict(email='new@keep.example', password=PASSWORD, server='keep'), created_user),
+    Op('account-add', 'user', 'Mail.CreateAccount', dict(email=BARE, password=PASSWORD),  # a user that has none
+       added_account),
+    Op('user-update', 'user', 'Core.UpdateUser', dict(email='upd@keep.example', role='tenant_admin'), updated_user),
+    Op('account-update', 'user', 'Mail.UpdateAccount', dict(email='upd@keep.example', friendly_name='New Name'),
+       updated_account),
+    Op('user-delete', 'user', 'Core.DeleteUser', dict(email='old@keep.example', state='absent'), deleted_user),
+]
+FORMS = ('single', 'bulk')
+
+
+# ---- helpers -------------------------------------------------------------------------------------
+
+def pending_times(emulator):
+    """How many more hits the fault rules still hold; what was added minus this is what was injected."""
+    answer = emulator.control('GET', 'faults')
+    assert answer.status == 200, answer.text
+    return sum(rule['times'] for rule in answer.json())
+
+
+def inject(emulator, rules):
+    """Add ``rules``; returns a function that tells how many of their hits were injected so far."""
+    before = pending_times(emulator)
+    emulator.faults(rules)
+    added = sum(rule.get('times', 1) for rule in rules)
+    return lambda: before + added - pending_times(emulator)
+
+
+def timed(run, **options):
+    started = time.monotonic()
+    result = run(**options)
+    return result, time.monotonic() - started
+
+
+def writes(calls):
+    return [call for call in calls if not call['Method'].startswith('Get') and call['Method'] not in LOGINS]
+
+
+def created_objects(calls):
+    """``{(method, object): times sent}`` of the create calls."""
+    keys = {'CreateServer': 'Name', 'CreateUser': 'PublicId', 'CreateAccount': 'Email'}
+    return collections.Counter((call['Method'], str((call['Parameters'] or {}).get(keys[call['Method']])).lower())
+                               for call in calls if call['Method'] in keys)
+
+
+def failure_of(result):
+    """(msg, the call the error names) of a failed run of a single or a bulk module."""
+    if 'results' in result:
+        item, = result['results']
+        return result['msg'], (item.get('error') or {}).get('call')
+    return result['msg'], (result.get('error') or {}).get('call')
+
+
+def assert_clear_outcome(result, call):
+    """Success, or one line naming ``call``; never a traceback, in the message or anywhere in the output."""
+    for word in ('Traceback', 'Exception', 'exception'):
+        assert word not in result.printed, result.printed
+    assert PASSWORD not in result.printed
+    assert isinstance(result.get('changed'), bool), result
+    if result.failed:
+        msg, named = failure_of(result)
+        assert msg and '\n' not in msg, msg
+        assert call in msg, msg
+        assert named == call, result
+
+
+def assert_sound(state, without_account=()):
+    """Each server name and user once, every user with a mail account, every account with its user.
+
+    ``without_account``: the users the seed made without an account that the task does not give one.
+    """
+    names = collections.Counter(server['Name'] for server in state['servers'])
+    assert [name for name, count in names.items() if count > 1] == [], state['servers']
+    emails = collections.Counter(user['PublicId'].lower() for user in state['users'])
+    assert [email for email, count in emails.items() if count > 1] == [], state['users']
+    user_ids = set(user['Id'] for user in state['users'])
+    with_account = set(account['IdUser'] for account in state['accounts'])
+    assert sorted(user['PublicId'] for user in state['users']
+                  if user['Id'] not in with_account and user['PublicId'] not in without_account) == [], state
+    assert [account['Email'] for account in state['accounts'] if account['IdUser'] not in user_ids] == [], state
+
+
+def assert_converges(emulator, run, options, op):
+    """A clean rerun succeeds, a third run changes nothing and writes nothing; Aurora holds what the task asks."""
+    rerun = run(**options)
+    assert not rerun.failed, rerun
+    start = len(emulator.calls())
+    third = run(**options)
+    assert not third.failed and third['changed'] is False, third
+    assert writes(emulator.calls()[start:]) == []
+    state = emulator.state()
+    assert_sound(state, () if op.name == 'account-add' else (BARE,))
+    op.holds(state)
+
+
+# ---- every fault x every write -------------------------------------------------------------------
+
+def test_the_ops_are_the_writes_the_modules_make(emulator):
+    """Each op, run clean, sends exactly its call as its first write; Mail.DeleteAccount is never needed."""
+    seed(emulator)
+    for op in OPS:
+        if op.name == 'account-create':
+            continue  # the same task as user-create: CreateUser, then CreateAccount
+        emulator.calls_clear()
+        result = module_task(emulator, op.modules('single'))(**op.task('single'))
+        assert not result.failed and result['changed'], result
+        sent = ['%s.%s' % (call['Module'], call['Method']) for call in writes(emulator.calls())]
+        expected = ['Core.CreateUser', 'Mail.CreateAccount'] if op.name == 'user-create' else [op.call]
+        assert sent == expected, (op.name, sent)
+
+
+@pytest.mark.parametrize('form', FORMS)
+@pytest.mark.parametrize('fault', sorted(FAULTS))
+@pytest.mark.parametrize('op', OPS, ids=[op.name for op in OPS])
+def test_fault_on_a_write(emulator, figures, op, fault, form):
+    """One fault on the op's write call: a clear outcome, no second create, changed told truly, then convergence."""
+    seed(emulator)
+    run = module_task(emulator, op.modules(form))
+    options = op.task(form)
+    before = emulator.state()
+    emulator.calls_clear()
+    injected = inject(emulator, [dict(FAULTS[fault], call=op.call)])
+
+    result, wall = timed(run, timeout=TIMEOUT, **options)
+    emulator.wait_idle()  # a delayed call has ended (or been done late) before anything is looked at
+    hits = injected()
+    figures.add('injected', hits)
+    assert hits == 1, 'the fault never hit %s' % op.call
+    emulator.faults_clear()
+    calls = emulator.calls()
+
+    assert_clear_outcome(result, op.call)
+    assert wall < TIMEOUT + SLACK, wall
+    repeated = 1 if fault == 'revoke-before' else 0  # refused with 101 before it ran: sent again once, new token
+    assert [call['Method'] for call in calls].count(op.method) == 1 + repeated, calls
+    refused = 1 if fault.startswith('revoke') else 0  # a create refused with 101 is sent again once
+    assert max(created_objects(calls).values() or [0]) <= 1 + refused, calls
+    logins = len([call for call in calls if call['Method'] in LOGINS])
+    assert logins == (2 if fault == 'revoke-before' else 1) or fault == 'revoke-after' and logins <= 2, calls
+    if fault.startswith('revoke'):
+        assert not result.failed, result
+    if fault == 'delay':
+        assert result.failed and wall >= TIMEOUT, (wall, result)
+        assert 'no answer within %d s' % TIMEOUT in failure_of(result)[0], result
+    if not result['changed']:
+        assert emulator.state() == before, 'the run reported changed=false, yet Aurora changed: %s' % result['msg']
+
+    assert_converges(emulator, run, options, op)
+    figures.add('survived', hits)
+
+
+# ---- reads: retried with backoff, within timeout -------------------------------------------------
+
+READS = {'server': 'Mail.GetServers', 'user': 'Core.GetUsers'}  # the first read of each module after its login
+READ_FAULTS = {
+    'http500': dict(fault='http500'),
+    'empty': dict(fault='empty'),
+    'html': dict(fault='html'),
+    'reset': dict(fault='reset'),
+    'delay': dict(fault='delay', seconds=DELAY),
+}
+READ_CASES = [(kind, times) for kind in sorted(READ_FAULTS) for times in ('once', 'always')
+              if not (kind == 'delay' and times == 'once')]  # a delay outlasts the timeout: no time is left to retry
+ATTEMPTS = re.compile(r'after (\d+) attempts over ([\d.]+) s, within timeout (\d+) s')
+
+
+@pytest.mark.parametrize('form', FORMS)
+@pytest.mark.parametrize('kind, times', READ_CASES, ids=['%s-%s' % case for case in READ_CASES])
+@pytest.mark.parametrize('subject', sorted(READS))
+def test_fault_on_a_read(emulator, figures, subject, kind, times, form):
+    """A failed read is retried after 0.5 s, then 1 s ...; all attempts end within ``timeout``, as the message says."""
+    op = OPS[0] if subject == 'server' else OPS[3]  # a create: a failed read must stop the run before any write
+    call = READS[subject]
+    seed(emulator)
+    run = module_task(emulator, op.modules(form))
+    options = op.task(form)
+    before = emulator.state()
+    emulator.calls_clear()
+    injected = inject(emulator, [dict(READ_FAULTS[kind], call=call, times=1 if times == 'once' else PERSISTENT)])
+
+    result, wall = timed(run, timeout=TIMEOUT, **options)
+    emulator.wait_idle()
+    hits = injected()
+    figures.add('injected', hits)
+    emulator.faults_clear()
+    calls = emulator.calls()
+    first_write = calls.index(writes(calls)[0]) if writes(calls) else len(calls)
+    sent = ['%s.%s' % (each['Module'], each['Method']) for each in calls[:first_write]].count(call)
+
+    assert_clear_outcome(result, call)
+    assert wall < TIMEOUT + SLACK, wall
+    assert sent == hits + (1 if times == 'once' else 0), calls
+    if times == 'once':
+        assert not result.failed, result
+        assert (sent, wall >= RETRY_FIRST_DELAY) == (2, True), (calls, wall)
+    else:
+        assert result.failed and writes(calls) == [], result
+        msg = failure_of(result)[0]
+        if kind == 'delay':
+            assert sent == 1 and wall >= TIMEOUT and 'no answer within %d s (timeout)' % TIMEOUT in msg, (wall, msg)
+        else:
+            reported = ATTEMPTS.search(msg)
+            assert reported, msg
+            attempts, waited, limit = int(reported.group(1)), float(reported.group(2)), int(reported.group(3))
+            assert (attempts, limit) == (sent, TIMEOUT) and sent >= 2, (msg, calls)
+            assert RETRY_FIRST_DELAY * (2 ** (attempts - 1) - 1) - 0.05 <= waited <= TIMEOUT, msg
+            assert waited <= wall + 0.05, (waited, wall)
+        assert emulator.state() == before
+
+    assert_converges(emulator, run, options, op)
+    figures.add('survived', hits)
+
+
+def test_backoff_doubles_within_a_longer_timeout(emulator, figures):
+    """With timeout 2: attempts at 0, 0.5 and 1.5 s; a fourth would end after the timeout, so it is not made."""
+    seed(emulator)
+    run = module_task(emulator, 'aurora_mail_server')
+    injected = inject(emulator, [dict(fault='http500', call='Mail.GetServers', times=PERSISTENT)])
+    result, wall = timed(run, timeout=2, **OPS[0].item)
+    hits = injected()
+    figures.add('injected', hits)
+    emulator.faults_clear()
+    assert_clear_outcome(result, 'Mail.GetServers')
+    reported = ATTEMPTS.search(result['msg'])
+    assert reported and (reported.group(1), reported.group(3)) == ('3', '2'), result['msg']
+    assert 1.45 <= float(reported.group(2)) <= wall < 2 + SLACK, (result['msg'], wall)
+    assert hits == 3
+    assert_converges(emulator, run, OPS[0].item, OPS[0])
+    figures.add('survived', hits)
+
+
+# ---- a blocked login is reported, never retried --------------------------------------------------
+
+MODULES = [(kind, form) for kind in ('server', 'user') for form in FORMS]
+
+
+@pytest.mark.parametrize('kind, form', MODULES, ids=['%s-%s' % module for module in MODULES])
+def test_blocked_login_is_tried_once_and_named(emulator, figures, kind, form):
+    """Aurora answers 1000 once a login failed too often; each run then logs in once, fails naming it, and stops."""
+    seed(emulator)
+    emulator.settings({'Core': {'LoginBlockAvailableTriesCount': 2}})
+    op = OPS[0] if kind == 'server' else OPS[3]
+    run = module_task(emulator, op.modules(form))
+    before = emulator.state()
+    expected = [('wrong-password', 102, 'AuthError'), ('wrong-password', 1000, 'LoginBlocked'),
+                (emulator.admin_password, 1000, 'LoginBlocked')]  # blocked: even the right password
+    for password, code, name in expected:
+        emulator.calls_clear()
+        result = run(api_password=password, timeout=TIMEOUT, **op.task(form))
+        calls = emulator.calls()
+        blocked = code == 1000
+        figures.add('injected', int(blocked))
+        assert [each['Method'] for each in calls] == ['LoginAsSuperadmin'], calls
+        assert_clear_outcome(result, 'AdminAuth.LoginAsSuperadmin')
+        assert result.failed and result['changed'] is False, result
+        assert '(%d %s)' % (code, name) in result['msg'], result['msg']
+        assert result['error'] == {'call': 'AdminAuth.LoginAsSuperadmin', 'code': code, 'name': name}, result
+        if blocked:
+            assert 'blocks this login' in result['msg'] and 'wrong-password' not in result.printed, result['msg']
+            figures.add('survived')
+    assert emulator.state() == before
