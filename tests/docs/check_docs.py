@@ -1,0 +1,73 @@
+"""Check that the documentation renders, beside `antsibull-docs lint-collection-docs` (see `make docs`).
+
+    .venv/bin/python -m tests.docs.check_docs     (from the root of the checkout)
+
+1. ``ansible-doc`` renders every module and the role of the collection, as text and as JSON, with no warning.
+2. Every YAML and JSON code block of the user guide (docs/docsite/rst/*.rst) parses, and the guide's copy of the
+   credential type's inputs and injectors is the one the collection ships.
+"""
+
+import json
+import os
+import subprocess
+import sys
+
+import yaml
+
+from tests.helpers.awx import credential_type
+from tests.helpers.collection import REPO_ROOT, ensure_collection_on_path
+from tests.helpers.rst import DOCS_DIR, code_block, code_blocks
+
+BIN = os.path.dirname(sys.executable)
+CREDENTIAL_TYPE_CAPTION = 'inputs and injectors of the credential type "Afterlogic Aurora"'
+
+
+def ansible_doc(*args):
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=ensure_collection_on_path(), ANSIBLE_NOCOLOR='1')
+    finished = subprocess.run([os.path.join(BIN, 'ansible-doc')] + list(args), env=env, capture_output=True, text=True,
+                              check=False)
+    if finished.returncode != 0 or 'WARNING' in finished.stderr or 'ERROR' in finished.stderr:
+        sys.exit('ansible-doc %s failed:\n%s%s' % (' '.join(args), finished.stdout, finished.stderr))
+    return finished.stdout
+
+
+def check_ansible_doc():
+    modules_dir = os.path.join(REPO_ROOT, 'plugins', 'modules')
+    modules = sorted(name[:-3] for name in os.listdir(modules_dir) if name.endswith('.py') and not name.startswith('_'))
+    listed = sorted(name.split('.')[-1] for name in json.loads(ansible_doc('--list', '--json', 'afterlogic.aurora')))
+    if listed != modules:
+        sys.exit('ansible-doc --list shows %s, plugins/modules/ holds %s' % (listed, modules))
+    for module in modules:
+        text = ansible_doc('afterlogic.aurora.' + module)
+        if 'EXAMPLES:' not in text or 'RETURN VALUES:' not in text:
+            sys.exit('ansible-doc afterlogic.aurora.%s renders no examples or return values' % module)
+        ansible_doc('--json', 'afterlogic.aurora.' + module)
+    roles = sorted(os.listdir(os.path.join(REPO_ROOT, 'roles')))
+    for role in roles:
+        ansible_doc('--type', 'role', 'afterlogic.aurora.' + role)
+    print('ansible-doc: %s and the role(s) %s render' % (', '.join(modules), ', '.join(roles)))
+
+
+def check_code_blocks():
+    count = 0
+    for name in sorted(os.listdir(DOCS_DIR)):
+        for language, caption, text in code_blocks(os.path.join(DOCS_DIR, name)):
+            where = 'docs/docsite/rst/%s, code block %s' % (name, caption or count + 1)
+            try:
+                if language == 'yaml':
+                    yaml.safe_load(text)
+                elif language == 'json':
+                    json.loads(text)
+            except (ValueError, yaml.YAMLError) as exc:
+                sys.exit('%s does not parse: %s' % (where, exc))
+            count += 1
+    shown = yaml.safe_load(code_block('awx.rst', CREDENTIAL_TYPE_CAPTION))
+    shipped = credential_type()
+    if shown != dict(inputs=shipped['inputs'], injectors=shipped['injectors']):
+        sys.exit('docs/docsite/rst/awx.rst shows other inputs or injectors than extensions/awx/credential_type_aurora.yml')
+    print('user guide: %d code blocks parse; the credential type it shows is the one shipped' % count)
+
+
+if __name__ == '__main__':
+    check_ansible_doc()
+    check_code_blocks()

@@ -1,0 +1,61 @@
+"""The supported versions said in one place are the ones tested and declared in the others."""
+
+import os
+import re
+
+import yaml
+
+from tests.helpers.collection import REPO_ROOT
+
+VERSIONS_DIR = os.path.join(REPO_ROOT, 'tests', 'versions')
+
+
+def read(*parts):
+    with open(os.path.join(REPO_ROOT, *parts)) as handle:
+        return handle.read()
+
+
+def makefile_versions():
+    found = re.search(r'^ANSIBLE_VERSIONS := (.+)$', read('Makefile'), re.MULTILINE)
+    assert found, 'ANSIBLE_VERSIONS is not set in the Makefile'
+    return found.group(1).split()
+
+
+def pinned(requirements, package):
+    found = re.search(r'^%s==(\S+)' % re.escape(package), requirements, re.MULTILINE)
+    assert found, 'no %s== pin' % package
+    return found.group(1)
+
+
+def as_tuple(version):
+    return tuple(int(part) for part in version.split('.'))
+
+
+def test_every_tested_version_has_its_pins_and_the_oldest_is_requires_ansible():
+    versions = makefile_versions()
+    assert versions == sorted(versions, key=as_tuple), 'ANSIBLE_VERSIONS must be oldest first'
+    files = sorted(name for name in os.listdir(VERSIONS_DIR) if name.endswith('.txt'))
+    assert files == sorted('ansible-%s.txt' % version for version in versions)
+    for version in versions:
+        core = pinned(read('tests', 'versions', 'ansible-%s.txt' % version), 'ansible-core')
+        assert core.startswith(version + '.'), (version, core)
+    runtime = yaml.safe_load(read('meta', 'runtime.yml'))
+    assert runtime['requires_ansible'] == '>=%s.0' % versions[0]
+    role_meta = yaml.safe_load(read('roles', 'provision', 'meta', 'main.yml'))
+    assert role_meta['galaxy_info']['min_ansible_version'] == versions[0]
+    # The newest supported version is also the one of .venv, which runs everything else.
+    assert pinned(read('tests', 'requirements.txt'), 'ansible-core').startswith(versions[-1] + '.')
+
+
+def test_the_oldest_version_runs_with_the_oldest_requests_that_requirements_txt_allows():
+    floor = re.search(r'^requests>=(\S+)', read('requirements.txt'), re.MULTILINE)
+    assert floor, 'requirements.txt must give the lowest requests version'
+    assert pinned(read('tests', 'versions', 'ansible-%s.txt' % makefile_versions()[0]), 'requests') == floor.group(1)
+
+
+def test_every_module_says_since_when_it_exists():
+    modules_dir = os.path.join(REPO_ROOT, 'plugins', 'modules')
+    for name in sorted(os.listdir(modules_dir)):
+        if name.endswith('.py'):
+            documentation = re.search(r"DOCUMENTATION = r'''(.*?)'''", read('plugins', 'modules', name), re.DOTALL)
+            assert documentation and yaml.safe_load(documentation.group(1)).get('version_added'), name
