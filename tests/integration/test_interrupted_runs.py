@@ -6,8 +6,8 @@ exactly the vars file (each server once, each user once with exactly its account
 
 The kill points are counted in API calls, not in seconds: a "hold" fault of the emulator stops the run at its k-th call,
 either before Aurora executes it (the run died before sending it) or after (Aurora committed the write and the answer
-never arrived). The k are spread over the whole run: one drawn at random in each of ROUNDS equal slices of the calls a
-complete run makes.
+never arrived). The k are spread over the whole run: one drawn at random among the calls before the last server
+creation, one in each of ROUNDS - 1 equal slices of the calls a complete run makes after it.
 
 CI size: 40 users, 20 kills. The issue's size (300 users, 20 kills): AURORA_FULL_RELIABILITY=1.
 """
@@ -47,12 +47,20 @@ def aurora():
         yield emulator
 
 
-def kill_points(total_calls, rounds, rng):
-    """One call number (1-based) drawn in each of ``rounds`` equal slices of 1..total_calls, with before/after."""
-    points = []
-    for index in range(rounds):
-        low = 1 + index * total_calls // rounds
-        high = max(low, (index + 1) * total_calls // rounds)
+def kill_points(calls, rounds, rng):
+    """One call number (1-based) drawn in each of ``rounds`` slices of a complete run's ``calls``, with before/after.
+
+    The first slice ends before the run's last Mail.CreateServer, so that one kill leaves some servers to create
+    whatever the size; the other slices share the rest of the calls equally.
+    """
+    creations = [number for number, call in enumerate(calls, 1)
+                 if (call['Module'], call['Method']) == ('Mail', 'CreateServer')]
+    first_end = creations[-1] - 1
+    points = [(rng.randint(1, first_end), rng.choice(('before', 'after')))]
+    rest = len(calls) - first_end
+    for index in range(rounds - 1):
+        low = first_end + 1 + index * rest // (rounds - 1)
+        high = max(low, first_end + (index + 1) * rest // (rounds - 1))
         points.append((rng.randint(low, high), rng.choice(('before', 'after'))))
     return points
 
@@ -80,10 +88,11 @@ def test_every_rerun_after_a_kill_converges_to_exactly_the_vars(aurora, tmp_path
     returncode, output = provision(aurora, vars_file, tmp_path / 'reference')
     assert returncode == 0, output
     assert differences(aurora.state(), data) == []
-    total_calls = len(aurora.calls())
+    calls = aurora.calls()
+    total_calls = len(calls)
 
     rounds = []
-    for number, (call_number, when) in enumerate(kill_points(total_calls, ROUNDS, random.Random(SEED))):
+    for number, (call_number, when) in enumerate(kill_points(calls, ROUNDS, random.Random(SEED))):
         fresh(aurora)
         directory = tmp_path / ('round-%02d' % number)
         assert interrupted_run(aurora, vars_file, directory / 'killed', call_number, when), \
