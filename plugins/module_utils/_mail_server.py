@@ -30,7 +30,11 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._diff import (
     describe_changes,
     diff_of,
 )
-from ansible_collections.afterlogic.aurora.plugins.module_utils._errors import AuroraError, AuroraTransportError
+from ansible_collections.afterlogic.aurora.plugins.module_utils._errors import (
+    AuroraError,
+    AuroraSilentRefusal,
+    AuroraTransportError,
+)
 from ansible_collections.afterlogic.aurora.plugins.module_utils._module import text_length_errors
 
 STORED_SECRET = '*****'
@@ -581,12 +585,42 @@ def _settle_creation(client, plan, created_id, lost=None):
     kept = _lowest_id_server(servers)
     kept_id = server_id_of(kept)
     if created_id is None:
-        return kept, ['Aurora\'s answer to Mail.CreateServer was lost; read back the new server, id %s' % kept_id]
+        notes = ['Aurora\'s answer to Mail.CreateServer was lost; read back the new server, id %s' % kept_id]
+        return kept, notes + _delete_unknown_copies(client, plan.name, kept, servers)
     if kept_id == created_id:
         return kept, []
     _delete_own_duplicate(client, plan.name, kept_id, created_id)
     return kept, ['another run created mail server %r at the same time: kept id %s, deleted the duplicate id %s'
                   % (plan.name, kept_id, created_id)]
+
+
+def _delete_unknown_copies(client, name, kept, servers):
+    """After a lost answer, the copies beside the kept one came from runs racing this one, this one's among them.
+
+    Every run keeps the lowest id, so any other copy no account uses is deleted; one that is already gone was
+    deleted by the run that made it.
+    """
+    notes = []
+    if len(servers) == 1:
+        return notes
+    used = account_emails_by_server(client)
+    for copy_id in sorted(server_id_of(server) for server in servers if server is not kept):
+        if used.get(copy_id):
+            notes.append('mail server %r also exists as id %s, which mail accounts use, so it was left alone'
+                         % (name, copy_id))
+        elif _delete_duplicate(client, name, copy_id):
+            notes.append('another run created mail server %r at the same time: kept id %s, deleted the duplicate id '
+                         '%s' % (name, server_id_of(kept), copy_id))
+    return notes
+
+
+def _delete_duplicate(client, name, copy_id):
+    """DeleteServer of a raced copy; False when it was already deleted (by the run that created it)."""
+    try:
+        client.call('Mail', 'DeleteServer', {'ServerId': copy_id, 'TenantId': 0}, 'duplicate mail server %r' % name)
+    except AuroraSilentRefusal:
+        return False
+    return True
 
 
 def _delete_own_duplicate(client, name, kept_id, created_id):
@@ -598,7 +632,7 @@ def _delete_own_duplicate(client, name, kept_id, created_id):
             'is already used by %d mail account(s) (%s), which deleting it would delete too; move them to id %s, '
             'then delete id %s' % (name, kept_id, created_id, len(emails), ', '.join(emails[:MAX_LISTED_EMAILS]),
                                    kept_id, created_id))
-    client.call('Mail', 'DeleteServer', {'ServerId': created_id, 'TenantId': 0}, 'duplicate mail server %r' % name)
+    _delete_duplicate(client, name, created_id)
 
 
 def _apply_create(client, plan):

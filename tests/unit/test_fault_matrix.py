@@ -11,6 +11,7 @@ A blocked login (Aurora's 1000 after failed logins) is tried once and reported, 
 """
 
 import collections
+import concurrent.futures
 import re
 import time
 
@@ -422,3 +423,29 @@ def test_blocked_login_is_tried_once_and_named(emulator, figures, kind, form):
             assert 'blocks this login' in result['msg'] and 'wrong-password' not in result.printed, result['msg']
             figures.add('survived')
     assert emulator.state() == before
+
+
+def test_a_lost_answer_to_a_create_that_raced_another_run_leaves_one_copy(emulator, figures):
+    """CreateServer's answer is lost while another run created the same server first: the run cannot tell which
+    copy is its own, so it keeps the lowest id and deletes the other copy, which no account uses."""
+    seed(emulator)
+    run = module_task(emulator, 'aurora_mail_server')
+    emulator.faults([{'call': 'Mail.CreateServer', 'fault': 'hold', 'when': 'before', 'times': 1}])
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        running = pool.submit(run, name='raced', incoming_server='mail.raced.example', domains=['raced.example'])
+        assert emulator.wait_held(1)
+        winner = emulator.add_server('raced')  # the other run's copy: created first, so the lower id
+        emulator.faults([{'call': 'Mail.CreateServer', 'fault': 'reset', 'when': 'after', 'times': 1}])
+        emulator.release()
+        result = running.result()
+    assert emulator.fault_rules() == []
+    figures.add('injected')
+    assert not result.failed, result
+    copies = [server for server in emulator.state()['servers'] if server['Name'] == 'raced']
+    assert [server['Id'] for server in copies] == [winner]
+    deleted = [call['Parameters']['ServerId'] for call in emulator.calls() if call['Method'] == 'DeleteServer']
+    assert len(deleted) == 1 and deleted[0] != winner
+    assert 'deleted the duplicate id %s' % deleted[0] in result['msg'], result['msg']
+    rerun = run(name='raced', incoming_server='mail.raced.example', domains=['raced.example'])
+    assert not rerun.failed and not rerun['changed'], rerun
+    figures.add('survived')
