@@ -41,6 +41,7 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._module import (
     client_for,
     error_details,
     fail_with,
+    secrets_in,
 )
 from ansible_collections.afterlogic.aurora.plugins.module_utils._user_account import (
     UserAccountError,
@@ -85,22 +86,6 @@ PLANNED_SERVER_SPEC = dict(
 
 
 # ---- secrets -------------------------------------------------------------------------------------
-
-def secrets_in(item, spec):
-    """The values of the no_log options (at any depth) that ``item`` sets."""
-    found = set()
-    for name, option in spec.items():
-        value = item.get(name)
-        if value is None or value == '':
-            continue
-        if option.get('no_log'):
-            found.add(str(value))
-        elif option.get('options'):
-            for nested in value if isinstance(value, list) else [value]:
-                if isinstance(nested, dict):
-                    found |= secrets_in(nested, option['options'])
-    return found
-
 
 def masked(item, spec):
     """A copy of ``item`` with the values of its no_log options replaced as Ansible replaces them."""

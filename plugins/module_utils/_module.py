@@ -73,23 +73,26 @@ def _checked_module(spec, kwargs):
         crash = exc
     loose = AnsibleModule(argument_spec=dict((name, dict(type='raw', no_log=bool(option.get('no_log'))))
                                              for name, option in spec.items()), **kwargs)
-    loose.no_log_values.update(_nested_secrets(spec, loose.params))
+    loose.no_log_values.update(secrets_in(loose.params, spec))
     found = _unreadable_option(spec, loose.params)
     path, wanted = found or ('an option', 'value of its documented type')
     loose.fail_json(msg='%s must be a %s, got a value ansible-core cannot check (%s: %s)'
                         % (path, wanted, type(crash).__name__, crash))
 
 
-def _nested_secrets(spec, params):
-    """The values of the no_log options inside dict and list options (the top-level ones AnsibleModule knows)."""
+def secrets_in(item, spec):
+    """The values of the no_log options (at any depth) that ``item`` sets."""
     found = set()
     for name, option in spec.items():
-        value = params.get(name) if isinstance(params, dict) else None
-        for nested in (value if isinstance(value, list) else [value]) if option.get('options') else []:
-            if isinstance(nested, dict):
-                found.update(str(nested[key]) for key, sub in option['options'].items()
-                             if sub.get('no_log') and nested.get(key) not in (None, ''))
-                found |= _nested_secrets(option['options'], nested)
+        value = item.get(name)
+        if value is None or value == '':
+            continue
+        if option.get('no_log'):
+            found.add(str(value))
+        elif option.get('options'):
+            for nested in value if isinstance(value, list) else [value]:
+                if isinstance(nested, dict):
+                    found |= secrets_in(nested, option['options'])
     return found
 
 

@@ -714,12 +714,13 @@ def _adopt_user(run, refused):
     if not found:
         raise refused
     user = complete_user(run.client, found[0])
-    params = run.plan.user_params
     run.notes.append('another run created the user %s at the same time; adopted it (id %s)'
                      % (run.plan.email, user_id_of(user)))
-    if (user.get('Role'), bool(user.get('IsDisabled'))) != (params['Role'], params['IsDisabled']):
-        run.client.call('Core', 'UpdateUser', {'UserId': user_id_of(user), 'Role': params['Role'],
-                                               'IsDisabled': params['IsDisabled']}, 'user %s' % run.plan.email)
+    as_created = user_state(run.plan.user)
+    changes = _differences(user_state(user), {'role': as_created['role'], 'disabled': as_created['disabled']})
+    params = _update_user_params(user, changes)
+    if params:
+        run.client.call('Core', 'UpdateUser', params, 'user %s' % run.plan.email)
         run.wrote = True
     run.user = dict(run.plan.user, Id=user_id_of(user))
 

@@ -9,7 +9,30 @@ import threading
 import urllib.parse
 
 
-class StubServer:
+class BackgroundServer:
+    """An HTTP(S) server on a free port of 127.0.0.1 with ``handler``, serving in a thread inside a with block."""
+
+    def __init__(self, handler, tls_cert=None):
+        self.httpd = http.server.ThreadingHTTPServer(('127.0.0.1', 0), handler)
+        scheme = 'http'
+        if tls_cert:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls_cert)
+            self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True)
+            scheme = 'https'
+        self.url = '%s://127.0.0.1:%d/' % (scheme, self.httpd.server_address[1])
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class StubServer(BackgroundServer):
     """Answers every POST with ``responder(request) -> (status, headers, body)`` and records the requests."""
 
     def __init__(self, responder, tls_cert=None):
@@ -37,23 +60,7 @@ class StubServer:
             def log_message(self, *args):
                 pass
 
-        self.httpd = http.server.ThreadingHTTPServer(('127.0.0.1', 0), Handler)
-        scheme = 'http'
-        if tls_cert:
-            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-            context.load_cert_chain(*tls_cert)
-            self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True)
-            scheme = 'https'
-        self.url = '%s://127.0.0.1:%d/' % (scheme, self.httpd.server_address[1])
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        super().__init__(Handler, tls_cert)
 
 
 def aurora_answer(result, set_cookie=False):

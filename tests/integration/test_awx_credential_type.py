@@ -16,7 +16,6 @@ import re
 import subprocess
 import sys
 import textwrap
-import threading
 import urllib.parse
 
 import pytest
@@ -25,7 +24,7 @@ import yaml
 from tests.helpers import awx
 from tests.helpers.collection import REPO_ROOT, ensure_collection_on_path
 from tests.helpers.rst import code_block
-from tests.helpers.stub_http import StubServer, aurora_answer, self_signed_certificate
+from tests.helpers.stub_http import BackgroundServer, StubServer, aurora_answer, self_signed_certificate
 from tests.helpers.tutorial import TUTORIAL_SERVER_FIELDS
 
 BIN = os.path.dirname(sys.executable)
@@ -277,7 +276,7 @@ def test_validate_certs_comes_from_the_credential_and_verifies_unless_set_to_fal
         assert 'stub-admin-password' not in output
 
 
-class FakeAwx:
+class FakeAwx(BackgroundServer):
     """The part of AWX's API that awx.awx.credential_type uses: list by name, create, update."""
 
     def __init__(self):
@@ -328,17 +327,8 @@ class FakeAwx:
             def log_message(self, *args):
                 pass
 
-        self.httpd = http.server.ThreadingHTTPServer(('127.0.0.1', 0), Handler)
-        self.url = 'http://127.0.0.1:%d' % self.httpd.server_address[1]
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        super().__init__(Handler)
+        self.url = self.url.rstrip('/')  # the controller host, as CONTROLLER_HOST is written
 
 
 def test_the_awx_playbook_creates_exactly_the_shipped_credential_type_once(tmp_path):
