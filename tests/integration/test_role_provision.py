@@ -210,7 +210,8 @@ def test_a_server_is_deleted_after_the_accounts_the_run_moves_or_deletes_and_che
     # One account the run leaves on it: the deletion is refused, in check mode as in the real run.
     blocked = write_vars(tmp_path, 'blocked.yml', {'aurora_mail_servers': [{'name': 'legacy', 'state': 'absent'}],
                                                    'aurora_user_accounts': [moves, goes]})
-    refused = "refusing to delete mail server 'legacy' (id 2): 1 mail account(s) use it (stays@legacy.example)"
+    legacy_id = next(server['Id'] for server in aurora.state()['servers'] if server['Name'] == 'legacy')
+    refused = f"refusing to delete mail server 'legacy' (id {legacy_id}): 1 mail account(s) use it (stays@legacy.example)"
     code, output = provision(tmp_path, '-e', blocked, '--check', connection=connection_of(aurora))
     assert code != 0
     assert refused in output, output
