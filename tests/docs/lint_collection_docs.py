@@ -1,4 +1,4 @@
-"""`antsibull-docs lint-collection-docs`, with temporary directory names that never end in "_".
+"""`antsibull-docs lint-collection-docs` of this collection, with temporary directory names that never end in "_".
 
 antsibull-docs 2.28.0 lints a copy of the collection made in a new temporary directory, and the edit link it writes
 into each plugin page holds that directory's path. Python draws the random part of the name from letters, digits
@@ -12,12 +12,20 @@ import tempfile
 from antsibull_docs.cli.antsibull_docs import run
 
 NAME_CHARACTERS = string.ascii_lowercase + string.digits
+# The plugin docs and docs/docsite, with every reference to a collection, this one or another, checked.
+OPTIONS = ['--plugin-docs', '--check-extra-docs-refs', '--validate-collection-refs', 'all',
+           '--disallow-unknown-collection-refs', '.']
 
 
-def main(args):
+def lint():
+    """antsibull-docs' lint of the collection in the current directory, as it comes; returns its exit code."""
+    return run(['antsibull-docs', 'lint-collection-docs'] + OPTIONS)
+
+
+def main():
     tempfile._RandomNameSequence.characters = NAME_CHARACTERS
-    return run(['antsibull-docs', 'lint-collection-docs'] + args)
+    return lint()
 
 
 if __name__ == '__main__':
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main())

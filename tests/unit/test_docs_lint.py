@@ -10,7 +10,6 @@ from tests.helpers.collection import REPO_ROOT, ensure_collection_on_path
 
 pytest.importorskip('antsibull_docs')
 
-ARGS = ['--plugin-docs', '--validate-collection-refs', 'all', '--disallow-unknown-collection-refs', '.']
 # Every random name drawn from characters that include "_" ends in "_", as one in 37 does by chance; then the lint runs.
 UNLUCKY = '''
 import sys, tempfile
@@ -21,14 +20,14 @@ class Unlucky(tempfile._RandomNameSequence):
 tempfile._RandomNameSequence, tempfile._name_sequence = Unlucky, None
 {call}
 '''
-PLAIN = 'from antsibull_docs.cli.antsibull_docs import run; sys.exit(run(["antsibull-docs", "lint-collection-docs"] + sys.argv[1:]))'
-WRAPPED = 'from tests.docs.lint_collection_docs import main; sys.exit(main(sys.argv[1:]))'
+PLAIN = 'from tests.docs.lint_collection_docs import lint; sys.exit(lint())'
+WRAPPED = 'from tests.docs.lint_collection_docs import main; sys.exit(main())'
 
 
 def lint_with_unlucky_names(call):
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=ensure_collection_on_path(),
                PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ.get('PATH', ''))
-    return subprocess.run([sys.executable, '-c', UNLUCKY.format(call=call)] + ARGS, cwd=REPO_ROOT, env=env,
+    return subprocess.run([sys.executable, '-c', UNLUCKY.format(call=call)], cwd=REPO_ROOT, env=env,
                           capture_output=True, text=True, timeout=300, check=False)
 
 
