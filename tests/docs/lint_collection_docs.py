@@ -1,30 +1,29 @@
-"""`antsibull-docs lint-collection-docs` of this collection, with temporary directory names that never end in "_".
+"""`antsibull-docs lint-collection-docs` of the checkout, with no other copy of the collection in sight.
 
-antsibull-docs 2.28.0 lints a copy of the collection made in a new temporary directory, and the edit link it writes
-into each plugin page holds that directory's path. Python draws the random part of the name from letters, digits
-and "_"; a name ending in "_" reads as an RST reference there, and the lint fails with 'Unknown target name:
-"antsibull-docs-..."' in about one run out of 37, whatever the docs say. Without "_" the lint depends on the docs only.
+antsibull-docs 2.28.0 lints a copy of the collection made in a temporary directory and, to check references to other
+collections, adds ANSIBLE_COLLECTIONS_PATH after it. When that path holds this collection too (build/collections,
+as `make` sets it), the plugin pages take their edit links from one copy and the plugin files from the other: the
+links become "../../../tmp/antsibull-docs-<random>/..." and, when the random name ends in "_" (one run in 37), RST
+reads it as a reference and the lint fails. With the collections path empty, the links are "plugins/modules/<name>.py"
+and the lint depends on the docs only; collections installed as Python packages (awx.awx) are still found.
 """
-import string
+import os
 import sys
 import tempfile
 
 from antsibull_docs.cli.antsibull_docs import run
 
-NAME_CHARACTERS = string.ascii_lowercase + string.digits
 # The plugin docs and docs/docsite, with every reference to a collection, this one or another, checked.
 OPTIONS = ['--plugin-docs', '--check-extra-docs-refs', '--validate-collection-refs', 'all',
            '--disallow-unknown-collection-refs', '.']
 
 
-def lint():
-    """antsibull-docs' lint of the collection in the current directory, as it comes; returns its exit code."""
-    return run(['antsibull-docs', 'lint-collection-docs'] + OPTIONS)
-
-
 def main():
-    tempfile._RandomNameSequence.characters = NAME_CHARACTERS
-    return lint()
+    """Lint the collection in the current directory; returns antsibull-docs' exit code."""
+    with tempfile.TemporaryDirectory(prefix='no-collections-') as empty:
+        os.environ.pop('ANSIBLE_COLLECTIONS_PATHS', None)
+        os.environ['ANSIBLE_COLLECTIONS_PATH'] = empty
+        return run(['antsibull-docs', 'lint-collection-docs'] + OPTIONS)
 
 
 if __name__ == '__main__':
