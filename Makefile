@@ -121,7 +121,7 @@ $(IMPORTER)/.installed: tests/galaxy/requirements.txt tests/awx/requirements.txt
 # The tarball imports into Galaxy with no error and no warning, installs with ansible-galaxy, and its modules, role
 # and playbook run from the installed copy.
 galaxy: galaxy-build $(IMPORTER)/.installed
-	$(IMPORTER)/bin/python tests/galaxy/check_import.py $(TARBALL)
+	$(IMPORTER)/bin/python -m tests.galaxy.check_import $(TARBALL)
 	COLLECTION_TARBALL=$(TARBALL) $(BIN)/python -m pytest -p no:cacheprovider tests/galaxy
 
 # The execution environment: ansible-builder makes a build context with the collection's requirements, and finds

@@ -15,7 +15,7 @@ import sys
 import yaml
 
 from tests.helpers.awx import credential_type
-from tests.helpers.collection import REPO_ROOT, ensure_collection_on_path
+from tests.helpers.collection import ensure_collection_on_path, module_names, role_names
 from tests.helpers.rst import DOCS_DIR, code_block, code_blocks
 
 BIN = os.path.dirname(sys.executable)
@@ -32,8 +32,7 @@ def ansible_doc(*args):
 
 
 def check_ansible_doc():
-    modules_dir = os.path.join(REPO_ROOT, 'plugins', 'modules')
-    modules = sorted(name[:-3] for name in os.listdir(modules_dir) if name.endswith('.py') and not name.startswith('_'))
+    modules = module_names()
     listed = sorted(name.split('.')[-1] for name in json.loads(ansible_doc('--list', '--json', 'afterlogic.aurora')))
     if listed != modules:
         sys.exit('ansible-doc --list shows %s, plugins/modules/ holds %s' % (listed, modules))
@@ -42,7 +41,7 @@ def check_ansible_doc():
         if 'EXAMPLES:' not in text or 'RETURN VALUES:' not in text:
             sys.exit('ansible-doc afterlogic.aurora.%s renders no examples or return values' % module)
         ansible_doc('--json', 'afterlogic.aurora.' + module)
-    roles = sorted(os.listdir(os.path.join(REPO_ROOT, 'roles')))
+    roles = role_names()
     for role in roles:
         ansible_doc('--type', 'role', 'afterlogic.aurora.' + role)
     print('ansible-doc: %s and the role(s) %s render' % (', '.join(modules), ', '.join(roles)))

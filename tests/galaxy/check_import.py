@@ -1,6 +1,6 @@
 """Import the collection tarball with galaxy-importer, as Galaxy does on upload, and fail on any error or warning.
 
-    .venvs/galaxy-importer/bin/python tests/galaxy/check_import.py build/galaxy/afterlogic-aurora-X.Y.Z.tar.gz
+    .venvs/galaxy-importer/bin/python -m tests.galaxy.check_import build/galaxy/afterlogic-aurora-X.Y.Z.tar.gz
 
 galaxy-importer is configured by tests/galaxy/galaxy-importer.cfg (no container, no network). Besides its own
 verdict, this checks what it found: every module and role of the collection, with its documentation, and the
@@ -15,17 +15,10 @@ import sys
 
 import yaml
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO_ROOT = os.path.dirname(os.path.dirname(HERE))
-CONFIG = os.path.join(HERE, 'galaxy-importer.cfg')
+from tests.helpers.collection import REPO_ROOT, module_names, role_names
+
+CONFIG = os.path.join(REPO_ROOT, 'tests', 'galaxy', 'galaxy-importer.cfg')
 PROBLEM = re.compile(r'^(WARNING|ERROR|CRITICAL)\b|Traceback', re.MULTILINE)
-
-
-def expected_contents():
-    modules_dir = os.path.join(REPO_ROOT, 'plugins', 'modules')
-    modules = sorted(name[:-3] for name in os.listdir(modules_dir) if name.endswith('.py') and not name.startswith('_'))
-    roles = sorted(os.listdir(os.path.join(REPO_ROOT, 'roles')))
-    return modules, roles
 
 
 def main(tarball):
@@ -46,7 +39,7 @@ def main(tarball):
     result = json.loads('{' + result_text)
     with open(os.path.join(REPO_ROOT, 'meta', 'runtime.yml')) as handle:
         requires_ansible = yaml.safe_load(handle)['requires_ansible']
-    modules, roles = expected_contents()
+    modules, roles = module_names(), role_names()
     found = sorted((item['content_type'], item['name']) for item in result['contents'])
     wanted = sorted([('module', name) for name in modules] + [('role', name) for name in roles])
     missing = sorted(set(wanted) - set(found))

@@ -8,6 +8,16 @@ COLLECTIONS_ROOT = os.path.join(REPO_ROOT, 'build', 'collections')
 COLLECTION_LINK = os.path.join(COLLECTIONS_ROOT, 'ansible_collections', 'afterlogic', 'aurora')
 
 
+def module_names():
+    """The collection's modules, by short name (plugins/modules/*.py; a leading '_' marks no module)."""
+    modules_dir = os.path.join(REPO_ROOT, 'plugins', 'modules')
+    return sorted(name[:-3] for name in os.listdir(modules_dir) if name.endswith('.py') and not name.startswith('_'))
+
+
+def role_names():
+    return sorted(os.listdir(os.path.join(REPO_ROOT, 'roles')))
+
+
 def ensure_collection_on_path():
     """Create build/collections/ansible_collections/afterlogic/aurora -> the checkout, and put it on sys.path.
 

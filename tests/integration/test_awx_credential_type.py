@@ -22,13 +22,12 @@ import pytest
 import yaml
 
 from tests.helpers import awx
-from tests.helpers.collection import REPO_ROOT, ensure_collection_on_path
+from tests.helpers.collection import REPO_ROOT, ensure_collection_on_path, module_names
 from tests.helpers.rst import code_block
 from tests.helpers.stub_http import BackgroundServer, StubServer, aurora_answer, self_signed_certificate
 from tests.helpers.tutorial import TUTORIAL_SERVER_FIELDS
 
 BIN = os.path.dirname(sys.executable)
-MODULES_DIR = os.path.join(REPO_ROOT, 'plugins', 'modules')
 EXAMPLE_VARS = os.path.join(REPO_ROOT, 'playbooks', 'vars', 'example.yml')
 LOGINS = ('LoginAsSuperadmin', 'Login')
 RECAP = re.compile(r'^localhost\s*: ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)', re.MULTILINE)
@@ -75,10 +74,6 @@ MODULE_OBJECTS = {
 }
 
 
-def collection_modules():
-    return sorted(name[:-3] for name in os.listdir(MODULES_DIR) if name.endswith('.py') and not name.startswith('_'))
-
-
 def job_env(tmp_path, credential_inputs):
     """The environment of an AWX job with one "Afterlogic Aurora" credential: no AURORA_* but the credential's."""
     env = dict((name, value) for name, value in os.environ.items() if not name.startswith('AURORA_'))
@@ -122,7 +117,7 @@ def aurora(emulator):
 
 
 def test_every_module_has_a_task():
-    assert sorted(set(collection_modules()) - set(MODULE_TASKS)) == []
+    assert sorted(set(module_names()) - set(MODULE_TASKS)) == []
 
 
 def test_the_injectors_set_exactly_the_aurora_variables_with_safe_defaults():
@@ -145,7 +140,7 @@ def test_the_injectors_set_exactly_the_aurora_variables_with_safe_defaults():
 
 
 def test_every_module_runs_with_the_connection_only_from_the_credential(tmp_path, aurora):
-    modules = collection_modules()
+    modules = module_names()
     env = job_env(tmp_path, {'url': aurora.url, 'username': aurora.admin_login, 'password': aurora.admin_password})
     assert not any(name.startswith('AURORA_') and name not in awx.credential_type()['injectors']['env'] for name in env)
     playbook = write_modules_playbook(tmp_path, modules)

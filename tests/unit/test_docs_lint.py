@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from tests.helpers.collection import REPO_ROOT, ensure_collection_on_path
+from tests.helpers.collection import REPO_ROOT, ensure_collection_on_path, module_names, role_names
 
 pytest.importorskip('antsibull_docs')
 
@@ -52,9 +52,6 @@ def test_the_lint_passes_whatever_temporary_names_python_draws(lint):
 
 
 def test_every_edit_link_is_the_plugins_file_in_the_repository(lint):
-    modules = sorted(name[:-3] for name in os.listdir(os.path.join(REPO_ROOT, 'plugins', 'modules'))
-                     if name.endswith('.py') and not name.startswith('_'))
-    roles = sorted(os.listdir(os.path.join(REPO_ROOT, 'roles')))
     paths = sorted(re.match(r':github_url: (\S+?)\?', link).group(1) for link in edit_links(lint.stdout))
-    assert paths == sorted([EDIT_URL + 'plugins/modules/%s.py' % name for name in modules]
-                           + [EDIT_URL + 'roles/%s/meta/argument_specs.yml' % name for name in roles])
+    assert paths == sorted([EDIT_URL + 'plugins/modules/%s.py' % name for name in module_names()]
+                           + [EDIT_URL + 'roles/%s/meta/argument_specs.yml' % name for name in role_names()])
