@@ -16,7 +16,9 @@ reads do) with Aurora's IMAP check off (the generated hosts do not exist), and p
   no call that returns the accounts of many users).
 * the role afterlogic.aurora.provision through a real ``ansible-playbook`` (its bulk modules aurora_mail_servers then
   aurora_user_accounts, after one login with aurora_api_token): first run
-  with parallel=1 and parallel=N, re-run and --check run with both; ratio to the matching floor.
+  with parallel=1 and parallel=N, re-run and --check run with both; ratio to the matching floor. One more first
+  run with parallel=N has the emulator's lock contention on (--deadlock-probability): overlapping writes into one
+  table are deadlock victims by that chance, answered ``Result: false``, and the modules read back and retry.
 * the loop of the single modules over --loop-users users, and its own write floor.
 * the peak memory (maximum resident set size) of the module process: ansible-playbook runs the module under a
   wrapper interpreter that waits for it and reads getrusage(RUSAGE_CHILDREN), so the controller is not counted.
@@ -255,6 +257,16 @@ class Bench:
                                   floor_calls, peak)
                 goal = GOAL_FIRST_SEQUENTIAL if parallel == 1 else GOAL_FIRST_PARALLEL
                 self.goal('first run, parallel=%d: <= %.1f x floor' % (parallel, goal), ratio <= goal)
+            if args.deadlock_probability:
+                fresh(emulator)
+                emulator.contention(probability=args.deadlock_probability)
+                seconds, peak = runner.run(emulator, ROLE_PLAYBOOK, self.servers, accounts, n)
+                deadlocks = emulator.contention_state()['deadlocks']
+                ratio = table.add('role, first run, parallel=%d, %d deadlocks (probability %g per overlap)'
+                                  % (n, deadlocks, args.deadlock_probability), seconds, len(emulator.calls()), floor,
+                                  floor_calls, peak)
+                self.goal('first run with deadlocks, parallel=%d: <= %.1f x floor' % (n, GOAL_FIRST_PARALLEL),
+                          ratio <= GOAL_FIRST_PARALLEL)
 
             emulator.calls_clear()
             floor, floor_calls = self.floor(emulator, 'reads: login + listings + GetAccounts per user', 'reads')
@@ -316,6 +328,9 @@ def main(argv=None):
     parser.add_argument('--loop-users', type=int, default=100, help='users of the single-module loop (0 skips it)')
     parser.add_argument('--memory-accounts', type=int, default=10000, help='accounts of the memory rows (0 skips them)')
     parser.add_argument('--latency-ms', type=int, default=10)
+    parser.add_argument('--deadlock-probability', type=float, default=0.1,
+                        help='a first run with lock contention: the chance that a write overlapping another write '
+                             'into its table is a deadlock victim (0 skips the row)')
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix='aurora-bench-') as workdir:
         bench = Bench(args, workdir)

@@ -190,9 +190,9 @@ def each(count, work, parallel):
     return results
 
 
-def failure(error, changed=False):
+def failure(error, changed=False, **extra):
     """An item's result for an Aurora error, as the single module's fail_with() reports it (with error.details)."""
-    result = {'failed': True, 'msg': str(error), 'error': error_details(error), 'changed': changed}
+    result = dict({'failed': True, 'msg': str(error), 'error': error_details(error), 'changed': changed}, **extra)
     result.update(getattr(error, 'details', None) or {})
     return result
 
@@ -274,7 +274,7 @@ class MailServers:
             result = apply_plan(self.client, server_plan, check_mode=self.check_mode, diff=self.diff, usage=usage)
         except AuroraError as error:
             return failure(error), 'failed'
-        return result, self.CATEGORIES[server_plan.action]
+        return result, self.CATEGORIES[server_plan.action] if result['changed'] else 'unchanged'
 
 
 class UserAccounts:
@@ -497,7 +497,8 @@ class BulkTask:
         summary = dict((key, 0) for key in SUMMARY_KEYS)
         for dummy, category in outcomes:
             summary[category] += 1
-        report = dict(changed=any(result.get('changed') for result in results), summary=summary, results=results)
+        report = dict(changed=any(result.get('changed') for result in results), summary=summary, results=results,
+                      retries=sum(result.get('retries') or 0 for result in results))
         report.update(self.kind.extra_results(results))
         if self.module._diff:
             report['diff'] = [

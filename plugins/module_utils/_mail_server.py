@@ -32,10 +32,10 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._diff import (
 )
 from ansible_collections.afterlogic.aurora.plugins.module_utils._errors import (
     AuroraError,
-    AuroraSilentRefusal,
     AuroraTransportError,
 )
 from ansible_collections.afterlogic.aurora.plugins.module_utils._module import text_length_errors
+from ansible_collections.afterlogic.aurora.plugins.module_utils._writes import NOT_DONE, settled
 
 STORED_SECRET = '*****'
 PASSWORD_KEY = 'smtp_password'
@@ -560,16 +560,6 @@ def _reread_server(client, server_id, name):
     return found or None
 
 
-def _send_create(client, plan):
-    """CreateServer once: (new id, None), or (None, the error) when the answer was lost - the server may exist."""
-    try:
-        return _integer(client.call('Mail', 'CreateServer', plan.request, 'mail server %r' % plan.name)), None
-    except AuroraTransportError as error:
-        if not error.sent:
-            raise
-        return None, error
-
-
 def _settle_creation(client, plan, created_id, lost=None):
     """Re-list the servers of this name after a create: adopt the lowest id, delete ours if another run won.
 
@@ -616,11 +606,15 @@ def _delete_unknown_copies(client, name, kept, servers):
 
 def _delete_duplicate(client, name, copy_id):
     """DeleteServer of a raced copy; False when it was already deleted (by the run that created it)."""
-    try:
-        client.call('Mail', 'DeleteServer', {'ServerId': copy_id, 'TenantId': 0}, 'duplicate mail server %r' % name)
-    except AuroraSilentRefusal:
-        return False
-    return True
+    dummy, already_gone = client.write('Mail', 'DeleteServer', {'ServerId': copy_id, 'TenantId': 0},
+                                       'duplicate mail server %r' % name,
+                                       lambda refusal: _gone_or_not_done(client, copy_id, name))
+    return not already_gone
+
+
+def _gone_or_not_done(client, server_id, name):
+    """After a refused DeleteServer: None (deleted by another actor) or NOT_DONE (still there: send it again)."""
+    return None if _reread_server(client, server_id, name) is None else NOT_DONE
 
 
 def _delete_own_duplicate(client, name, kept_id, created_id):
@@ -636,24 +630,69 @@ def _delete_own_duplicate(client, name, kept_id, created_id):
 
 
 def _apply_create(client, plan):
-    created_id, lost = _send_create(client, plan)
-    server, notes = _settle_creation(client, plan, created_id, lost)
+    target = 'mail server %r' % plan.name
+    try:
+        answer, adopted = client.write('Mail', 'CreateServer', plan.request, target,
+                                       lambda refusal: _lowest_named(client, plan.name))
+    except AuroraTransportError as lost:
+        if not lost.sent:
+            raise
+        server, notes = _settle_creation(client, plan, None, lost)
+        created_id, wrote = None, True
+    else:
+        created_id = None if adopted else _integer(answer)
+        wrote = not adopted
+        if adopted:
+            server, notes = answer, ['another run created mail server %r at the same time; adopted it (id %s)'
+                                     % (plan.name, server_id_of(answer))]
+        else:
+            server, notes = _settle_creation(client, plan, created_id)
     if notes and plan.params is not None and created_id != server_id_of(server):
         follow_up = plan_update(server, dict(plan.params, update_password='on_create'))
         if follow_up.changed:
-            server = _apply_update(client, follow_up)
+            server, already_done = _apply_update(client, follow_up)
+            wrote = wrote or not already_done
             notes.append(follow_up.msg)
-    return server, notes
+    return server, notes, wrote
+
+
+def _lowest_named(client, name):
+    """After a refused CreateServer: the server of this name another actor created (lowest id), or NOT_DONE."""
+    servers = client.find_servers(name)
+    return _lowest_id_server(servers) if servers else NOT_DONE
 
 
 def _apply_update(client, plan):
+    """(the server after the update, whether another actor had already made it)."""
     try:
-        client.call('Mail', 'UpdateServer', plan.request, 'mail server %r' % plan.name)
+        found, already_done = client.write('Mail', 'UpdateServer', plan.request, 'mail server %r' % plan.name,
+                                           lambda refusal: _updated_or_not_done(client, plan))
     except AuroraTransportError as error:
         if not error.sent:
             raise
-        return _confirm_update(client, plan, error)
-    return plan.server
+        return _confirm_update(client, plan, error), False
+    return (found if already_done else plan.server), already_done
+
+
+def _updated_or_not_done(client, plan):
+    """After a refused UpdateServer: the server when another actor already made the change, else NOT_DONE.
+
+    A server that no longer exists explains the refusal: that is an error, not something to retry.
+    """
+    server = _reread_server(client, server_id_of(plan.current), plan.name)
+    if server is None:
+        raise MailServerError('mail server %r (id %s) no longer exists: another actor deleted it while this task was '
+                              'updating it; run the task again to create it' % (plan.name, server_id_of(plan.current)),
+                              'Mail', 'UpdateServer', 'mail server %r' % plan.name)
+    return server if _shows_update(server, plan) else NOT_DONE
+
+
+def _shows_update(server, plan):
+    """Whether ``server`` holds every change of the plan; a password change can never be seen, so never."""
+    if PASSWORD_KEY in plan.changes:
+        return False
+    now = server_view(server)
+    return all(now.get(key) == plan.after.get(key) for key in plan.changes)
 
 
 def _after_lost_answer(lost, what_is_true):
@@ -689,38 +728,51 @@ def _confirm_update(client, plan, lost):
 
 
 def _apply_delete(client, plan):
+    """Whether another actor had already deleted the server."""
+    server_id = plan.request['ServerId']
     try:
-        client.call('Mail', 'DeleteServer', plan.request, 'mail server %r' % plan.name)
+        dummy, already_done = client.write('Mail', 'DeleteServer', plan.request, 'mail server %r' % plan.name,
+                                           lambda refusal: _gone_or_not_done(client, server_id, plan.name))
     except AuroraTransportError as error:
         if not error.sent:
             raise
-        if _reread_server(client, plan.request['ServerId'], plan.name) is not None:
+        if _reread_server(client, server_id, plan.name) is not None:
             raise _after_lost_answer(error, 'mail server %r still exists, so it was not deleted; '
                                             'run the task again' % plan.name)
-    return None
+        return False
+    return already_done
 
 
 def _write(client, plan):
-    """Send the plan's write; returns (server after the run, notes for msg)."""
+    """Send the plan's write; returns (server after the run, notes for msg, whether this run's writes changed it)."""
     if plan.action == 'create':
         return _apply_create(client, plan)
     if plan.action == 'update':
-        return _apply_update(client, plan), []
-    return _apply_delete(client, plan), []
+        server, already_done = _apply_update(client, plan)
+        note = 'another actor had already made this change to mail server %r' % plan.name
+        return server, [note] if already_done else [], not already_done
+    already_done = _apply_delete(client, plan)
+    note = 'another actor had already deleted mail server %r' % plan.name
+    return None, [note] if already_done else [], not already_done
 
 
 def plan_diff(plan):
     return diff_of(plan.before, plan.after)
 
 
-def result_of(plan, server, notes=(), diff=False):
-    """The module result; the same for a real run and for check mode (where the server is predicted)."""
+def result_of(plan, server, notes=(), diff=False, retries=0, wrote=None):
+    """The module result; the same for a real run and for check mode (where the server is predicted).
+
+    ``wrote``: whether the run's own writes changed Aurora (False when another actor had done it first).
+    """
+    changed = plan.changed if wrote is None else wrote
     result = dict(
-        changed=plan.changed,
+        changed=changed,
+        retries=retries,
         server=server,
         server_id=server_id_of(server) if server else server_id_of(plan.current or {}),
-        password_changed=plan.password_sent,
-        msg='; '.join([plan.msg] + list(notes)),
+        password_changed=plan.password_sent and changed,
+        msg='; '.join([plan.msg if changed or not plan.changed else 'unchanged'] + list(notes)),
     )
     if diff:
         result['diff'] = plan_diff(plan)
@@ -736,5 +788,10 @@ def apply_plan(client, plan, check_mode=False, diff=False, usage=None):
         check_server_unused(client, plan, usage)
     if check_mode or not plan.changed:
         return result_of(plan, plan.server, diff=diff)
-    server, notes = _write(client, plan)
-    return result_of(plan, server, notes, diff=diff)
+    client = settled(client)
+    try:
+        server, notes, wrote = _write(client, plan)
+    except AuroraError as error:
+        error.details.setdefault('retries', client.retries)
+        raise
+    return result_of(plan, server, notes, diff=diff, retries=client.retries, wrote=wrote)

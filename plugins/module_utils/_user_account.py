@@ -34,6 +34,7 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._errors import (
     AuroraTransportError,
 )
 from ansible_collections.afterlogic.aurora.plugins.module_utils._module import text_length_errors
+from ansible_collections.afterlogic.aurora.plugins.module_utils._writes import NOT_DONE, settled
 
 # Aurora's UserRole enum; only the first two can be set by this module.
 ROLES = {'user': 2, 'tenant_admin': 1}
@@ -500,14 +501,15 @@ def _require_password(wanted):
 
 def _require_room_for_account(wanted, current):
     if current.multi_accounts is False:
-        raise UserAccountError(_one_account_limit(wanted['email'], current) + '; nothing was changed')
+        raise UserAccountError(_one_account_limit(wanted['email'], current.user, current.other_accounts)
+                               + '; nothing was changed')
 
 
-def _one_account_limit(email, current):
+def _one_account_limit(email, user, other_accounts):
     return ('the user %s already has the mail account %s and this Aurora allows one mail account per user '
             '(the WebMail Lite limit; Aurora Corporate\'s MailMultiAccountsPlugin lifts it), so the account %s '
-            'cannot be added' % (current.user.get('PublicId'), ', '.join(sorted(
-                str(account.get('Email')) for account in current.other_accounts)), email))
+            'cannot be added' % (user.get('PublicId'), ', '.join(sorted(
+                str(account.get('Email')) for account in other_accounts)), email))
 
 
 def _new_account(wanted, server, user_id):
@@ -618,19 +620,22 @@ def _describe(changes):
 def apply(client, plan, check_mode=False):
     """Make the planned calls (none in check mode) and return the module's result.
 
-    Raises UserAccountFailed when a call fails; a user this run created is deleted again first.
+    Raises UserAccountFailed when a call fails; a user this run created is deleted again first, unless it
+    holds a mail account this run did not create.
     """
     if check_mode or not plan.actions:
-        return plan.predicted_result()
-    run = _Run(client, plan)
+        return dict(plan.predicted_result(), retries=0)
+    run = _Run(settled(client), plan)
     for action in plan.actions:
         try:
             STEPS[action](run)
         except AuroraError as error:
-            raise run.failure(action, error)
+            if not (action == 'create_account' and _adopted_after_failure(run, error)):
+                raise run.failure(action, error)
     result = plan.result(run.user, run.account)
     if run.notes:
         result.update(_raced_result(run))
+    result['retries'] = run.client.retries
     return result
 
 
@@ -653,20 +658,24 @@ class _Run(object):
         self.created_account = False
         self.wrote = False
         self.outcome_unknown = False
-        self.notes = []  # the creations another run made at the same time, adopted
+        self.notes = []  # what other actors did at the same time, adopted
+        self.other_accounts_seen = None  # accounts found on the user after a refused CreateAccount
 
     @property
     def user_id(self):
         return user_id_of(self.user)
 
+    def target(self, noun):
+        return '%s %s' % (noun, self.plan.email)
+
     def failure(self, action, error):
         """The UserAccountFailed to raise, after undoing the user this run created."""
         message = '%s: %s' % (FAILED_TO[action] % self.plan.email, error)
-        hint = _hint_for(action, error, self.plan)
+        hint = _hint_for(action, error, self)
         if hint:
             message += '; ' + hint
         if self.created_user_id is not None and not _may_still_run(error):
-            undone, note = _undo_created_user(self.client, self.created_user_id, self.plan.email)
+            undone, note = _undo_created_user(self)
             self.wrote = self.wrote and not undone
             message += '; ' + note
         elif self.outcome_unknown or (isinstance(error, AuroraTransportError) and error.sent):
@@ -675,7 +684,8 @@ class _Run(object):
         elif not self.wrote:
             message += '; nothing was changed, so running the task again starts from scratch'
         error.message = message
-        return UserAccountFailed(error, {'changed': self.wrote or self.outcome_unknown})
+        return UserAccountFailed(error, {'changed': self.wrote or self.outcome_unknown,
+                                         'retries': self.client.retries})
 
 
 def _may_still_run(error):
@@ -692,37 +702,56 @@ FAILED_TO = {
 }
 
 
+class UserGone(AuroraError):
+    """The user was deleted by another actor while this run was working on it."""
+
+
+def _user_gone(run, method):
+    return UserGone('the user %s (id %s) was deleted by another actor while this task was working on it; run the '
+                    'task again to create it' % (run.plan.email, run.user_id), 'Core' if method.endswith('User')
+                    else 'Mail', method, run.target('user'))
+
+
+# ---- users
+
 def _create_user(run):
-    target = 'user %s' % run.plan.email
     try:
-        user_id = run.client.call('Core', 'CreateUser', run.plan.user_params, target)
+        answer, adopted = run.client.write('Core', 'CreateUser', run.plan.user_params, run.target('user'),
+                                           lambda refusal: _existing_user_or_not_done(run))
     except AuroraTransportError as lost:
-        user_id = _created_user_id(run, lost)
+        answer, adopted = _created_user_id(run, lost), False
     except AuroraApiError as refused:
         if refused.code != USER_EXISTS:
             raise
-        _adopt_user(run, refused)
+        found = run.client.find_users(run.plan.email)
+        if not found:
+            raise
+        answer, adopted = found[0], True
+    if adopted:
+        _adopt_user(run, answer)
         return
     run.wrote = True
-    run.created_user_id = int(user_id)
-    run.user = dict(run.plan.user, Id=int(user_id))
+    run.created_user_id = int(answer)
+    run.user = dict(run.plan.user, Id=int(answer))
 
 
-def _adopt_user(run, refused):
-    """CreateUser answered 111: another run created the user at the same time; go on with that user."""
+def _existing_user_or_not_done(run):
+    """After a refused CreateUser: the user another actor created first (its PublicId is unique), or NOT_DONE."""
     found = run.client.find_users(run.plan.email)
-    if not found:
-        raise refused
-    user = complete_user(run.client, found[0])
+    return found[0] if found else NOT_DONE
+
+
+def _adopt_user(run, user):
+    """Another run created the user at the same time: go on with that user, brought to what the plan created."""
+    user = complete_user(run.client, user)
     run.notes.append('another run created the user %s at the same time; adopted it (id %s)'
                      % (run.plan.email, user_id_of(user)))
+    run.user = dict(run.plan.user, Id=user_id_of(user))
     as_created = user_state(run.plan.user)
     changes = _differences(user_state(user), {'role': as_created['role'], 'disabled': as_created['disabled']})
     params = _update_user_params(user, changes)
     if params:
-        run.client.call('Core', 'UpdateUser', params, 'user %s' % run.plan.email)
-        run.wrote = True
-    run.user = dict(run.plan.user, Id=user_id_of(user))
+        _send_user_update(run, params, _updated_user(user, changes))
 
 
 def _created_user_id(run, lost):
@@ -756,84 +785,44 @@ def _not_done(lost, finding):
     return lost
 
 
-def _create_account(run):
-    params = dict(run.plan.account_params, UserId=run.user_id)
-    try:
-        account = run.client.call('Mail', 'CreateAccount', params, 'account %s' % run.plan.email)
-    except AuroraTransportError as lost:
-        account = _created_account(run, lost)
-    except (AuroraApiError, AuroraSilentRefusal) as refused:
-        run.account = _adopt_account(run, refused)
-        return
-    run.wrote = True
-    run.created_account = True
-    run.account = account if isinstance(account, dict) else run.plan.account
-
-
-def _adopt_account(run, refused):
-    """CreateAccount refused (704, or Result false: Aurora's one-account limit) because another run created this
-    account at the same time: go on with that account, brought to what this task asks for."""
-    if isinstance(refused, AuroraApiError) and refused.code != ACCOUNT_EXISTS:
-        raise refused
-    account, _others = split_accounts(user_accounts(run.client, run.user_id), run.plan.email)
-    if account is None:
-        raise refused
-    run.notes.append('another run created the mail account %s at the same time; adopted it (id %s)'
-                     % (run.plan.email, account_id_of(account)))
-    server = run.plan.current.server
-    changes = _account_changes(run.plan.wanted, account, server)
-    if not changes:
-        return account
-    answer = run.client.call('Mail', 'UpdateAccount', _update_account_params(run.plan.wanted, account, changes, server),
-                             'account %s' % run.plan.email)
-    run.wrote = True
-    if isinstance(answer, dict):
-        return _with_known_server(answer, server)
-    return _updated_account(account, changes, server)
-
-
-def _created_account(run, lost):
-    """After a lost answer to CreateAccount: the account if Aurora created it, else re-raise."""
-    if not lost.sent:
-        raise lost
-    try:
-        account, _others = split_accounts(user_accounts(run.client, run.user_id), run.plan.email)
-    except AuroraError as reread:
-        raise _outcome_unknown(run, lost, reread)
-    if account is None:
-        raise _not_done(lost, 'the account was not created')
-    return account
-
-
-def _update_account(run):
-    answer = run.client.call('Mail', 'UpdateAccount', run.plan.account_params, 'account %s' % run.plan.email)
-    run.wrote = True
-    if isinstance(answer, dict):
-        run.account = _with_known_server(answer, run.plan.account.get('Server'))
-
-
-def _with_known_server(account, server):
-    """The account Aurora returned, with the nested Server replaced when it is not the one ServerId names."""
-    nested = account.get('Server')
-    if isinstance(nested, dict) and server_id_of(nested) == _account_server_id(account):
-        return account
-    return dict(account, Server=server)
-
-
 def _update_user(run):
-    run.client.call('Core', 'UpdateUser', run.plan.user_params, 'user %s' % run.plan.email)
-    run.wrote = True
+    _send_user_update(run, run.plan.user_params, run.plan.user)
+
+
+def _send_user_update(run, params, updated):
+    """UpdateUser; after a refusal, reading the user back tells whether another actor already made the change."""
+    dummy, already_done = run.client.write('Core', 'UpdateUser', params, run.target('user'),
+                                           lambda refusal: _user_updated_or_not_done(run, updated))
+    run.wrote = run.wrote or not already_done
+
+
+def _user_updated_or_not_done(run, updated):
+    found = run.client.call('Core', 'GetUser', {'Id': run.user_id}, run.target('user'))
+    if not isinstance(found, dict):
+        raise _user_gone(run, 'UpdateUser')
+    wanted = user_state(updated)
+    now = user_state(complete_user(run.client, dict(found, Id=run.user_id)))
+    return found if (now['role'], now['disabled']) == (wanted['role'], wanted['disabled']) else NOT_DONE
 
 
 def _delete_user(run):
     user_id = run.plan.user_params['UserId']
     try:
-        run.client.call('Core', 'DeleteUser', {'UserId': user_id}, 'user %s' % run.plan.email)
+        dummy, already_done = run.client.write('Core', 'DeleteUser', {'UserId': user_id}, run.target('user'),
+                                               lambda refusal: _user_gone_or_not_done(run.client, user_id))
     except AuroraTransportError as lost:
         _check_deleted(run, user_id, lost)
-    run.wrote = True
+        already_done = False
+    run.wrote = run.wrote or not already_done
+    if already_done:
+        run.notes.append('another actor had already deleted the user %s' % run.plan.email)
     run.user = None
     run.account = None
+
+
+def _user_gone_or_not_done(client, user_id):
+    """After a refused DeleteUser: None when the user is gone (deleted by another actor), else NOT_DONE."""
+    return NOT_DONE if user_exists(client, user_id) else None
 
 
 def _check_deleted(run, user_id, lost):
@@ -852,6 +841,167 @@ def user_exists(client, user_id):
     return isinstance(client.call('Core', 'GetUser', {'Id': user_id}, 'user %s' % user_id), dict)
 
 
+# ---- accounts
+
+def _create_account(run):
+    params = dict(run.plan.account_params, UserId=run.user_id)
+    try:
+        answer, adopted = run.client.write('Mail', 'CreateAccount', params, run.target('account'),
+                                           lambda refusal: _wanted_account_or_not_done(run, refusal))
+    except AuroraTransportError as lost:
+        answer, adopted = _created_account(run, lost), False
+    except AuroraApiError as refused:
+        if refused.code != ACCOUNT_EXISTS:
+            raise
+        answer, adopted = _wanted_account(run), True
+        if answer is None:
+            raise
+    if adopted:
+        run.account = _adopt_account(run, answer)
+        return
+    run.wrote = True
+    run.created_account = True
+    run.account = answer if isinstance(answer, dict) else run.plan.account
+    if multi_accounts_allowed(run.client):
+        run.account = _without_raced_copies(run)
+
+
+def _wanted_account(run):
+    account, dummy = split_accounts(user_accounts(run.client, run.user_id), run.plan.email)
+    return account
+
+
+def _wanted_account_or_not_done(run, refusal):
+    """After a refused CreateAccount, what the user's accounts say about it.
+
+    The wanted account is there: another run created it first (the one-account limit refused this one), so it is
+    adopted. Another account is there while Aurora allows one per user: a real limit, the refusal stands. No
+    account and no user: the user was deleted meanwhile. Nothing at all: transient, send it again.
+    """
+    accounts = user_accounts(run.client, run.user_id)
+    account, others = split_accounts(accounts, run.plan.email)
+    if account is not None:
+        return account
+    if others and not multi_accounts_allowed(run.client):
+        run.other_accounts_seen = others
+        raise refusal
+    if not accounts and not user_exists(run.client, run.user_id):
+        raise _user_gone(run, 'CreateAccount')
+    return NOT_DONE
+
+
+def _adopted_after_failure(run, error):
+    """After a failed CreateAccount: True when the wanted account exists all the same (another run created it at
+    the same time), which is then adopted; the run goes on as if its own creation had succeeded."""
+    if _may_still_run(error) or run.outcome_unknown or isinstance(error, UserGone):
+        return False
+    try:
+        account = _wanted_account(run)
+        if account is None:
+            return False
+        run.account = _adopt_account(run, account)
+    except AuroraError:
+        return False
+    return True
+
+
+def _adopt_account(run, account):
+    """Another run created this account at the same time: go on with that account, brought to what this task
+    asks for."""
+    run.notes.append('another run created the mail account %s at the same time; adopted it (id %s)'
+                     % (run.plan.email, account_id_of(account)))
+    server = run.plan.current.server
+    changes = _account_changes(run.plan.wanted, account, server)
+    if not changes:
+        return account
+    params = _update_account_params(run.plan.wanted, account, changes, server)
+    return _send_account_update(run, params, account, changes, server)
+
+
+def _without_raced_copies(run):
+    """Where Aurora allows several accounts per user, two runs creating the same account at once leave two with one
+    e-mail. Every run keeps the lowest id; a run whose copy is not the lowest deletes it and adopts the kept one."""
+    copies = [account for account in user_accounts(run.client, run.user_id)
+              if str(account.get('Email', '')).lower() == run.plan.email]
+    if len(copies) < 2:
+        return run.account
+    kept = min(copies, key=account_id_of)
+    own_id = account_id_of(run.account)
+    if account_id_of(kept) == own_id:
+        return run.account
+    run.client.write('Mail', 'DeleteAccount', {'AccountID': own_id}, run.target('duplicate account'),
+                     lambda refusal: None if _account_by_id(run, own_id) is None else NOT_DONE)
+    run.created_account = False
+    run.notes.append('another run created the mail account %s at the same time: kept id %s, deleted the duplicate '
+                     'id %s' % (run.plan.email, account_id_of(kept), own_id))
+    return _adopt_account(run, kept)
+
+
+def _account_by_id(run, account_id):
+    return next((account for account in user_accounts(run.client, run.user_id)
+                 if account_id_of(account) == account_id), None)
+
+
+def _created_account(run, lost):
+    """After a lost answer to CreateAccount: the account if Aurora created it, else re-raise."""
+    if not lost.sent:
+        raise lost
+    try:
+        account = _wanted_account(run)
+    except AuroraError as reread:
+        raise _outcome_unknown(run, lost, reread)
+    if account is None:
+        raise _not_done(lost, 'the account was not created')
+    return account
+
+
+def _update_account(run):
+    account = run.plan.current.account
+    run.account = _send_account_update(run, run.plan.account_params, account, run.plan.changes,
+                                       run.plan.account.get('Server'))
+
+
+def _send_account_update(run, params, account, changes, server):
+    """UpdateAccount; returns the account after it. After a refusal, reading the account back tells whether
+    another actor already made the change (a password change can never be seen, so it is sent again)."""
+    updated = _updated_account(account, changes, server)
+    answer, already_done = run.client.write(
+        'Mail', 'UpdateAccount', params, run.target('account'),
+        lambda refusal: _account_updated_or_not_done(run, account, changes, updated))
+    run.wrote = run.wrote or not already_done
+    if isinstance(answer, dict):
+        return _with_known_server(answer, server)
+    return updated
+
+
+def _account_updated_or_not_done(run, account, changes, updated):
+    now = _account_by_id(run, account_id_of(account))
+    if now is None:
+        raise AuroraError('the mail account %s (id %s) was deleted by another actor while this task was updating it; '
+                          'run the task again' % (run.plan.email, account_id_of(account)), 'Mail', 'UpdateAccount',
+                          run.target('account'))
+    if 'password' in changes:
+        return NOT_DONE
+    seen = account_state(now)
+    wanted = account_state(updated)
+    same = all(_same(seen[key], wanted[key]) for key in changes if key in seen)
+    return now if same else NOT_DONE
+
+
+def _same(seen, wanted):
+    if isinstance(seen, str) and isinstance(wanted, str):
+        return seen.lower() == wanted.lower()
+    return seen == wanted
+
+
+def _with_known_server(account, server):
+    """The account Aurora returned, with the nested Server replaced when it is not the one ServerId names."""
+    nested = account.get('Server')
+    if isinstance(nested, dict) and server_id_of(nested) == _account_server_id(account):
+        return account
+    return dict(account, Server=server)
+
+
 STEPS = {
     'create_user': _create_user,
     'create_account': _create_account,
@@ -861,14 +1011,16 @@ STEPS = {
 }
 
 
-def _hint_for(action, error, plan):
+def _hint_for(action, error, run):
     """The fix for the failures a user can act on."""
+    plan = run.plan
     if action != 'create_account':
         return None
     if isinstance(error, AuroraApiError) and error.code in IMAP_CHECK_CODES:
         return _imap_check_hint(plan.account.get('Server') or {})
-    if isinstance(error, AuroraSilentRefusal) and plan.current.other_accounts:
-        return _one_account_limit(plan.email, plan.current)
+    others = run.other_accounts_seen or plan.current.other_accounts
+    if isinstance(error, AuroraSilentRefusal) and others:
+        return _one_account_limit(plan.email, run.user or plan.current.user, others)
     if isinstance(error, AuroraApiError) and error.code == ACCOUNT_EXISTS and plan.current.user is not None:
         return ('the user already has this account but Aurora does not list it, which happens when the account '
                 'is disabled; enable it in the Aurora admin panel')
@@ -882,11 +1034,20 @@ def _imap_check_hint(server):
             % (server.get('IncomingServer', '?'), server.get('IncomingPort', '?'), MAIL_SETTINGS_FILE))
 
 
-def _undo_created_user(client, user_id, email):
-    """Delete the user this run created (Aurora deletes its accounts); returns (undone, note for the message)."""
+def _undo_created_user(run):
+    """Delete the user this run created (Aurora deletes its accounts), unless it holds an account another run
+    created; returns (undone, note for the message)."""
+    client, user_id, email = run.client, run.created_user_id, run.plan.email
+    own_account = account_id_of(run.account) if run.created_account else None
     try:
+        foreign = [account for account in user_accounts(client, user_id) if account_id_of(account) != own_account]
+        if foreign:
+            return False, ('the user %s (id %s) this run created was kept: it holds the mail account(s) %s, which '
+                           'another run created' % (email, user_id, ', '.join(sorted(
+                               str(account.get('Email')) for account in foreign))))
         if user_exists(client, user_id):
-            client.call('Core', 'DeleteUser', {'UserId': user_id}, 'user %s' % email)
+            client.write('Core', 'DeleteUser', {'UserId': user_id}, 'user %s' % email,
+                         lambda refusal: _user_gone_or_not_done(client, user_id))
     except AuroraError as exc:
         return False, ('the user %s (id %s) this run created could not be deleted again (%s); running the task again '
                        'completes it' % (email, user_id, exc))

@@ -328,6 +328,14 @@ server_id:
   returned: always
   type: int
   sample: 1
+retries:
+  description:
+    - How many times a write was sent again because Aurora refused it silently (C(Result false), no error code) and
+      reading Aurora back showed nothing written and nothing that explains it, as after a database deadlock between
+      overlapping writes. Each attempt follows a jittered pause, all within O(timeout). V(0) in check mode.
+  returned: success, and failures once the task has started writing
+  type: int
+  sample: 0
 password_changed:
   description: Whether the SMTP password was sent to Aurora (or would be, in check mode).
   returned: always

@@ -302,6 +302,13 @@ msg:
   returned: always
   type: str
   sample: "10 mail servers: 2 created, 8 unchanged"
+retries:
+  description:
+    - The sum of the items' C(retries), the writes sent again after a silent refusal that reading Aurora back showed to be
+      transient, as after a database deadlock between overlapping writes.
+  returned: when every item is valid
+  type: int
+  sample: 0
 summary:
   description: How many items were created, updated, unchanged (including absent ones that stay absent), deleted and failed.
   returned: when every item is valid

@@ -3,22 +3,39 @@
 Standard library only.  Start it with
 
     python3 tests/emulator/aurora_emulator.py --host 127.0.0.1 --port 0 \
-        [--admin-login superadmin] [--admin-password PW] [--latency-ms N]
+        [--admin-login superadmin] [--admin-password PW] [--latency-ms N] \
+        [--deadlock-probability P] [--seed N] [--write-window-ms W]
 
 The first stdout line is ``listening on http://HOST:PORT/``; it then serves until SIGTERM/SIGINT.
+
+Writes race as Aurora's do.  Aurora checks, then writes, with no lock in between (e.g. CreateAccount's 704
+check, CreateUser's 111 check).  Every write handler does its checks under the emulator's lock, then leaves
+the lock for the write window (W ms, default 2; 0 = none: writes stay serialized), then re-takes it,
+re-reads and writes: overlapping calls interleave in the window.  While in its window a call is an open
+transaction on its table (au_core_users, au_core_tenants, au_mail_servers, au_mail_accounts).  Each pair of
+overlapping transactions on one table gets one draw when the first of the two reaches its write: with
+probability P (default 0) that one is MariaDB's deadlock victim (1213 Deadlock found): nothing written,
+``Result: false`` without ErrorCode; the other goes on.  Draws come from ``random.Random(seed)``.  Reads and
+sequential calls are unchanged.
 
 Aurora behaviour comes from /work/shared/aurora-api.md (section 9 wins) and the recorded
 contract in /work/shared/aurora-contract/.  Where both are silent the choice is marked
 ``# inferred: <why>``.
 
 Test-control endpoints (never subject to faults or latency):
-  POST /_emulator/reset            fresh database, default settings, no faults/calls/blocks/revocations
+  POST /_emulator/reset            fresh database, default settings, no faults/calls/blocks/revocations,
+                                   contention as started
   GET|POST /_emulator/settings     read / change settings, e.g. {"Mail": {"DoImapLoginOnAccountCreate": false}}
   GET  /_emulator/state            every stored object with its stored (unmasked) values
   GET  /_emulator/calls            API calls received since the last reset
   POST /_emulator/calls/clear      forget them
   POST /_emulator/revoke-tokens    every token issued so far becomes invalid
-  GET|POST|DELETE /_emulator/faults  list / add / clear fault rules
+  GET|POST|DELETE /_emulator/faults  list / add / clear fault rules (DELETE also restores contention)
+  GET  /_emulator/faults/contention {"probability": P, "seed": N, "window_ms": W, "deadlocks": victims so far,
+                                   "overlaps": overlapping write pairs so far}
+  POST /_emulator/faults/contention  any of {"probability": 0..1, "seed": int, "window_ms": int >= 0}; a seed
+                                   re-seeds the generator; bad values: 400.  Reset and DELETE /_emulator/faults
+                                   return to the command-line values and zero the counts.
   GET  /_emulator/in-flight        {"in_flight": N}: API requests received and not yet answered (or dropped)
   GET  /_emulator/held             {"held": N}: API requests that "hold" faults are holding now
   POST /_emulator/release          {"drop": true|false}: end every hold; drop = no answer, and with "before"
@@ -33,12 +50,15 @@ issued so far, then go on: before = the call itself answers 101, after = the cal
 "hold" (wait until POST /_emulator/release, or until "release_at" calls of this rule are held at once -
 a gate that makes them race - or until S seconds when S > 0; then go on).  "skip": N lets the first N
 matching calls through untouched (e.g. {"call": "*", "fault": "hold", "skip": 41, "times": 1000000} holds
-every call from the 42nd on: a kill point counted in calls, not in seconds).
+every call from the 42nd on: a kill point counted in calls, not in seconds).  "deadlock" ("before" only): the
+call runs until its first database write and fails there as a deadlock victim (nothing written, HTTP 200,
+``Result: false`` without ErrorCode; counted in "deadlocks"); a call that reaches no write is answered normally.
 """
 from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
 import copy
 import hashlib
 import hmac
@@ -47,6 +67,7 @@ import inspect
 import itertools
 import json
 import math
+import random
 import re
 import signal
 import socket
@@ -301,7 +322,8 @@ CHANNEL_COLUMNS = [Column("Login", "str", ""), Column("Password", "str", ""), Co
 class Table:
     """Rows keyed by an auto-increment Id that, like MySQL's, is never reused."""
 
-    def __init__(self, columns):
+    def __init__(self, name, columns):
+        self.name = name  # Aurora's table name
         self.columns = {column.name: column for column in columns}
         self.rows = {}
         self._next_id = 1
@@ -344,11 +366,11 @@ class Database:
     """The Aurora tables right after a reset: channel and tenant "Default" (Id 1), nothing else."""
 
     def __init__(self):
-        self.channels = Table(CHANNEL_COLUMNS)
-        self.tenants = Table(TENANT_COLUMNS)
-        self.servers = Table(SERVER_COLUMNS)
-        self.users = Table(USER_COLUMNS)
-        self.accounts = Table(ACCOUNT_COLUMNS)
+        self.channels = Table("au_core_channels", CHANNEL_COLUMNS)
+        self.tenants = Table("au_core_tenants", TENANT_COLUMNS)
+        self.servers = Table("au_mail_servers", SERVER_COLUMNS)
+        self.users = Table("au_core_users", USER_COLUMNS)
+        self.accounts = Table("au_mail_accounts", ACCOUNT_COLUMNS)
         self.channels.insert({"Login": "Default"})
         self.tenants.insert({"IdChannel": 1, "IsDefault": True, "Name": "Default"})
 
@@ -370,6 +392,12 @@ class Database:
         # inferred: MySQL's default *_ci collation makes the unique PublicId index case-insensitive.
         wanted = public_id.casefold()
         return next((u for u in self.users.all() if u["PublicId"].casefold() == wanted), None)
+
+    def check_public_id_free(self, public_id, user=None):
+        """The unique PublicId key: DbError when a user other than ``user`` has ``public_id``."""
+        other = self.user_by_public_id(public_id)
+        if other and (user is None or other["Id"] != user["Id"]):
+            raise DbError(f"Duplicate entry '{public_id}' for key 'PublicId'")
 
     def accounts_of_user(self, user_id):
         return [a for a in self.accounts.all() if a["IdUser"] == user_id]
@@ -626,7 +654,7 @@ class LoginGuard:
 # --------------------------------------------------------------------------- faults and call log
 
 
-FAULT_KINDS = ("http500", "empty", "html", "reset", "delay", "revoke", "hold")
+FAULT_KINDS = ("http500", "empty", "html", "reset", "delay", "revoke", "hold", "deadlock")
 
 
 def check_fault_rule(rule):
@@ -643,6 +671,8 @@ def check_fault_rule(rule):
         raise ValueError(f"fault must be one of {FAULT_KINDS}")
     if checked["when"] not in ("before", "after"):
         raise ValueError("when must be 'before' or 'after'")
+    if checked["fault"] == "deadlock" and checked["when"] != "before":
+        raise ValueError("a deadlock fault strikes at the call's first write: when must be 'before'")
     if not is_php_int(checked["times"]) or checked["times"] < 1:
         raise ValueError("times must be a positive integer")
     if isinstance(checked["seconds"], bool) or not isinstance(checked["seconds"], (int, float)) \
@@ -726,6 +756,101 @@ class HoldRoom:
             self._condition.notify_all()
 
 
+# --------------------------------------------------------------------------- write contention
+
+
+DEADLOCK_MESSAGE = ("SQLSTATE[40001]: Serialization failure: 1213 Deadlock found when trying to get lock; "
+                    "try restarting transaction")
+
+
+def check_contention(values):
+    """The contention settings given in ``values`` (a dict), checked; ValueError names the bad one."""
+    if not isinstance(values, dict):
+        raise ValueError("contention must be a JSON object with probability, seed and/or window_ms")
+    unknown = set(values) - {"probability", "seed", "window_ms"}
+    if unknown:
+        raise ValueError(f"unknown contention keys: {sorted(unknown)}")
+    checked = dict(values)
+    if "probability" in values:
+        probability = values["probability"]
+        if isinstance(probability, bool) or not isinstance(probability, (int, float)) \
+                or not 0 <= probability <= 1:
+            raise ValueError("probability must be a number from 0 to 1")
+        checked["probability"] = float(probability)
+    if "seed" in values and not is_php_int(values["seed"]):
+        raise ValueError("seed must be an integer")
+    if "window_ms" in values and (not is_php_int(values["window_ms"]) or values["window_ms"] < 0):
+        raise ValueError("window_ms must be a non-negative integer (milliseconds)")
+    return checked
+
+
+class WriteTransaction:
+    """One call's open write on a table: from the end of its checks until its write is done."""
+
+    def __init__(self, open_on_table):
+        self.open_on_table = open_on_table  # the set of transactions open on its table (it joins it)
+        self.peers = set(open_on_table)  # the transactions it overlaps with
+        self.settled = set()  # peers whose pair has had its deadlock draw
+
+
+class Contention:
+    """Overlapping writes to one table, and the deadlock victims MariaDB picks among them.
+
+    A pair of overlapping transactions gets one draw, when the first of the two reaches its write: with
+    ``probability`` that one is the victim; the other then goes on, so at most one of a pair fails.
+    """
+
+    def __init__(self, probability=0.0, seed=0, window_ms=2):
+        self.started_with = check_contention({"probability": probability, "seed": seed, "window_ms": window_ms})
+        self.restore()
+
+    def restore(self):
+        """The settings the process was started with, no counts and no open transactions."""
+        self.configure(self.started_with)
+        self.deadlocks = 0
+        self.overlaps = 0
+        self._open = {}  # table name -> its open WriteTransactions
+
+    def configure(self, checked):
+        """Apply settings checked by check_contention; a seed re-seeds the generator."""
+        for name in ("probability", "seed", "window_ms"):
+            if name in checked:
+                setattr(self, name, checked[name])
+        if "seed" in checked:
+            self.random = random.Random(self.seed)
+
+    def state(self):
+        return {"probability": self.probability, "seed": self.seed, "window_ms": self.window_ms,
+                "deadlocks": self.deadlocks, "overlaps": self.overlaps}
+
+    def open(self, table_name):
+        open_on_table = self._open.setdefault(table_name, set())
+        transaction = WriteTransaction(open_on_table)
+        for peer in open_on_table:
+            peer.peers.add(transaction)
+        open_on_table.add(transaction)
+        return transaction
+
+    @staticmethod
+    def close(transaction):
+        transaction.open_on_table.discard(transaction)
+
+    def is_victim(self, transaction, doomed):
+        """At the write: draw for each pair not settled yet; True when ``transaction`` is to fail.
+
+        ``doomed`` (a "deadlock" fault) makes it the victim whatever the draws.
+        """
+        pairs = transaction.peers - transaction.settled
+        for peer in pairs:
+            peer.settled.add(transaction)
+        transaction.settled |= pairs
+        self.overlaps += len(pairs)
+        victim = doomed or any(self.random.random() < self.probability for _ in pairs)
+        if victim:
+            self.deadlocks += 1
+        return victim
+
+
 # --------------------------------------------------------------------------- IMAP check
 
 
@@ -801,20 +926,47 @@ SUPERADMIN = Caller(-1, ROLE_SUPERADMIN)
 class Call:
     """One API call being executed: who calls, which module, and the emulator's state."""
 
-    def __init__(self, emulator, module, caller, client_ip):
+    def __init__(self, emulator, module, caller, client_ip, deadlock_pending=False):
         self.emulator = emulator
         self.module = module
         self.caller = caller
         self.client_ip = client_ip
+        self.deadlock_pending = deadlock_pending  # a "deadlock" fault: the first write fails
         self.issued_token = None
-
-    @property
-    def db(self):
-        return self.emulator.db
+        # A call still in its write window at a reset writes into the discarded database, not the fresh one.
+        self.db = emulator.db
 
     @property
     def lock(self):
         return self.emulator.lock
+
+    @contextlib.contextmanager
+    def transaction(self, table):
+        """Aurora's write to ``table`` after its checks, which have no lock: the write window comes first.
+
+        Enter holding the lock (once), checks done; the window leaves the lock, so that overlapping calls
+        interleave there, and re-takes it.  Inside, re-read what the write depends on: a row dict read before
+        the window is Aurora's loaded model, and updating it after another call deleted the row changes no
+        stored row, like an UPDATE of a missing row.  A deadlock victim gets DbError before anything is written.
+        """
+        # inferred: Eloquent's save()/delete() of a row deleted meanwhile affects no row and still succeeds.
+        contention = self.emulator.contention
+        transaction = contention.open(table.name)
+        try:
+            self.wait_write_window(contention.window_ms)
+            if contention.is_victim(transaction, self.deadlock_pending):
+                raise DbError(DEADLOCK_MESSAGE)
+            yield
+        finally:
+            contention.close(transaction)
+
+    def wait_write_window(self, window_ms):
+        if window_ms:
+            self.lock.release()
+            try:
+                time.sleep(window_ms / 1000)
+            finally:
+                self.lock.acquire()
 
     def setting(self, module, name):
         return self.emulator.settings(module, name)
@@ -971,7 +1123,8 @@ def authenticate(call, login, password):
     except ApiError:
         with call.lock:
             fail_login(call, login, "Core")
-    with call.lock:
+    # inferred: the login's user writes (provisioning, LoginsCount) have a write window like any write.
+    with call.lock, call.transaction(call.db.users):
         user = provision_login_user(call, login, imap_user, password, server) if autocreate else \
             call.db.users.rows.get(account["IdUser"])
         if not user or user["IsDisabled"]:
@@ -1105,9 +1258,11 @@ def core_create_user(call, TenantId=0, PublicId="", Role=ROLE_NORMAL, WriteSepar
         raise ApiError(111, "UserAlreadyExists")
     if Role == ROLE_SUPERADMIN:
         return None  # inferred: the users manager refuses to save a super-admin user and returns null
-    user = call.db.users.insert({"UUID": str(uuid.uuid4()), "PublicId": public_id, "IdTenant": tenant["Id"],
-                                 "Role": Role, "WriteSeparateLog": WriteSeparateLog, "IsDisabled": IsDisabled,
-                                 "Note": Note})
+    with call.transaction(call.db.users):
+        call.db.check_public_id_free(public_id)  # an overlapping CreateUser may have inserted it meanwhile
+        user = call.db.users.insert({"UUID": str(uuid.uuid4()), "PublicId": public_id, "IdTenant": tenant["Id"],
+                                     "Role": Role, "WriteSeparateLog": WriteSeparateLog, "IsDisabled": IsDisabled,
+                                     "Note": Note})
     return user["Id"]
 
 
@@ -1123,9 +1278,6 @@ def core_update_user(call, UserId, PublicId="", TenantId=0, Role=-1, IsDisabled=
     if call.caller.is_superadmin:  # inferred: a tenant admin's PublicId/TenantId/Role changes are ignored
         if php_truthy(PublicId):
             changes["PublicId"] = php_trim(PublicId)
-            other = call.db.user_by_public_id(changes["PublicId"])
-            if other and other is not user:
-                raise DbError("Duplicate entry for key 'PublicId'")
         if not strict_int_equals(TenantId, 0) and TenantId is not None:
             changes["IdTenant"] = TenantId
         if not strict_int_equals(Role, -1) and Role is not None:
@@ -1133,7 +1285,10 @@ def core_update_user(call, UserId, PublicId="", TenantId=0, Role=-1, IsDisabled=
     for name, value in (("IsDisabled", IsDisabled), ("WriteSeparateLog", WriteSeparateLog), ("Note", Note)):
         if value is not None:
             changes[name] = value
-    call.db.users.update(user, changes)
+    with call.transaction(call.db.users):
+        if "PublicId" in changes:
+            call.db.check_public_id_free(changes["PublicId"], user)
+        call.db.users.update(user, changes)
     return True
 
 
@@ -1145,12 +1300,13 @@ def core_delete_user(call, UserId):
     user = call.db.users.rows.get(UserId)
     if user:
         call.require_user_access(UserId)
-    # Mail's Core::DeleteUser::before hook deletes the accounts first, even of a missing user.
-    # inferred: it runs after the role and int checks (the emulator has no separate hook phase).
-    call.db.delete_accounts_of_user(UserId)
-    if not user:
-        raise PhpFatal("Call to a member function delete() on null")
-    call.db.delete_user(user)
+    with call.transaction(call.db.users):
+        # Mail's Core::DeleteUser::before hook deletes the accounts first, even of a missing user.
+        # inferred: it runs after the role and int checks (the emulator has no separate hook phase).
+        call.db.delete_accounts_of_user(UserId)
+        if not user:
+            raise PhpFatal("Call to a member function delete() on null")
+        call.db.delete_user(user)
     return True
 
 
@@ -1197,8 +1353,10 @@ def core_create_tenant(call, ChannelId=0, Name="", Description="", WebDomain="",
     in_channel = [t for t in call.db.tenants.all() if t["IdChannel"] == channel["Id"]]
     if in_channel and not call.setting("Core", "EnableMultiTenant"):
         return False
-    tenant = call.db.tenants.insert({"IdChannel": channel["Id"], "Name": name, "Description": Description,
-                                     "WebDomain": WebDomain, "SiteName": SiteName})
+    # inferred: no unique key on tenant names is known, so overlapping creates may both insert.
+    with call.transaction(call.db.tenants):
+        tenant = call.db.tenants.insert({"IdChannel": channel["Id"], "Name": name, "Description": Description,
+                                         "WebDomain": WebDomain, "SiteName": SiteName})
     return tenant["Id"]
 
 
@@ -1277,7 +1435,8 @@ def mail_create_server(call, Name, IncomingServer, IncomingPort, IncomingUseSsl,
     fields = server_fields(args)
     fields["TenantId"] = TenantId
     fields["OwnerType"] = "superadmin" if strict_int_equals(TenantId, 0) else "tenant"
-    return call.db.servers.insert(fields)["Id"]
+    with call.transaction(call.db.servers):
+        return call.db.servers.insert(fields)["Id"]
 
 
 @api_method("Mail", "UpdateServer")
@@ -1299,7 +1458,8 @@ def mail_update_server(call, ServerId, Name, IncomingServer, IncomingPort, Incom
     fields = server_fields(args)
     if SmtpPassword == MASK:
         del fields["SmtpPassword"]
-    call.db.servers.update(server, fields)
+    with call.transaction(call.db.servers):
+        call.db.servers.update(server, fields)
     return True
 
 
@@ -1333,7 +1493,10 @@ def mail_get_servers(call, TenantId=0, Offset=0, Limit=0, Search=""):
 def mail_delete_server(call, ServerId, TenantId=0):
     call.require_role(ROLE_SUPERADMIN)
     server = call.db.servers.get(ServerId)
-    return call.db.delete_server(server, TenantId) if server else False
+    if not server:
+        return False
+    with call.transaction(call.db.servers):
+        return call.db.delete_server(server, TenantId)
 
 
 @api_method("Mail", "GetMailServerByDomain")
@@ -1364,7 +1527,8 @@ def choose_account_server(call, Server, domain):
     """CreateAccount's server: (server row or None, created_for_account)."""
     spec = server_spec(Server)
     if Server is not None and strict_int_equals(spec.get("ServerId"), 0):
-        return call.db.servers.insert(account_server_fields(spec, domain)), True
+        with call.transaction(call.db.servers):
+            return call.db.servers.insert(account_server_fields(spec, domain)), True
     if Server is None:
         tenant_id = None if call.caller.is_superadmin else call.caller.tenant_id
         return call.db.server_for_domain(domain, True, tenant_id)[0], False
@@ -1403,8 +1567,9 @@ def mail_create_account(call, UserId=0, FriendlyName="", Email="", IncomingLogin
             raise
     with call.lock:
         try:
-            result = save_new_account(call, user_id, UserId, FriendlyName, email, incoming_login,
-                                      IncomingPassword, server, XAuth)
+            with call.transaction(call.db.accounts):
+                result = save_new_account(call, user_id, UserId, FriendlyName, email, incoming_login,
+                                          IncomingPassword, server, XAuth)
         except (ApiError, DbError):
             discard_account_server(call, server, created)
             raise
@@ -1414,11 +1579,10 @@ def mail_create_account(call, UserId=0, FriendlyName="", Email="", IncomingLogin
 
 
 def save_new_account(call, user_id, raw_user_id, friendly_name, email, incoming_login, password, server, xauth):
+    """canCreate() and the insert, after the write window: no second 704 check, no unique (user, e-mail) key."""
     accounts = call.db.accounts_of_user(user_id)
     if accounts and not call.setting("MailMultiAccountsPlugin", "Enabled"):
         return False  # the stock accounts manager's canCreate(): at most one account per user
-    if call.db.account_of_user_by_email(user_id, email):
-        raise ApiError(704)
     stored_server = call.db.servers.rows.get(server["Id"]) if server else None
     if not stored_server:
         # inferred: mail_accounts.ServerId is a foreign key to mail_servers, so the insert fails.
@@ -1505,13 +1669,14 @@ def mail_update_account(call, AccountID, UseToAuthorize=False, Email=None, Frien
         if value is not None:
             changes[name] = value
     call.db.accounts.coerce(changes)  # refuse bad values before any server is touched
-    old_server = call.db.servers.rows.get(account["ServerId"])
-    if Server is not None:
-        email = php_str(changes.get("Email", account["Email"]))
-        changes["ServerId"] = switch_account_server(call, account, Server, email)
-    call.db.accounts.update(account, changes)
-    if old_server and old_server["OwnerType"] == "account" and old_server["Id"] != account["ServerId"]:
-        call.db.delete_server_row(old_server)
+    with call.transaction(call.db.accounts):
+        old_server = call.db.servers.rows.get(account["ServerId"])
+        if Server is not None:
+            email = php_str(changes.get("Email", account["Email"]))
+            changes["ServerId"] = switch_account_server(call, account, Server, email)
+        call.db.accounts.update(account, changes)
+        if old_server and old_server["OwnerType"] == "account" and old_server["Id"] != account["ServerId"]:
+            call.db.delete_server_row(old_server)
     return render_account(call.db, account)
 
 
@@ -1522,7 +1687,8 @@ def mail_delete_account(call, AccountID):
     if not account:
         return False
     call.require_user_access(account["IdUser"])
-    call.db.delete_account(account)
+    with call.transaction(call.db.accounts):
+        call.db.delete_account(account)
     return True
 
 
@@ -1557,7 +1723,8 @@ class ApiAnswer:
 class Emulator:
     """All state behind one lock, and the API entry point (Core EntryApi)."""
 
-    def __init__(self, admin_login="superadmin", admin_password="", latency_ms=0):
+    def __init__(self, admin_login="superadmin", admin_password="", latency_ms=0, deadlock_probability=0.0,
+                 seed=0, write_window_ms=2):
         self.admin_login = admin_login
         self.admin_password = admin_password
         self.latency = latency_ms / 1000
@@ -1565,6 +1732,7 @@ class Emulator:
         self.tokens = TokenService()
         self.in_flight = 0  # API requests being served (the HTTP layer counts them)
         self.holds = HoldRoom()
+        self.contention = Contention(deadlock_probability, seed, write_window_ms)
         self.reset()
 
     def reset(self):
@@ -1572,10 +1740,16 @@ class Emulator:
             self.db = Database()
             self.settings = Settings()
             self.guard = LoginGuard()
-            self.faults = FaultInjector()
+            self.clear_faults()
             self.holds.release(drop=True)
             self.calls = []
             self.tokens.unrevoke()
+
+    def clear_faults(self):
+        """No fault rules, and contention as the process was started."""
+        with self.lock:
+            self.faults = FaultInjector()
+            self.contention.restore()
 
     def module_enabled(self, name):
         return name != "MailMultiAccountsPlugin" or self.settings("MailMultiAccountsPlugin", "Enabled")
@@ -1616,10 +1790,13 @@ class Emulator:
 
     # ---- the API entry
 
-    def api(self, fields, token, client_ip, web_client=False):
-        """One call of the ``api`` route: Core EntryApi, then the module method."""
+    def api(self, fields, token, client_ip, web_client=False, deadlock=False):
+        """One call of the ``api`` route: Core EntryApi, then the module method.
+
+        ``deadlock``: a "deadlock" fault makes the call a deadlock victim at its first write.
+        """
         clock = Stopwatch()
-        call = Call(self, "", self.identify(token), client_ip)
+        call = Call(self, "", self.identify(token), client_ip, deadlock_pending=deadlock)
         try:
             handler, arguments = self.resolve(call, fields)
             clock.mark_init()
@@ -1731,6 +1908,8 @@ class ControlApi:
             ("GET", "/_emulator/faults"): self.get_faults,
             ("POST", "/_emulator/faults"): self.add_faults,
             ("DELETE", "/_emulator/faults"): self.clear_faults,
+            ("GET", "/_emulator/faults/contention"): self.get_contention,
+            ("POST", "/_emulator/faults/contention"): self.set_contention,
             ("GET", "/_emulator/in-flight"): self.get_in_flight,
             ("GET", "/_emulator/held"): self.get_held,
             ("POST", "/_emulator/release"): self.release,
@@ -1790,8 +1969,19 @@ class ControlApi:
         return self.emulator.faults.rules
 
     def clear_faults(self, _payload):
-        self.emulator.faults.rules = []
+        self.emulator.clear_faults()
         return {"ok": True}
+
+    def get_contention(self, _payload):
+        return self.emulator.contention.state()
+
+    def set_contention(self, payload):
+        try:
+            checked = check_contention({} if payload is None else payload)
+        except ValueError as error:
+            raise ControlError(400, str(error)) from None
+        self.emulator.contention.configure(checked)
+        return self.emulator.contention.state()
 
     def get_in_flight(self, _payload):
         return {"in_flight": self.emulator.in_flight}
@@ -1914,7 +2104,8 @@ class AuroraRequestHandler(BaseHTTPRequestHandler):
             return
         time.sleep(self.emulator.latency)
         answer = self.emulator.api(fields, token, self.client_address[0],
-                                   web_client=self.headers.get("X-Client") == "WebClient")
+                                   web_client=self.headers.get("X-Client") == "WebClient",
+                                   deadlock=bool(fault) and fault["fault"] == "deadlock")
         fault = self.emulator.take_fault(call_name, "after")
         if fault and self.apply_fault(fault):
             return
@@ -1924,6 +2115,8 @@ class AuroraRequestHandler(BaseHTTPRequestHandler):
     def apply_fault(self, fault):
         """Apply a fault; True when it replaced the answer, False when the answer still follows."""
         kind = fault["fault"]
+        if kind == "deadlock":
+            return False  # it strikes at the call's first write (Call.transaction)
         if kind == "delay":
             time.sleep(fault["seconds"])
             return False
@@ -1984,10 +2177,19 @@ def main(argv=None):
     parser.add_argument("--admin-login", default="superadmin")
     parser.add_argument("--admin-password", default="")
     parser.add_argument("--latency-ms", type=int, default=0)
+    parser.add_argument("--deadlock-probability", type=float, default=0.0)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--write-window-ms", type=int, default=2)
     args = parser.parse_args(argv)
     if args.latency_ms < 0:
         parser.error("--latency-ms must not be negative")
-    emulator = Emulator(args.admin_login, args.admin_password, args.latency_ms)
+    try:
+        check_contention({"probability": args.deadlock_probability, "seed": args.seed,
+                          "window_ms": args.write_window_ms})
+    except ValueError as error:
+        parser.error(f"contention: {error}")
+    emulator = Emulator(args.admin_login, args.admin_password, args.latency_ms, args.deadlock_probability,
+                        args.seed, args.write_window_ms)
     server = EmulatorServer((args.host, args.port), emulator)
     host, port = server.server_address[:2]
     print(f"listening on http://{host}:{port}/", flush=True)

@@ -9,7 +9,8 @@ Fixtures:
   emulator_session  the same object without the reset
   imap_stub         a started ``ImapStub`` with no users (``imap_stub.add_user(login, password)``)
 
-``Emulator`` (also usable directly: ``with Emulator(latency_ms=50) as emu: ...``):
+``Emulator`` (also usable directly: ``with Emulator(latency_ms=50) as emu: ...``; further arguments
+deadlock_probability=0.0, seed=0, write_window_ms=2 start the process with that write contention):
   .url                          base URL ending in "/"
   .admin_login, .admin_password the super-admin credentials the process was started with
   .admin_token                  a super-admin token (tokens are stateless and survive resets)
@@ -28,6 +29,10 @@ Fixtures:
   .fault_rules()                the fault rules still pending (each with its "id")
   .gate(call, count, bound)     hold ``call`` until ``count`` of them are held, then release them together (a
                                   race); ``bound`` seconds only bounds a gate that never fills; returns the rule id
+  .contention(probability=None, seed=None, window_ms=None)  change the given contention settings (POST
+                                  /_emulator/faults/contention; a seed re-seeds); returns the new contention state
+  .contention_state()           {"probability", "seed", "window_ms", "deadlocks", "overlaps"} (reset and
+                                  faults_clear() return to the start values and zero the counts)
 """
 from __future__ import annotations
 
@@ -79,10 +84,14 @@ def _multipart(fields):
 class Emulator:
     """An emulator subprocess plus a small client for its API and control endpoints."""
 
-    def __init__(self, admin_login="superadmin", admin_password="", latency_ms=0):
+    def __init__(self, admin_login="superadmin", admin_password="", latency_ms=0, deadlock_probability=0.0, seed=0,
+                 write_window_ms=2):
         self.admin_login = admin_login
         self.admin_password = admin_password
         self.latency_ms = latency_ms
+        self.deadlock_probability = deadlock_probability
+        self.seed = seed
+        self.write_window_ms = write_window_ms
         self.url = None
         self._process = None
         self._stderr = None
@@ -98,7 +107,8 @@ class Emulator:
         self._process = subprocess.Popen(
             [sys.executable, str(EMULATOR_SCRIPT), "--host", "127.0.0.1", "--port", "0",
              "--admin-login", self.admin_login, "--admin-password", self.admin_password,
-             "--latency-ms", str(self.latency_ms)],
+             "--latency-ms", str(self.latency_ms), "--deadlock-probability", str(self.deadlock_probability),
+             "--seed", str(self.seed), "--write-window-ms", str(self.write_window_ms)],
             stdout=subprocess.PIPE, stderr=self._stderr, text=True)
         ready, dummy, dummy = select.select([self._process.stdout], [], [], STARTUP_TIMEOUT_SECONDS)
         line = self._process.stdout.readline() if ready else ""
@@ -244,6 +254,14 @@ class Emulator:
         """
         rules = self.faults({"call": call, "fault": "hold", "release_at": count, "times": count, "seconds": bound})
         return max(rule["id"] for rule in rules)
+
+    def contention(self, probability=None, seed=None, window_ms=None):
+        changes = {name: value for name, value in
+                   (("probability", probability), ("seed", seed), ("window_ms", window_ms)) if value is not None}
+        return self._control_ok("POST", "faults/contention", changes)
+
+    def contention_state(self):
+        return self._control_ok("GET", "faults/contention")
 
     def revoke_tokens(self):
         self._control_ok("POST", "revoke-tokens")

@@ -2,14 +2,19 @@
 
 The module talks to the emulator over a real socket; only the way Ansible hands it
 its arguments (a JSON buffer) and reads its answer (JSON on stdout) is reproduced here.
+Runs that must overlap (races) each get a process of their own: start_module_task().
 """
 
 import contextlib
 import importlib
 import io
 import json
+import subprocess
+import sys
 
 from ansible.module_utils import basic
+
+from tests.helpers.collection import REPO_ROOT, ensure_collection_on_path
 
 try:
     from ansible.module_utils.testing import patch_module_args
@@ -57,3 +62,31 @@ def module_task(emulator, name):
         args.update(options)
         return run_module(name, args, check_mode=check_mode, diff=diff)
     return run
+
+
+MODULE_PROCESS_TIMEOUT = 120
+
+
+def start_module_task(emulator, name, **options):
+    """Start the module ``name`` connected to ``emulator`` in a process of its own, as Ansible runs each task;
+    returns a function that waits for it and gives its result (a ModuleResult)."""
+    args = dict(api_url=emulator.url, api_username=emulator.admin_login, api_password=emulator.admin_password)
+    args.update(options)
+    process = subprocess.Popen([sys.executable, '-m', 'tests.helpers.module_runner', name], cwd=REPO_ROOT,
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    process.stdin.write(json.dumps(args))
+    process.stdin.close()
+
+    def result():
+        printed = process.stdout.read()
+        process.wait(timeout=MODULE_PROCESS_TIMEOUT)
+        process.stdout.close()
+        answer = ModuleResult(json.loads(printed))
+        answer.printed = printed
+        return answer
+    return result
+
+
+if __name__ == '__main__':
+    ensure_collection_on_path()
+    sys.stdout.write(run_module(sys.argv[1], json.load(sys.stdin)).printed)

@@ -3,6 +3,7 @@
 Every test talks to a real emulator process over a socket; the ``emulator`` fixture resets it first.
 """
 import json
+import random
 import socket
 import threading
 import time
@@ -755,3 +756,201 @@ def test_bad_settings_are_refused_with_400(emulator, changes):
     answer = emulator.control("POST", "settings", changes)
     assert answer.status == 400 and "error" in answer.json()
     assert emulator.settings()["Mail"]["DoImapLoginOnAccountCreate"] is True
+
+
+# ---- overlapping writes, write window and deadlocks ------------------------------------------------------
+
+RACE_WINDOW_MS = 100  # wide enough that calls let through a gate together all check before either writes
+GATE_BOUND_SECONDS = 5
+CONTENTION_DEFAULTS = {"probability": 0.0, "seed": 0, "window_ms": 2, "deadlocks": 0, "overlaps": 0}
+
+
+def race(emulator, module, method, params_list):
+    """The answers of overlapping calls: a gate lets them go together, the write window interleaves them."""
+    emulator.admin_token  # noqa: B018 - log in before the threads, not in each of them
+    emulator.gate(f"{module}.{method}", len(params_list), GATE_BOUND_SECONDS)
+    answers = [None] * len(params_list)
+
+    def send(index, params):
+        answers[index] = emulator.api(module, method, params)
+
+    threads = [threading.Thread(target=send, args=item) for item in enumerate(params_list)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=GATE_BOUND_SECONDS + 5)
+    assert all(answer is not None for answer in answers), answers
+    return answers
+
+
+def account_params(user_id, email, server_id):
+    return {"UserId": user_id, "FriendlyName": "", "Email": email, "IncomingLogin": email,
+            "IncomingPassword": "secret", "Server": {"ServerId": server_id}}
+
+
+def split_created(answers):
+    """(results that created something, answers refused with Result false and no ErrorCode)."""
+    created = [result(a) for a in answers if result(a) is not False]
+    refused = [a for a in answers if result(a) is False]
+    return created, refused
+
+
+def test_overlapping_create_account_one_wins_the_other_meets_the_one_account_limit(emulator):
+    imap_off(emulator)
+    server_id = create_server(emulator)
+    user_id = create_user(emulator, "u@mydomain.com")
+    emulator.contention(window_ms=RACE_WINDOW_MS)
+
+    answers = race(emulator, "Mail", "CreateAccount", [account_params(user_id, "u@mydomain.com", server_id)] * 2)
+    created, refused = split_created(answers)  # both passed the 704 check; canCreate() refuses the second
+    assert len(created) == 1 and created[0]["Email"] == "u@mydomain.com" and len(refused) == 1
+    assert [(a["IdUser"], a["Email"]) for a in emulator.state()["accounts"]] == [(user_id, "u@mydomain.com")]
+    assert emulator.contention_state()["overlaps"] == 1
+
+
+def test_overlapping_create_account_with_multi_accounts_leaves_two_rows_with_one_email(emulator):
+    imap_off(emulator)
+    emulator.settings({"MailMultiAccountsPlugin": {"Enabled": True}})
+    server_id = create_server(emulator)
+    user_id = create_user(emulator, "u@mydomain.com")
+    emulator.contention(window_ms=RACE_WINDOW_MS)
+
+    answers = race(emulator, "Mail", "CreateAccount", [account_params(user_id, "u@mydomain.com", server_id)] * 2)
+    created, refused = split_created(answers)
+    assert len(created) == 2 and refused == [] and created[0]["Id"] != created[1]["Id"]
+    assert [(a["IdUser"], a["Email"]) for a in emulator.state()["accounts"]] == [(user_id, "u@mydomain.com")] * 2
+
+
+def test_overlapping_create_user_hits_the_unique_public_id_key(emulator):
+    emulator.contention(window_ms=RACE_WINDOW_MS)
+    params = {"TenantId": 0, "PublicId": "u@mydomain.com"}
+
+    answers = race(emulator, "Core", "CreateUser", [params, {**params, "PublicId": "U@MyDomain.com"}])
+    created, refused = split_created(answers)  # both passed the 111 check: the second insert fails, no 111
+    assert created == [1] and len(refused) == 1
+    assert [u["Id"] for u in emulator.state()["users"]] == [1]
+
+
+def test_contention_makes_one_of_two_overlapping_writes_the_deadlock_victim(emulator):
+    emulator.contention(probability=1, window_ms=RACE_WINDOW_MS)
+
+    answers = race(emulator, "Mail", "CreateServer", [SERVER, {**SERVER, "Name": "other"}])
+    created, refused = split_created(answers)
+    assert len(created) == 1 and len(refused) == 1
+    assert [s["Id"] for s in emulator.state()["servers"]] == created
+    state = emulator.contention_state()
+    assert (state["deadlocks"], state["overlaps"]) == (1, 1)
+
+
+def test_a_seed_makes_the_deadlock_draws_reproducible(emulator):
+    seed, pairs = 3, 4
+    draws = random.Random(seed)  # one draw per overlapping pair
+    expected = [draws.random() < 0.5 for _ in range(pairs)]
+    assert True in expected and False in expected  # the seed shows both outcomes
+
+    def victims_per_pair():
+        emulator.contention(probability=0.5, seed=seed, window_ms=RACE_WINDOW_MS // 2)
+        outcomes = []
+        for _ in range(pairs):
+            before = emulator.contention_state()["deadlocks"]
+            race(emulator, "Mail", "CreateServer", [SERVER, SERVER])
+            outcomes.append(emulator.contention_state()["deadlocks"] > before)
+        return outcomes
+
+    assert victims_per_pair() == expected
+    assert victims_per_pair() == expected  # re-seeded
+
+
+SERVER_UPDATE = {**SERVER, "ServerId": 1, "Name": "renamed", "EnableThreading": True, "EnableSieve": False,
+                 "SievePort": 4190}
+OWN_SERVER = {"ServerId": 0, "IncomingServer": "imap.own.test", "IncomingPort": 143, "IncomingUseSsl": False,
+              "OutgoingServer": "smtp.own.test", "OutgoingPort": 25, "OutgoingUseSsl": False, "SmtpAuthType": "2",
+              "EnableThreading": True}
+WRITE_CALLS = [
+    pytest.param("Mail", "CreateAccount", account_params(2, "v@mydomain.com", 1), id="Mail.CreateAccount"),
+    pytest.param("Mail", "CreateAccount", {**account_params(2, "v@own.test", 0), "Server": OWN_SERVER},
+                 id="Mail.CreateAccount-own-server"),
+    pytest.param("Mail", "UpdateAccount", {"AccountID": 1, "UseToAuthorize": True, "FriendlyName": "U"},
+                 id="Mail.UpdateAccount"),
+    pytest.param("Mail", "DeleteAccount", {"AccountID": 1}, id="Mail.DeleteAccount"),
+    pytest.param("Mail", "CreateServer", {**SERVER, "Name": "second"}, id="Mail.CreateServer"),
+    pytest.param("Mail", "UpdateServer", SERVER_UPDATE, id="Mail.UpdateServer"),
+    pytest.param("Mail", "DeleteServer", {"ServerId": 1}, id="Mail.DeleteServer"),
+    pytest.param("Core", "CreateUser", {"TenantId": 0, "PublicId": "w@mydomain.com"}, id="Core.CreateUser"),
+    pytest.param("Core", "UpdateUser", {"UserId": 1, "IsDisabled": True}, id="Core.UpdateUser"),
+    pytest.param("Core", "DeleteUser", {"UserId": 1}, id="Core.DeleteUser"),
+    pytest.param("Core", "CreateTenant", {"Name": "Second"}, id="Core.CreateTenant"),
+]
+
+
+@pytest.mark.parametrize("module, method, params", WRITE_CALLS)
+def test_deadlock_fault_fails_the_first_write_and_writes_nothing(emulator, module, method, params):
+    imap_off(emulator)
+    emulator.settings({"Core": {"EnableMultiTenant": True}})
+    server_id = create_server(emulator)
+    result(create_account(emulator, create_user(emulator, "u@mydomain.com"), "u@mydomain.com", server_id))
+    create_user(emulator, "v@mydomain.com")
+    before = emulator.state()
+
+    emulator.faults({"call": f"{module}.{method}", "fault": "deadlock", "when": "before", "times": 1})
+    answer = emulator.call(module, method, params)
+    assert answer.status == 200 and result(answer.json()) is False
+    assert emulator.state() == before
+    assert emulator.contention_state()["deadlocks"] == 1
+    assert result(emulator.api(module, method, params)) not in (False, None)
+    assert emulator.state() != before
+
+
+def test_deadlock_fault_spares_calls_that_reach_no_write(emulator):
+    create_user(emulator, "u@mydomain.com")
+    emulator.faults([{"call": "Mail.GetServers", "fault": "deadlock"},
+                     {"call": "Core.CreateUser", "fault": "deadlock"}])
+
+    assert result(emulator.api("Mail", "GetServers", {})) == {"Items": [], "Count": 0}
+    assert_error(emulator.api("Core", "CreateUser", {"TenantId": 0, "PublicId": "u@mydomain.com"}),
+                 111, "Core", "UserAlreadyExists")
+    assert emulator.fault_rules() == []  # both hits counted
+    assert emulator.contention_state()["deadlocks"] == 0
+    assert create_user(emulator, "v@mydomain.com") == 2
+
+
+def test_deadlock_fault_is_before_only(emulator):
+    answer = emulator.control("POST", "faults", {"call": "*", "fault": "deadlock", "when": "after"})
+    assert answer.status == 400 and "before" in answer.json()["error"]
+    assert emulator.fault_rules() == []
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"probability": 1.5}, "probability"), ({"probability": -0.1}, "probability"),
+    ({"probability": "0.5"}, "probability"), ({"probability": True}, "probability"),
+    ({"probability": None}, "probability"), ({"seed": 1.5}, "seed"), ({"seed": "7"}, "seed"),
+    ({"window_ms": -1}, "window_ms"), ({"window_ms": 2.5}, "window_ms"), ({"window_ms": False}, "window_ms"),
+    ({"probability": 0.5, "window_ms": -1}, "window_ms"), ({"victims": 1}, "victims"), ([0.5], "JSON object"),
+])
+def test_bad_contention_values_are_refused_with_400(emulator, changes, message):
+    answer = emulator.control("POST", "faults/contention", changes)
+    assert answer.status == 400 and message in answer.json()["error"]
+    assert emulator.contention_state() == CONTENTION_DEFAULTS  # nothing applied
+
+
+def test_reset_and_clearing_faults_restore_the_contention_defaults(emulator):
+    assert emulator.contention(probability=0.5, seed=9, window_ms=0) == {**CONTENTION_DEFAULTS, "probability": 0.5,
+                                                                         "seed": 9, "window_ms": 0}
+    emulator.faults({"call": "Mail.CreateServer", "fault": "deadlock"})
+    assert result(emulator.api("Mail", "CreateServer", SERVER)) is False
+    assert emulator.contention_state()["deadlocks"] == 1
+    emulator.reset()
+    assert emulator.contention_state() == CONTENTION_DEFAULTS
+
+    emulator.contention(probability=1, seed=3)
+    emulator.faults_clear()
+    assert emulator.contention_state() == CONTENTION_DEFAULTS
+
+
+def test_contention_starts_from_the_command_line_values():
+    started = {"probability": 0.25, "seed": 7, "window_ms": 0, "deadlocks": 0, "overlaps": 0}
+    with Emulator(deadlock_probability=0.25, seed=7, write_window_ms=0) as contended:
+        assert contended.contention_state() == started
+        contended.contention(probability=1, window_ms=5)
+        contended.reset()
+        assert contended.contention_state() == started

@@ -6,6 +6,9 @@ fail with one line that names the call (never a traceback), must not send a seco
 report ``changed`` truthfully, and must end within ``timeout``; the clean rerun must converge and the third run change
 nothing; Aurora must then hold each server and user once, and every user with its login account.
 
+A deadlock (``Result: false``, nothing written) is read back and found transient: the write is sent again once, the
+run succeeds and reports ``retries: 1``.
+
 The reads get their own cases: a read that fails is retried with backoff, and all its attempts fit in ``timeout``.
 A blocked login (Aurora's 1000 after failed logins) is tried once and reported, never retried.
 """
@@ -45,7 +48,9 @@ FAULTS = {
     'delay': dict(fault='delay', when='before', seconds=DELAY),  # the call runs after the module gave up on it
     'revoke-before': dict(fault='revoke', when='before'),  # the call itself answers 101
     'revoke-after': dict(fault='revoke', when='after'),  # the calls that follow answer 101
+    'deadlock': dict(fault='deadlock', when='before'),  # a deadlock victim: Result false, nothing written
 }
+SENT_AGAIN = ('revoke-before', 'deadlock')  # refused before anything was written: the write is sent once more
 
 
 # ---- what Aurora holds before each case ----------------------------------------------------------
@@ -295,14 +300,17 @@ def test_fault_on_a_write(emulator, figures, op, fault, form):
 
     assert_clear_outcome(result, op.call)
     assert wall < TIMEOUT + SLACK, wall
-    repeated = 1 if fault == 'revoke-before' else 0  # refused with 101 before it ran: sent again once, new token
+    repeated = 1 if fault in SENT_AGAIN else 0  # 101: sent again with a new token; deadlock: after reading back
     assert [call['Method'] for call in calls].count(op.method) == 1 + repeated, calls
-    refused = 1 if fault.startswith('revoke') else 0  # a create refused with 101 is sent again once
+    refused = 1 if fault.startswith('revoke') or fault == 'deadlock' else 0  # a create refused so is sent again once
     assert max(created_objects(calls).values() or [0]) <= 1 + refused, calls
     logins = len([call for call in calls if call['Method'] in LOGINS])
     assert logins == (2 if fault == 'revoke-before' else 1) or fault == 'revoke-after' and logins <= 2, calls
     if fault.startswith('revoke'):
         assert not result.failed, result
+    if fault == 'deadlock':
+        assert not result.failed and result['changed'] and result['retries'] == 1, result
+        op.holds(emulator.state())
     if fault == 'delay':
         assert result.failed and wall >= TIMEOUT, (wall, result)
         assert 'no answer within %d s' % TIMEOUT in failure_of(result)[0], result
