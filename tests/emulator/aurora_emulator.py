@@ -845,7 +845,7 @@ class Contention:
             peer.settled.add(transaction)
         transaction.settled |= pairs
         self.overlaps += len(pairs)
-        victim = doomed or any(self.random.random() < self.probability for _ in pairs)
+        victim = doomed or any(self.random.random() < self.probability for dummy in pairs)
         if victim:
             self.deadlocks += 1
         return victim

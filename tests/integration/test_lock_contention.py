@@ -97,6 +97,7 @@ def test_concurrent_runs_survive_deadlocks_and_never_replace_a_user(aurora, tmp_
     calls = aurora.calls()
     assert [call for call in calls if call['Method'] == 'DeleteUser'] == []
     contention = aurora.contention_state()
+    assert contention['deadlocks'] > 0, contention
     figures.add('deadlocks in them', contention['deadlocks'])
     figures.add('writes sent again by them', sum(retries_of(recorded(run)) for run in runs))
     figures.add('users deleted and created again', len(replaced))

@@ -845,13 +845,13 @@ def test_contention_makes_one_of_two_overlapping_writes_the_deadlock_victim(emul
 def test_a_seed_makes_the_deadlock_draws_reproducible(emulator):
     seed, pairs = 3, 4
     draws = random.Random(seed)  # one draw per overlapping pair
-    expected = [draws.random() < 0.5 for _ in range(pairs)]
+    expected = [draws.random() < 0.5 for dummy in range(pairs)]
     assert True in expected and False in expected  # the seed shows both outcomes
 
     def victims_per_pair():
         emulator.contention(probability=0.5, seed=seed, window_ms=RACE_WINDOW_MS // 2)
         outcomes = []
-        for _ in range(pairs):
+        for dummy in range(pairs):
             before = emulator.contention_state()["deadlocks"]
             race(emulator, "Mail", "CreateServer", [SERVER, SERVER])
             outcomes.append(emulator.contention_state()["deadlocks"] > before)
