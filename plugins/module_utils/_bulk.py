@@ -27,6 +27,7 @@ import traceback
 from ansible.module_utils.common.parameters import remove_values
 
 from ansible_collections.afterlogic.aurora.plugins.module_utils._errors import AuroraError
+from ansible_collections.afterlogic.aurora.plugins.module_utils._resource import ResourceError, server_id_of
 from ansible_collections.afterlogic.aurora.plugins.module_utils._mail_server import (
     account_emails_by_server,
     apply_plan,
@@ -44,12 +45,9 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._module import (
     secrets_in,
 )
 from ansible_collections.afterlogic.aurora.plugins.module_utils._user_account import (
-    UserAccountError,
-    UserAccountFailed,
     apply,
     lookup,
     plan,
-    server_id_of,
     server_map,
     user_account_argument_spec,
     validate,
@@ -190,9 +188,9 @@ def each(count, work, parallel):
     return results
 
 
-def failure(error, changed=False, **extra):
+def failure(error):
     """An item's result for an Aurora error, as the single module's fail_with() reports it (with error.details)."""
-    result = dict({'failed': True, 'msg': str(error), 'error': error_details(error), 'changed': changed}, **extra)
+    result = {'failed': True, 'msg': str(error), 'error': error_details(error), 'changed': error.changed}
     result.update(getattr(error, 'details', None) or {})
     return result
 
@@ -310,7 +308,7 @@ class UserAccounts:
     def validate(self, index):
         try:
             self.wanted[index] = validate(self.items[index])
-        except UserAccountError as error:
+        except ResourceError as error:
             return self.items[index].get('email'), [str(error)]
         return self.wanted[index]['email'], []
 
@@ -355,10 +353,6 @@ class UserAccounts:
             account_plan = plan(wanted, current)
             result = apply(self.client, account_plan, self.check_mode)
             self.moves[index] = account_moves(account_plan)
-        except UserAccountError as error:
-            return {'failed': True, 'msg': str(error), 'changed': False}, 'failed'
-        except UserAccountFailed as failed:
-            return failure(failed.error, **failed.result), 'failed'
         except AuroraError as error:
             return failure(error), 'failed'
         if not self.diff:

@@ -93,16 +93,18 @@ def _about(target):
 class AuroraError(Exception):
     """Base of every error the client raises; str() is one readable sentence.
 
-    ``details``: machine-readable facts about the failure that a module returns beside ``msg``.
+    ``details``: machine-readable facts about the failure that a module returns beside ``msg``;
+    ``changed``: whether the run had already changed Aurora when it stopped (a module reports it as ``changed``).
     """
 
-    def __init__(self, message, module=None, method=None, target=None, details=None):
+    def __init__(self, message, module=None, method=None, target=None, details=None, changed=False):
         super(AuroraError, self).__init__(message)
         self.message = message
         self.module = module
         self.method = method
         self.target = target
         self.details = details or {}
+        self.changed = changed
 
     def __str__(self):
         return self.message

@@ -35,9 +35,20 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._errors import (
     AuroraTransportError,
 )
 from ansible_collections.afterlogic.aurora.plugins.module_utils._module import text_length_errors
+from ansible_collections.afterlogic.aurora.plugins.module_utils._resource import (
+    CONTROL,
+    CONTROL_OR_SPACE,
+    STORED_SECRET,
+    Field,
+    ResourceError,
+    argument_spec,
+    boolean,
+    integer,
+    server_id_of,
+    text,
+)
 from ansible_collections.afterlogic.aurora.plugins.module_utils._writes import NOT_DONE, settled
 
-STORED_SECRET = '*****'
 PASSWORD_KEY = 'smtp_password'
 PASSWORD_CHANGED = SECRET_CHANGED
 MAX_LISTED_EMAILS = 5
@@ -56,16 +67,10 @@ EXTERNAL_SERVICE_OPTIONS = ('server', 'port', 'alter_port', 'use_ssl')
 UNMANAGED_TEXT_FIELDS = ('OAuthName', 'OAuthType', 'OAuthIconUrl')
 UNMANAGED_BOOL_FIELDS = ('OAuthEnable',)
 
-CONTROL_OR_SPACE = re.compile(r'[\s\x00-\x1f\x7f]')
-CONTROL = re.compile(r'[\x00-\x1f\x7f]')
 DOMAIN_LABEL = r'(?!-)[a-z0-9-]{1,63}(?<!-)'
 DOMAIN_NAME = re.compile(r'^%s(?:\.%s)*$' % (DOMAIN_LABEL, DOMAIN_LABEL))
 MAX_DOMAIN_LENGTH = 253
 WILDCARD_DOMAIN = '*'
-
-
-class MailServerError(AuroraError):
-    """A reason not to go on that is not an Aurora error: duplicates, data at risk, missing create options."""
 
 
 # ---- option spec ---------------------------------------------------------------------------
@@ -81,24 +86,12 @@ def _external_service_spec():
 
 def mail_server_argument_spec():
     """Options of one mail server. Server settings have no default: None means "the task does not set it"."""
-    return dict(
+    spec = argument_spec(FIELDS)
+    spec.update(
         name=dict(type='str', required=True),
         state=dict(type='str', default='present', choices=['present', 'absent']),
-        incoming_server=dict(type='str'),
-        incoming_port=dict(type='int'),
-        incoming_use_ssl=dict(type='bool'),
-        outgoing_server=dict(type='str'),
-        outgoing_port=dict(type='int'),
-        outgoing_use_ssl=dict(type='bool'),
-        smtp_auth_type=dict(type='str', choices=sorted(SMTP_AUTH_TYPES)),
-        smtp_login=dict(type='str'),
         smtp_password=dict(type='str', no_log=True),
         update_password=dict(type='str', default='on_create', choices=['always', 'on_create'], no_log=False),
-        domains=dict(type='list', elements='str'),
-        enable_threading=dict(type='bool'),
-        enable_sieve=dict(type='bool'),
-        sieve_port=dict(type='int'),
-        use_full_email_address_as_login=dict(type='bool'),
         external_access=dict(type='dict', options=dict(
             enabled=dict(type='bool'),
             imap=_external_service_spec(),
@@ -107,30 +100,14 @@ def mail_server_argument_spec():
         )),
         force=dict(type='bool', default=False),
     )
+    return spec
 
 
 # ---- value conversions ---------------------------------------------------------------------
 
-def _text(value):
-    return '' if value is None else str(value)
-
-
-def _integer(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return value
-
-
-def _boolean(value):
-    if isinstance(value, str):
-        return value.strip().lower() in ('1', 'true', 'yes', 'on')
-    return bool(value)
-
-
-def domains_from_aurora(text):
+def domains_from_aurora(stored):
     """Aurora's newline-separated Domains text (``\\n`` or MailDomains' ``\\r\\n``) -> sorted list."""
-    return sorted(set(item.strip() for item in re.split(r'\r?\n', _text(text)) if item.strip()))
+    return sorted(set(item.strip() for item in re.split(r'\r?\n', text(stored)) if item.strip()))
 
 
 def domains_to_aurora(domains):
@@ -143,76 +120,48 @@ def wanted_domains(domains):
 
 
 def auth_type_from_aurora(code):
-    return SMTP_AUTH_NAMES.get(_text(code), _text(code))
+    return SMTP_AUTH_NAMES.get(text(code), text(code))
 
 
 def auth_type_to_aurora(name):
     return SMTP_AUTH_TYPES.get(name, name)
 
 
-class Field:
-    """One managed server setting: its key in views, its Aurora field, conversions, and create-time default."""
-
-    def __init__(self, key, aurora, from_aurora, to_aurora, default=None):
-        self.key = key
-        self.aurora = aurora
-        self.from_aurora = from_aurora
-        self.to_aurora = to_aurora
-        self.default = default
-
-
-def _text_field(key, aurora, default=None):
-    return Field(key, aurora, _text, _text, default)
-
-
-def _int_field(key, aurora, default):
-    return Field(key, aurora, _integer, _integer, default)
-
-
-def _bool_field(key, aurora, default):
-    return Field(key, aurora, _boolean, bool, default)
-
-
 def _external_fields():
-    fields = [_bool_field('external_access.enabled', 'SetExternalAccessServers', False)]
+    fields = [Field('external_access.enabled', 'SetExternalAccessServers', 'bool', default=False)]
     for service, infix, port in EXTERNAL_SERVICES:
         key = 'external_access.%s.' % service
         aurora = 'ExternalAccess%s' % infix
         fields.extend([
-            _text_field(key + 'server', aurora + 'Server', ''),
-            _int_field(key + 'port', aurora + 'Port', port),
-            _int_field(key + 'alter_port', aurora + 'AlterPort', 0),
-            _bool_field(key + 'use_ssl', aurora + 'UseSsl', False),
+            Field(key + 'server', aurora + 'Server', default=''),
+            Field(key + 'port', aurora + 'Port', 'int', default=port),
+            Field(key + 'alter_port', aurora + 'AlterPort', 'int', default=0),
+            Field(key + 'use_ssl', aurora + 'UseSsl', 'bool', default=False),
         ])
     return fields
 
 
-# The defaults are Aurora's own (CreateServer's, and the database's where they differ).
+# The server settings the options manage. The defaults are Aurora's own (CreateServer's, and the database's where
+# they differ).
 FIELDS = [
-    _text_field('incoming_server', 'IncomingServer'),
-    _int_field('incoming_port', 'IncomingPort', 143),
-    _bool_field('incoming_use_ssl', 'IncomingUseSsl', False),
-    _text_field('outgoing_server', 'OutgoingServer'),
-    _int_field('outgoing_port', 'OutgoingPort', 25),
-    _bool_field('outgoing_use_ssl', 'OutgoingUseSsl', False),
-    Field('smtp_auth_type', 'SmtpAuthType', auth_type_from_aurora, auth_type_to_aurora, 'user_credentials'),
-    _text_field('smtp_login', 'SmtpLogin', ''),
-    Field('domains', 'Domains', domains_from_aurora, domains_to_aurora),
-    _bool_field('enable_threading', 'EnableThreading', True),
-    _bool_field('enable_sieve', 'EnableSieve', False),
-    _int_field('sieve_port', 'SievePort', 4190),
-    _bool_field('use_full_email_address_as_login', 'UseFullEmailAddressAsLogin', True),
+    Field('incoming_server', 'IncomingServer'),
+    Field('incoming_port', 'IncomingPort', 'int', default=143),
+    Field('incoming_use_ssl', 'IncomingUseSsl', 'bool', default=False),
+    Field('outgoing_server', 'OutgoingServer'),
+    Field('outgoing_port', 'OutgoingPort', 'int', default=25),
+    Field('outgoing_use_ssl', 'OutgoingUseSsl', 'bool', default=False),
+    Field('smtp_auth_type', 'SmtpAuthType', choices=SMTP_AUTH_TYPES, from_aurora=auth_type_from_aurora,
+          to_aurora=auth_type_to_aurora, default='user_credentials'),
+    Field('smtp_login', 'SmtpLogin', default=''),
+    Field('domains', 'Domains', 'list', from_aurora=domains_from_aurora, to_aurora=domains_to_aurora),
+    Field('enable_threading', 'EnableThreading', 'bool', default=True),
+    Field('enable_sieve', 'EnableSieve', 'bool', default=False),
+    Field('sieve_port', 'SievePort', 'int', default=4190),
+    Field('use_full_email_address_as_login', 'UseFullEmailAddressAsLogin', 'bool', default=True),
 ] + _external_fields()
 
 
 # ---- views ---------------------------------------------------------------------------------
-
-def server_id_of(server):
-    for key in ('ServerId', 'EntityId', 'Id'):
-        if server.get(key) is not None:
-            return _integer(server[key])
-    return None
-
 
 def server_view(server):
     """An Aurora server object as option values (what the module compares and shows in a diff)."""
@@ -258,8 +207,8 @@ def aurora_fields(view):
 
 
 def _unmanaged_fields(server):
-    fields = dict((name, _text(server.get(name))) for name in UNMANAGED_TEXT_FIELDS)
-    fields.update((name, _boolean(server.get(name))) for name in UNMANAGED_BOOL_FIELDS)
+    fields = dict((name, text(server.get(name))) for name in UNMANAGED_TEXT_FIELDS)
+    fields.update((name, boolean(server.get(name))) for name in UNMANAGED_BOOL_FIELDS)
     return fields
 
 
@@ -350,7 +299,7 @@ def validation_errors(params):
 
 def duplicate_servers_error(name, servers):
     ids = ', '.join(str(server_id) for server_id in sorted(server_id_of(server) for server in servers))
-    return MailServerError(
+    return ResourceError(
         '%d mail servers are named %r (ids %s) and Aurora does not refuse duplicate names, so this task cannot tell '
         'which one it manages; delete the extra ones (in the admin panel, or with Mail.DeleteServer) or rename them, '
         'then run the task again' % (len(servers), name, ids))
@@ -360,7 +309,7 @@ def find_server(client, name, candidates=None):
     """The one server named exactly ``name``, or None.
 
     ``candidates`` is an already fetched server list (of any names) to search instead of asking Aurora.
-    Raises MailServerError when several servers have that name: picking one would be a guess.
+    Raises ResourceError when several servers have that name: picking one would be a guess.
     """
     if candidates is None:
         candidates = client.find_servers(name)
@@ -459,7 +408,7 @@ def plan_create(params):
     view = creation_view(params)
     errors = _creation_errors(view, params)
     if errors:
-        raise MailServerError('; '.join(errors))
+        raise ResourceError('; '.join(errors))
     password = _password_to_send(params, creating=True)
     request = dict(aurora_fields(view), Name=params['name'], TenantId=0, SmtpPassword=password or '')
     request.update(_unmanaged_fields({}))
@@ -470,7 +419,7 @@ def plan_create(params):
 
 def update_request(current, view, password):
     """UpdateServer replaces the whole server: every field, from the current object plus the changes."""
-    request = dict(aurora_fields(view), ServerId=server_id_of(current), TenantId=_integer(current.get('TenantId') or 0),
+    request = dict(aurora_fields(view), ServerId=server_id_of(current), TenantId=integer(current.get('TenantId') or 0),
                    Name=current['Name'], SmtpPassword=STORED_SECRET if password is None else password)
     request.update(_unmanaged_fields(current))
     return request
@@ -484,7 +433,7 @@ def plan_update(current, params):
     if 'smtp_auth_type' in changes or 'smtp_login' in changes:
         error = _credentials_error(after, password_given=True)
         if error:
-            raise MailServerError(error)
+            raise ResourceError(error)
     password = _password_to_send(params, creating=False)
     if password is not None:
         changes[PASSWORD_KEY] = (None, None)
@@ -503,7 +452,7 @@ def plan_delete(current, params):
     if current is None:
         return ServerPlan('none', params['name'], params=params)
     return ServerPlan('delete', current['Name'], current=current, before=server_view(current),
-                      request={'ServerId': server_id_of(current), 'TenantId': _integer(current.get('TenantId') or 0)},
+                      request={'ServerId': server_id_of(current), 'TenantId': integer(current.get('TenantId') or 0)},
                       force=params.get('force'), params=params)
 
 
@@ -523,15 +472,15 @@ def account_emails_by_server(client):
     emails = {}
     for user in client.list_users():
         target = 'user %s' % user.get('PublicId')
-        for account in client.call('Mail', 'GetAccounts', {'UserId': _integer(user['Id'])}, target) or []:
-            emails.setdefault(_integer(account.get('ServerId')), []).append(account.get('Email'))
+        for account in client.call('Mail', 'GetAccounts', {'UserId': integer(user['Id'])}, target) or []:
+            emails.setdefault(integer(account.get('ServerId')), []).append(account.get('Email'))
     return emails
 
 
 def accounts_in_use_error(plan, emails):
     shown = ', '.join(sorted(emails)[:MAX_LISTED_EMAILS])
     more = ' and %d more' % (len(emails) - MAX_LISTED_EMAILS) if len(emails) > MAX_LISTED_EMAILS else ''
-    return MailServerError(
+    return ResourceError(
         'refusing to delete mail server %r (id %s): %d mail account(s) use it (%s%s), and Aurora would delete them, '
         'and every user whose login account is among them, together with the server; move or delete those accounts '
         'first, or set force: true to delete them all' % (plan.name, server_id_of(plan.current), len(emails), shown, more),
@@ -621,7 +570,7 @@ def _delete_own_duplicate(client, name, kept_id, created_id):
     """Delete the copy this run created, unless an account already uses it (DeleteServer would delete that too)."""
     emails = sorted(account_emails_by_server(client).get(created_id) or [])
     if emails:
-        raise MailServerError(
+        raise ResourceError(
             'another run created mail server %r at the same time (id %s), and the duplicate this run created (id %s) '
             'is already used by %d mail account(s) (%s), which deleting it would delete too; move them to id %s, '
             'then delete id %s' % (name, kept_id, created_id, len(emails), ', '.join(emails[:MAX_LISTED_EMAILS]),
@@ -640,7 +589,7 @@ def _apply_create(client, plan):
         server, notes = _settle_creation(client, plan, None, lost)
         created_id, wrote = None, True
     else:
-        created_id = None if adopted else _integer(answer)
+        created_id = None if adopted else integer(answer)
         wrote = not adopted
         if adopted:
             server, notes = answer, ['another run created mail server %r at the same time; adopted it (id %s)'
@@ -681,9 +630,9 @@ def _updated_or_not_done(client, plan):
     """
     server = _reread_server(client, server_id_of(plan.current), plan.name)
     if server is None:
-        raise MailServerError('mail server %r (id %s) no longer exists: another actor deleted it while this task was '
-                              'updating it; run the task again to create it' % (plan.name, server_id_of(plan.current)),
-                              'Mail', 'UpdateServer', 'mail server %r' % plan.name)
+        raise ResourceError('mail server %r (id %s) no longer exists: another actor deleted it while this task was '
+                            'updating it; run the task again to create it' % (plan.name, server_id_of(plan.current)),
+                            'Mail', 'UpdateServer', 'mail server %r' % plan.name)
     return server if _shows_update(server, plan) else NOT_DONE
 
 
@@ -701,10 +650,10 @@ def _after_lost_answer(lost, what_is_true):
     After a timeout, reading back proves nothing: Aurora may still be doing the write, so the run may have changed it.
     """
     if lost.timed_out:
-        return MailServerError('%s; Aurora may still be doing it, so reading back cannot tell whether it happens: run '
-                               'the task again once Aurora answers' % lost, lost.module, lost.method, lost.target,
-                               details={'changed': True})
-    return MailServerError('%s; %s' % (lost, what_is_true), lost.module, lost.method, lost.target)
+        return ResourceError('%s; Aurora may still be doing it, so reading back cannot tell whether it happens: run '
+                             'the task again once Aurora answers' % lost, lost.module, lost.method, lost.target,
+                             changed=True)
+    return ResourceError('%s; %s' % (lost, what_is_true), lost.module, lost.method, lost.target)
 
 
 def _confirm_update(client, plan, lost):

@@ -8,8 +8,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import re
-
 try:
     from urllib.parse import urlparse
 except ImportError:  # pragma: no cover - Python 2 is not supported, import sanity only
@@ -20,13 +18,13 @@ from ansible.module_utils.common.validation import check_type_int
 
 from ansible_collections.afterlogic.aurora.plugins.module_utils._api import REQUESTS_IMPORT_ERROR, AuroraClient
 from ansible_collections.afterlogic.aurora.plugins.module_utils._errors import AuroraApiError
+from ansible_collections.afterlogic.aurora.plugins.module_utils._resource import CONTROL_OR_SPACE
 
 CONNECTION_OPTIONS = ('api_url', 'api_username', 'api_password', 'api_token', 'validate_certs', 'ca_path', 'timeout')
 
 # Aurora keeps the text it is given (names, addresses, logins, passwords) in varchar(255) columns: a longer value
 # would be cut or refused by the database half-way through a run, so it is refused before any API call.
 MAX_TEXT_LENGTH = 255
-SPACE_OR_CONTROL = re.compile(r'[\s\x00-\x1f\x7f]')
 
 
 def connection_argument_spec():
@@ -128,7 +126,7 @@ def api_url_error(api_url):
         host = parsed.hostname
     except ValueError:  # e.g. an unclosed [IPv6 address
         parsed, host = None, None
-    if not host or parsed.scheme.lower() not in ('http', 'https') or SPACE_OR_CONTROL.search(url):
+    if not host or parsed.scheme.lower() not in ('http', 'https') or CONTROL_OR_SPACE.search(url):
         return ('api_url (AURORA_URL) must be the http:// or https:// address of Aurora, without spaces, '
                 'for example https://mail.example.com/webmail/')
     return None
@@ -175,6 +173,6 @@ def error_details(error):
 
 def fail_with(module, error, **result):
     """Fail the task with the error's one-sentence message, never a traceback."""
-    result.setdefault('changed', False)
+    result.setdefault('changed', error.changed)
     result.update(error.details)
     module.fail_json(msg=str(error), error=error_details(error), **result)

@@ -7,7 +7,7 @@
 The steps are separate so that a module handling many users can reuse them as they are:
 
 * ``user_account_argument_spec()`` - the options;
-* ``validate(params)`` - pure, no API call: normalised options or UserAccountError naming the option;
+* ``validate(params)`` - pure, no API call: normalised options or ResourceError naming the option;
 * ``lookup(client, wanted, users=None, servers=None)`` - reads only: the user, its accounts, the target server;
 * ``plan(wanted, current)`` - pure: the calls to make and the predicted result (check mode returns it as is);
 * ``apply(client, plan, check_mode)`` - the writes, with rollback of a user this run created;
@@ -23,7 +23,6 @@ import re
 from ansible_collections.afterlogic.aurora.plugins.module_utils._diff import (
     SECRET_CHANGED,
     SECRET_PLACEHOLDER,
-    changes_between,
     describe_changes,
     diff_of,
 )
@@ -34,19 +33,31 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._errors import (
     AuroraTransportError,
 )
 from ansible_collections.afterlogic.aurora.plugins.module_utils._module import text_length_errors
+from ansible_collections.afterlogic.aurora.plugins.module_utils._resource import (
+    CONTROL,
+    STORED_SECRET,
+    Field,
+    ResourceError,
+    argument_spec,
+    aurora_values,
+    field_changes,
+    field_view,
+    first_id,
+    integer,
+    same_ignoring_case,
+    server_id_of,
+)
 from ansible_collections.afterlogic.aurora.plugins.module_utils._writes import NOT_DONE, settled
 
 # Aurora's UserRole enum; only the first two can be set by this module.
 ROLES = {'user': 2, 'tenant_admin': 1}
 ROLE_NAMES = {0: 'super_admin', 1: 'tenant_admin', 2: 'user', 3: 'customer'}
 
-MASKED_PASSWORD = '*****'  # what Aurora returns for every stored password
 PASSWORD_KEPT = SECRET_PLACEHOLDER
 PASSWORD_SET = SECRET_CHANGED
 
 # What Core.CreateUser accepts as PublicId (Aurora 9), with exactly one "@" between non-empty parts.
 EMAIL_PATTERN = re.compile(r'^[a-zA-Z0-9._+-]+@[a-zA-Z0-9._+-]+$')
-CONTROL = re.compile(r'[\x00-\x1f\x7f]')
 
 IMAP_CHECK_CODES = (4001, 4002)
 USER_EXISTS = 111
@@ -56,47 +67,44 @@ MAIL_SETTINGS_FILE = 'data/settings/modules/Mail.config.json'
 MUTUALLY_EXCLUSIVE = [['server', 'server_id']]
 
 
+def _role_name(role):
+    return ROLE_NAMES.get(2 if role is None else integer(role), str(role))
+
+
+# The user's settings and its login account's settings that the options manage, with what Aurora stores when a
+# creation leaves them out. Aurora lower-cases IncomingLogin when it creates an account, so its case carries no meaning.
+USER_FIELDS = [
+    Field('role', 'Role', choices=ROLES, from_aurora=_role_name, to_aurora=ROLES.get, default='user'),
+    Field('disabled', 'IsDisabled', 'bool', default=False),
+]
+ACCOUNT_FIELDS = [
+    Field('friendly_name', 'FriendlyName', default=''),
+    Field('incoming_login', 'IncomingLogin', same=same_ignoring_case),
+]
+
+
 def user_account_argument_spec():
     """Options of one user with its login account (connection options are added by aurora_module)."""
-    return dict(
+    spec = argument_spec(USER_FIELDS + ACCOUNT_FIELDS)
+    spec.update(
         email=dict(type='str', required=True),
         state=dict(type='str', default='present', choices=['present', 'absent']),
         password=dict(type='str', no_log=True),
         update_password=dict(type='str', default='on_create', choices=['on_create', 'always'], no_log=False),
         server=dict(type='str'),
         server_id=dict(type='int'),
-        incoming_login=dict(type='str'),
-        friendly_name=dict(type='str'),
-        role=dict(type='str', choices=sorted(ROLES)),
-        disabled=dict(type='bool'),
     )
-
-
-class UserAccountError(Exception):
-    """The task cannot be done as written; found before anything was written."""
-
-
-class UserAccountFailed(Exception):
-    """An Aurora call failed while applying a plan.
-
-    ``error`` is the AuroraError, its message completed with the cause and the fix;
-    ``result`` holds what the module returns beside it (``changed``).
-    """
-
-    def __init__(self, error, result):
-        super(UserAccountFailed, self).__init__(str(error))
-        self.error = error
-        self.result = result
+    return spec
 
 
 # ---- validation (pure) ---------------------------------------------------------------------------
 
 def validate(params):
-    """A normalised copy of the options, or UserAccountError naming the offending option."""
+    """A normalised copy of the options, or ResourceError naming the offending option."""
     spec = user_account_argument_spec()
     too_long = text_length_errors(spec, params)
     if too_long:
-        raise UserAccountError('; '.join(too_long))
+        raise ResourceError('; '.join(too_long))
     wanted = dict((key, params.get(key)) for key in spec)
     wanted['state'] = wanted['state'] or 'present'
     wanted['update_password'] = wanted['update_password'] or 'on_create'
@@ -108,17 +116,17 @@ def validate(params):
     _check_server_options(wanted)
     for option in ('password', 'incoming_login'):
         if wanted[option] is not None and not wanted[option].strip():
-            raise UserAccountError('%s must not be empty; leave it out to keep the current value' % option)
+            raise ResourceError('%s must not be empty; leave it out to keep the current value' % option)
     for option in ('incoming_login', 'friendly_name'):
         if wanted[option] is not None and CONTROL.search(wanted[option]):
-            raise UserAccountError('%s must not hold control characters (such as a newline)' % option)
+            raise ResourceError('%s must not hold control characters (such as a newline)' % option)
     return wanted
 
 
 def _valid_email(value):
     email = (value or '').strip()
     if not EMAIL_PATTERN.match(email):
-        raise UserAccountError(
+        raise ResourceError(
             'email %r is not an address Aurora accepts: it needs exactly one "@" between a non-empty local part '
             'and domain, and only the characters a-z A-Z 0-9 . _ - +' % email)
     return email.lower()
@@ -126,16 +134,16 @@ def _valid_email(value):
 
 def _check_choice(wanted, option, choices):
     if wanted[option] not in choices:
-        raise UserAccountError('%s must be one of %s, got %r' % (option, ', '.join(choices), wanted[option]))
+        raise ResourceError('%s must be one of %s, got %r' % (option, ', '.join(choices), wanted[option]))
 
 
 def _check_server_options(wanted):
     if wanted['server'] is not None and wanted['server_id'] is not None:
-        raise UserAccountError('server and server_id are mutually exclusive; give the name or the id of the mail server')
+        raise ResourceError('server and server_id are mutually exclusive; give the name or the id of the mail server')
     if wanted['server'] is not None and not wanted['server'].strip():
-        raise UserAccountError('server must not be empty; give the name of a mail server or leave server out')
+        raise ResourceError('server must not be empty; give the name of a mail server or leave server out')
     if wanted['server_id'] is not None and wanted['server_id'] < 1:
-        raise UserAccountError('server_id must be a positive mail server id, got %s' % wanted['server_id'])
+        raise ResourceError('server_id must be a positive mail server id, got %s' % wanted['server_id'])
 
 
 def domain_of(email):
@@ -144,31 +152,13 @@ def domain_of(email):
 
 # ---- Aurora objects ------------------------------------------------------------------------------
 
-def _first_key(obj, *keys):
-    for key in keys:
-        if obj.get(key) is not None:
-            return obj[key]
-    return None
-
-
 def user_id_of(user):
     """Aurora 9 users carry ``Id``, Aurora 8 ones ``EntityId``."""
-    found = _first_key(user, 'Id', 'EntityId')
-    return None if found is None else int(found)
+    return first_id(user, 'Id', 'EntityId')
 
 
 def account_id_of(account):
-    found = _first_key(account, 'AccountID', 'Id', 'EntityId')
-    return None if found is None else int(found)
-
-
-def server_id_of(server):
-    found = _first_key(server, 'ServerId', 'Id', 'EntityId')
-    return None if found is None else int(found)
-
-
-def _role_name(role):
-    return ROLE_NAMES.get(int(role), str(role))
+    return first_id(account, 'AccountID', 'Id', 'EntityId')
 
 
 def _server_name_of(account):
@@ -228,8 +218,8 @@ def find_user(client, email, users=None):
     candidates = client.find_users(email) if users is None else users
     matches = [user for user in candidates if str(user.get('PublicId', '')).lower() == email]
     if len(matches) > 1:
-        raise UserAccountError('more than one Aurora user has the PublicId %s (ids %s); remove the duplicates first'
-                               % (email, ', '.join(str(user_id_of(user)) for user in matches)))
+        raise ResourceError('more than one Aurora user has the PublicId %s (ids %s); remove the duplicates first'
+                            % (email, ', '.join(str(user_id_of(user)) for user in matches)))
     return matches[0] if matches else None
 
 
@@ -239,7 +229,7 @@ def complete_user(client, user):
         return user
     full = client.call('Core', 'GetUser', {'Id': user_id_of(user)}, 'user %s' % user.get('PublicId'))
     if not isinstance(full, dict):
-        raise UserAccountError('the user %s disappeared while it was being read; run the task again' % user.get('PublicId'))
+        raise ResourceError('the user %s disappeared while it was being read; run the task again' % user.get('PublicId'))
     return dict(user, Role=full.get('Role', 2), IsDisabled=bool(full.get('IsDisabled', False)))
 
 
@@ -276,11 +266,11 @@ def server_by_name(client, name, servers=None):
     if len(found) > 1 and servers is not None:
         found = client.find_servers(name)  # the shared listing may hold the copy a concurrent run then deleted
     if not found:
-        raise UserAccountError('server: no mail server named %r; create it with afterlogic.aurora.aurora_mail_server '
-                               'or give its server_id' % name)
+        raise ResourceError('server: no mail server named %r; create it with afterlogic.aurora.aurora_mail_server '
+                            'or give its server_id' % name)
     if len(found) > 1:
-        raise UserAccountError('server: %d mail servers are named %r (ids %s); give server_id instead'
-                               % (len(found), name, ', '.join(str(server_id_of(server)) for server in found)))
+        raise ResourceError('server: %d mail servers are named %r (ids %s); give server_id instead'
+                            % (len(found), name, ', '.join(str(server_id_of(server)) for server in found)))
     return found[0]
 
 
@@ -291,7 +281,7 @@ def server_by_id(client, server_id, servers=None):
                 return server
     found = client.call('Mail', 'GetServer', {'ServerId': server_id}, 'mail server %s' % server_id)
     if not isinstance(found, dict):
-        raise UserAccountError('server_id: no mail server with id %s' % server_id)
+        raise ResourceError('server_id: no mail server with id %s' % server_id)
     return found
 
 
@@ -301,7 +291,7 @@ def server_for_domain(client, domain):
                         'domain %s' % domain)
     server = found.get('Server') if isinstance(found, dict) else None
     if not isinstance(server, dict):
-        raise UserAccountError(
+        raise ResourceError(
             'no mail server serves the domain %s (none lists it in its domains and there is no wildcard server); '
             'add %s to the domains of a mail server (afterlogic.aurora.aurora_mail_server) or give server or server_id'
             % (domain, domain))
@@ -349,7 +339,7 @@ def account_view(account):
         'email': account.get('Email'),
         'friendly_name': account.get('FriendlyName'),
         'incoming_login': account.get('IncomingLogin'),
-        'incoming_password': MASKED_PASSWORD,
+        'incoming_password': STORED_SECRET,
         'server': _server_name_of(account),
         'server_id': _account_server_id(account),
         'use_to_authorize': bool(account.get('UseToAuthorize')),
@@ -358,14 +348,13 @@ def account_view(account):
 
 def user_state(user):
     """The user in the words of the options, for comparing and for the diff."""
-    return {'email': str(user.get('PublicId', '')).lower(), 'role': _role_name(user.get('Role', 2)),
-            'disabled': bool(user.get('IsDisabled'))}
+    return dict(field_view(USER_FIELDS, user), email=str(user.get('PublicId', '')).lower())
 
 
 def account_state(account, password=PASSWORD_KEPT):
     """The account in the words of the options; the password is a placeholder, never a value."""
-    return {'friendly_name': account.get('FriendlyName'), 'incoming_login': account.get('IncomingLogin'),
-            'server': _server_name_of(account), 'server_id': _account_server_id(account), 'password': password}
+    return dict(field_view(ACCOUNT_FIELDS, account), server=_server_name_of(account),
+                server_id=_account_server_id(account), password=password)
 
 
 def state_of(user, account, password=PASSWORD_KEPT):
@@ -452,13 +441,9 @@ def _plan_absent(wanted, current):
 
 def _plan_new_user(wanted, current):
     _require_password(wanted)
-    user_params = {
-        'TenantId': 0,
-        'PublicId': wanted['email'],
-        'Role': ROLES[wanted['role'] or 'user'],
-        'IsDisabled': bool(wanted['disabled']),
-    }
-    user = {'Id': None, 'PublicId': wanted['email'], 'Role': user_params['Role'], 'IsDisabled': user_params['IsDisabled']}
+    settings = aurora_values(USER_FIELDS, _creation_values(USER_FIELDS, wanted))
+    user_params = dict(settings, TenantId=0, PublicId=wanted['email'])
+    user = dict(settings, Id=None, PublicId=wanted['email'])
     return Plan(wanted, current, actions=('create_user', 'create_account'), user=user,
                 account=_new_account(wanted, current.server, None), user_params=user_params,
                 account_params=_create_account_params(wanted, current.server), msg='created', created=True,
@@ -495,14 +480,14 @@ def _plan_update(wanted, current):
 
 def _require_password(wanted):
     if wanted['password'] is None:
-        raise UserAccountError('password is required to create the mail account %s; nothing was changed'
-                               % wanted['email'])
+        raise ResourceError('password is required to create the mail account %s; nothing was changed'
+                            % wanted['email'])
 
 
 def _require_room_for_account(wanted, current):
     if current.multi_accounts is False:
-        raise UserAccountError(_one_account_limit(wanted['email'], current.user, current.other_accounts)
-                               + '; nothing was changed')
+        raise ResourceError(_one_account_limit(wanted['email'], current.user, current.other_accounts)
+                            + '; nothing was changed')
 
 
 def _one_account_limit(email, user, other_accounts):
@@ -512,50 +497,40 @@ def _one_account_limit(email, user, other_accounts):
                 str(account.get('Email')) for account in other_accounts)), email))
 
 
+def _creation_values(fields, wanted, **defaults):
+    """The option values a creation stores: what the task sets, else ``defaults``, else the field's own default."""
+    return dict((field.key, wanted[field.key] if wanted.get(field.key) is not None
+                 else defaults.get(field.key, field.default)) for field in fields)
+
+
+def _account_creation_values(wanted):
+    return _creation_values(ACCOUNT_FIELDS, wanted, incoming_login=wanted['email'])
+
+
 def _new_account(wanted, server, user_id):
     """The account CreateAccount will return: Aurora 9 lower-cases Email and IncomingLogin."""
-    return {
-        'AccountID': None,
-        'IdUser': user_id,
-        'Email': wanted['email'],
-        'FriendlyName': wanted['friendly_name'] or '',
-        'IncomingLogin': (wanted['incoming_login'] or wanted['email']).lower(),
-        'IncomingPassword': MASKED_PASSWORD,
-        'ServerId': server_id_of(server),
-        'Server': server,
-        'UseToAuthorize': True,
-    }
+    account = aurora_values(ACCOUNT_FIELDS, _account_creation_values(wanted))
+    account.update(AccountID=None, IdUser=user_id, Email=wanted['email'], IncomingLogin=account['IncomingLogin'].lower(),
+                   IncomingPassword=STORED_SECRET, ServerId=server_id_of(server), Server=server, UseToAuthorize=True)
+    return account
 
 
 def _create_account_params(wanted, server):
-    return {
-        'FriendlyName': wanted['friendly_name'] or '',
-        'Email': wanted['email'],
-        'IncomingLogin': wanted['incoming_login'] or wanted['email'],
-        'IncomingPassword': wanted['password'],
-        'Server': {'ServerId': server_id_of(server)},
-    }
+    params = aurora_values(ACCOUNT_FIELDS, _account_creation_values(wanted))
+    params.update(Email=wanted['email'], IncomingPassword=wanted['password'], Server={'ServerId': server_id_of(server)})
+    return params
 
 
-def _differences(current, wanted, case_insensitive=()):
-    """changes_between() with some keys compared ignoring case; values are kept as they are."""
-    def comparable(view):
-        return dict((key, value.lower() if key in case_insensitive and isinstance(value, str) else value)
-                    for key, value in view.items())
-    differing = changes_between(comparable(current), comparable(wanted))
-    return dict((key, (current.get(key), wanted[key])) for key in differing)
+def _new_values(changes):
+    return dict((key, new) for key, (dummy, new) in changes.items())
 
 
 def _user_changes(wanted, user):
-    return _differences(user_state(user), {'role': wanted['role'], 'disabled': wanted['disabled']})
+    return field_changes(USER_FIELDS, user_state(user), wanted)
 
 
 def _account_changes(wanted, account, server):
-    # Aurora lower-cases IncomingLogin when it creates an account, so its case carries no meaning.
-    changes = _differences(account_state(account), {
-        'friendly_name': wanted['friendly_name'],
-        'incoming_login': wanted['incoming_login'],
-    }, case_insensitive=('incoming_login',))
+    changes = field_changes(ACCOUNT_FIELDS, account_state(account), wanted)
     if server is not None and server_id_of(server) != _account_server_id(account):
         if wanted['server'] is not None:
             changes['server'] = (_server_name_of(account), server.get('Name'))
@@ -567,20 +542,11 @@ def _account_changes(wanted, account, server):
 
 
 def _updated_user(user, changes):
-    updated = dict(user)
-    if 'role' in changes:
-        updated['Role'] = ROLES[changes['role'][1]]
-    if 'disabled' in changes:
-        updated['IsDisabled'] = changes['disabled'][1]
-    return updated
+    return dict(user, **aurora_values(USER_FIELDS, _new_values(changes)))
 
 
 def _updated_account(account, changes, server):
-    updated = dict(account)
-    if 'friendly_name' in changes:
-        updated['FriendlyName'] = changes['friendly_name'][1]
-    if 'incoming_login' in changes:
-        updated['IncomingLogin'] = changes['incoming_login'][1]
+    updated = dict(account, **aurora_values(ACCOUNT_FIELDS, _new_values(changes)))
     if 'server' in changes or 'server_id' in changes:
         updated['ServerId'] = server_id_of(server)
         updated['Server'] = server
@@ -591,18 +557,17 @@ def _update_user_params(user, changes):
     if not changes:
         return None
     updated = _updated_user(user, changes)
-    return {'UserId': user_id_of(user), 'Role': int(updated['Role']), 'IsDisabled': bool(updated['IsDisabled'])}
+    params = dict((field.aurora, updated.get(field.aurora)) for field in USER_FIELDS)
+    params['UserId'] = user_id_of(user)
+    return params
 
 
 def _update_account_params(wanted, account, changes, server):
     if not changes:
         return None
     # Without UseToAuthorize, Aurora 9 demotes the login account (the user could no longer log in).
-    params = {'AccountID': account_id_of(account), 'UseToAuthorize': bool(account.get('UseToAuthorize'))}
-    if 'friendly_name' in changes:
-        params['FriendlyName'] = changes['friendly_name'][1]
-    if 'incoming_login' in changes:
-        params['IncomingLogin'] = changes['incoming_login'][1]
+    params = aurora_values(ACCOUNT_FIELDS, _new_values(changes))
+    params.update(AccountID=account_id_of(account), UseToAuthorize=bool(account.get('UseToAuthorize')))
     if 'password' in changes:
         params['IncomingPassword'] = wanted['password']
     if 'server' in changes or 'server_id' in changes:
@@ -620,7 +585,7 @@ def _describe(changes):
 def apply(client, plan, check_mode=False):
     """Make the planned calls (none in check mode) and return the module's result.
 
-    Raises UserAccountFailed when a call fails; a user this run created is deleted again first, unless it
+    Raises the AuroraError of a call that failed, with ``changed`` set; a user this run created is deleted again first, unless it
     holds a mail account this run did not create.
     """
     if check_mode or not plan.actions:
@@ -669,7 +634,7 @@ class _Run(object):
         return '%s %s' % (noun, self.plan.email)
 
     def failure(self, action, error):
-        """The UserAccountFailed to raise, after undoing the user this run created."""
+        """The error to raise, completed with what the run did and undid; a user this run created is undone first."""
         message = '%s: %s' % (FAILED_TO[action] % self.plan.email, error)
         hint = _hint_for(action, error, self)
         if hint:
@@ -684,8 +649,9 @@ class _Run(object):
         elif not self.wrote:
             message += '; nothing was changed, so running the task again starts from scratch'
         error.message = message
-        return UserAccountFailed(error, {'changed': self.wrote or self.outcome_unknown,
-                                         'retries': self.client.retries})
+        error.changed = self.wrote or self.outcome_unknown
+        error.details['retries'] = self.client.retries
+        return error
 
 
 def _may_still_run(error):
@@ -747,8 +713,7 @@ def _adopt_user(run, user):
     run.notes.append('another run created the user %s at the same time; adopted it (id %s)'
                      % (run.plan.email, user_id_of(user)))
     run.user = dict(run.plan.user, Id=user_id_of(user))
-    as_created = user_state(run.plan.user)
-    changes = _differences(user_state(user), {'role': as_created['role'], 'disabled': as_created['disabled']})
+    changes = field_changes(USER_FIELDS, user_state(user), user_state(run.plan.user))
     params = _update_user_params(user, changes)
     if params:
         _send_user_update(run, params, _updated_user(user, changes))
@@ -800,9 +765,8 @@ def _user_updated_or_not_done(run, updated):
     found = run.client.call('Core', 'GetUser', {'Id': run.user_id}, run.target('user'))
     if not isinstance(found, dict):
         raise _user_gone(run, 'UpdateUser')
-    wanted = user_state(updated)
     now = user_state(complete_user(run.client, dict(found, Id=run.user_id)))
-    return found if (now['role'], now['disabled']) == (wanted['role'], wanted['disabled']) else NOT_DONE
+    return NOT_DONE if field_changes(USER_FIELDS, now, user_state(updated)) else found
 
 
 def _delete_user(run):
@@ -982,16 +946,10 @@ def _account_updated_or_not_done(run, account, changes, updated):
                           run.target('account'))
     if 'password' in changes:
         return NOT_DONE
-    seen = account_state(now)
-    wanted = account_state(updated)
-    same = all(_same(seen[key], wanted[key]) for key in changes if key in seen)
-    return now if same else NOT_DONE
-
-
-def _same(seen, wanted):
-    if isinstance(seen, str) and isinstance(wanted, str):
-        return seen.lower() == wanted.lower()
-    return seen == wanted
+    seen, wanted = account_state(now), account_state(updated)
+    if field_changes(ACCOUNT_FIELDS, seen, wanted) or seen['server_id'] != wanted['server_id']:
+        return NOT_DONE
+    return now
 
 
 def _with_known_server(account, server):

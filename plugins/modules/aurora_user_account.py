@@ -284,8 +284,6 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._errors import A
 from ansible_collections.afterlogic.aurora.plugins.module_utils._module import aurora_module, client_for, fail_with
 from ansible_collections.afterlogic.aurora.plugins.module_utils._user_account import (
     MUTUALLY_EXCLUSIVE,
-    UserAccountError,
-    UserAccountFailed,
     ensure_user_account,
     user_account_argument_spec,
 )
@@ -295,10 +293,6 @@ def main():
     module = aurora_module(user_account_argument_spec(), mutually_exclusive=MUTUALLY_EXCLUSIVE)
     try:
         result = ensure_user_account(client_for(module), module.params, module.check_mode)
-    except UserAccountError as exc:
-        module.fail_json(msg=str(exc), changed=False)
-    except UserAccountFailed as failure:
-        fail_with(module, failure.error, **failure.result)
     except AuroraError as error:
         fail_with(module, error)
     if not module._diff:

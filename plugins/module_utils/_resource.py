@@ -1,0 +1,133 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) afterlogic.aurora contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""What every kind of Aurora object shares: its declared fields, its error, and how Aurora stores its values.
+
+A kind declares a table of ``Field``s, one per option it manages: the option's name and Ansible type, the Aurora key
+it maps to, how a stored value reads as an option value and back, how two values compare, and whether it is secret.
+``argument_spec()`` makes the options of a table; ``field_view()`` reads an Aurora object as option values;
+``field_changes()`` compares it with what a task asks for, only on the options the task sets.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+from ansible_collections.afterlogic.aurora.plugins.module_utils._errors import AuroraError
+
+STORED_SECRET = '*****'  # what Aurora returns for every stored password
+CONTROL = re.compile(r'[\x00-\x1f\x7f]')
+CONTROL_OR_SPACE = re.compile(r'[\s\x00-\x1f\x7f]')
+
+
+class ResourceError(AuroraError):
+    """A reason not to go on that is not an Aurora error: bad input, duplicates, data at risk, an object gone.
+
+    Like every AuroraError it carries ``changed``: whether the run had already written when it stopped.
+    """
+
+
+# ---- stored values -----------------------------------------------------------------------------
+
+def text(value):
+    return '' if value is None else str(value)
+
+
+def integer(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return value
+
+
+def boolean(value):
+    if isinstance(value, str):
+        return value.strip().lower() in ('1', 'true', 'yes', 'on')
+    return bool(value)
+
+
+def first_id(obj, *keys):
+    """The first of ``keys`` that ``obj`` holds, as an int (Aurora 9 objects carry Id, Aurora 8 ones EntityId)."""
+    for key in keys:
+        if obj.get(key) is not None:
+            return integer(obj[key])
+    return None
+
+
+def server_id_of(server):
+    return first_id(server, 'ServerId', 'Id', 'EntityId')
+
+
+def same_ignoring_case(stored, wanted):
+    return text(stored).lower() == text(wanted).lower()
+
+
+# ---- the field table ---------------------------------------------------------------------------
+
+class Field:
+    """One managed option: its name and Ansible type, its Aurora key, conversions, comparison and create default.
+
+    ``from_aurora`` reads a stored value as the option's value; ``to_aurora`` writes it back as Aurora needs it;
+    ``same(stored, wanted)`` tells whether they agree (exact by default). ``default`` is what Aurora stores when a
+    creation leaves the option out. A ``secret`` is never shown, and never compared: Aurora does not return it.
+    """
+
+    def __init__(self, key, aurora, type='str', choices=None, from_aurora=None, to_aurora=None, same=None,
+                 default=None, secret=False):
+        self.key = key
+        self.aurora = aurora
+        self.type = type
+        self.choices = choices
+        self.from_aurora = from_aurora or CONVERSIONS[type]
+        self.to_aurora = to_aurora or TO_AURORA[type]
+        self.same = same or (lambda stored, wanted: stored == wanted)
+        self.default = default
+        self.secret = secret
+
+    def option(self):
+        """The option's argument spec: a task that leaves it out does not manage it (no default)."""
+        spec = dict(type=self.type)
+        if self.type == 'list':
+            spec['elements'] = 'str'
+        if self.choices:
+            spec['choices'] = sorted(self.choices)
+        if self.secret:
+            spec['no_log'] = True
+        return spec
+
+
+CONVERSIONS = {'str': text, 'int': integer, 'bool': boolean}
+TO_AURORA = {'str': text, 'int': integer, 'bool': bool}
+
+
+def argument_spec(fields):
+    """The options of a field table; fields under a dotted key (``a.b``) belong to nested options declared by hand."""
+    return dict((field.key, field.option()) for field in fields if '.' not in field.key)
+
+
+def field_view(fields, obj):
+    """An Aurora object as option values, by option name."""
+    return dict((field.key, field.from_aurora(obj.get(field.aurora))) for field in fields if not field.secret)
+
+
+def field_changes(fields, current, wanted):
+    """``{key: (current, wanted)}`` for each option the task sets (not None) that differs from ``current``.
+
+    ``current`` and ``wanted`` are views (option values); secrets are left to the caller.
+    """
+    found = {}
+    for field in fields:
+        value = wanted.get(field.key)
+        if value is None or field.secret:
+            continue
+        if not field.same(current.get(field.key), value):
+            found[field.key] = (current.get(field.key), value)
+    return found
+
+
+def aurora_values(fields, values):
+    """Option values -> the Aurora keys of a write, typed as Aurora needs them (only the options present)."""
+    return dict((field.aurora, field.to_aurora(values[field.key])) for field in fields if field.key in values)
