@@ -30,10 +30,7 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._diff import (
     describe_changes,
     diff_of,
 )
-from ansible_collections.afterlogic.aurora.plugins.module_utils._errors import (
-    AuroraError,
-    AuroraTransportError,
-)
+from ansible_collections.afterlogic.aurora.plugins.module_utils._errors import AuroraError
 from ansible_collections.afterlogic.aurora.plugins.module_utils._module import text_length_errors
 from ansible_collections.afterlogic.aurora.plugins.module_utils._resource import (
     CONTROL,
@@ -47,7 +44,13 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._resource import
     server_id_of,
     text,
 )
-from ansible_collections.afterlogic.aurora.plugins.module_utils._writes import NOT_DONE, settled
+from ansible_collections.afterlogic.aurora.plugins.module_utils._writes import (
+    ADOPTED,
+    NOT_DONE,
+    SENT,
+    UNKNOWN,
+    settled,
+)
 
 PASSWORD_KEY = 'smtp_password'
 PASSWORD_CHANGED = SECRET_CHANGED
@@ -509,7 +512,7 @@ def _reread_server(client, server_id, name):
     return found or None
 
 
-def _settle_creation(client, plan, created_id, lost=None):
+def _settle_creation(client, plan, created_id):
     """Re-list the servers of this name after a create: adopt the lowest id, delete ours if another run won.
 
     Returns (server, notes). Aurora cannot refuse duplicate names, so two runs may create one each at once;
@@ -517,15 +520,9 @@ def _settle_creation(client, plan, created_id, lost=None):
     """
     servers = client.find_servers(plan.name)
     if not servers:
-        if created_id is None:
-            raise _after_lost_answer(lost, 'no mail server named %r exists, so it was not created; '
-                                           'run the task again' % plan.name)
         return dict(plan.server, Id=created_id, ServerId=created_id, EntityId=created_id), []
     kept = _lowest_id_server(servers)
     kept_id = server_id_of(kept)
-    if created_id is None:
-        notes = ['Aurora\'s answer to Mail.CreateServer was lost; read back the new server, id %s' % kept_id]
-        return kept, notes + _delete_unknown_copies(client, plan.name, kept, servers)
     if kept_id == created_id:
         return kept, []
     _delete_own_duplicate(client, plan.name, kept_id, created_id)
@@ -533,17 +530,18 @@ def _settle_creation(client, plan, created_id, lost=None):
                   % (plan.name, kept_id, created_id)]
 
 
-def _delete_unknown_copies(client, name, kept, servers):
+def _delete_unknown_copies(client, name, kept):
     """After a lost answer, the copies beside the kept one came from runs racing this one, this one's among them.
 
     Every run keeps the lowest id, so any other copy no account uses is deleted; one that is already gone was
     deleted by the run that made it.
     """
     notes = []
-    if len(servers) == 1:
+    servers = client.find_servers(name)
+    if len(servers) < 2:
         return notes
     used = account_emails_by_server(client)
-    for copy_id in sorted(server_id_of(server) for server in servers if server is not kept):
+    for copy_id in sorted(server_id_of(server) for server in servers if server_id_of(server) != server_id_of(kept)):
         if used.get(copy_id):
             notes.append('mail server %r also exists as id %s, which mail accounts use, so it was left alone'
                          % (name, copy_id))
@@ -555,14 +553,14 @@ def _delete_unknown_copies(client, name, kept, servers):
 
 def _delete_duplicate(client, name, copy_id):
     """DeleteServer of a raced copy; False when it was already deleted (by the run that created it)."""
-    dummy, already_gone = client.write('Mail', 'DeleteServer', {'ServerId': copy_id, 'TenantId': 0},
-                                       'duplicate mail server %r' % name,
-                                       lambda refusal: _gone_or_not_done(client, copy_id, name))
-    return not already_gone
+    dummy, how = client.write('Mail', 'DeleteServer', {'ServerId': copy_id, 'TenantId': 0},
+                              'duplicate mail server %r' % name,
+                              lambda answer_lost: _gone_or_not_done(client, copy_id, name))
+    return how != ADOPTED
 
 
 def _gone_or_not_done(client, server_id, name):
-    """After a refused DeleteServer: None (deleted by another actor) or NOT_DONE (still there: send it again)."""
+    """None when the server is gone (deleted), NOT_DONE while it is still there."""
     return None if _reread_server(client, server_id, name) is None else NOT_DONE
 
 
@@ -579,23 +577,20 @@ def _delete_own_duplicate(client, name, kept_id, created_id):
 
 
 def _apply_create(client, plan):
-    target = 'mail server %r' % plan.name
-    try:
-        answer, adopted = client.write('Mail', 'CreateServer', plan.request, target,
-                                       lambda refusal: _lowest_named(client, plan.name))
-    except AuroraTransportError as lost:
-        if not lost.sent:
-            raise
-        server, notes = _settle_creation(client, plan, None, lost)
-        created_id, wrote = None, True
+    """(the server after the run, notes, whether this run's writes changed Aurora)."""
+    answer, how = client.write('Mail', 'CreateServer', plan.request, 'mail server %r' % plan.name,
+                               lambda answer_lost: _lowest_named(client, plan.name))
+    created_id = integer(answer) if how == SENT else None
+    if how == SENT:
+        server, notes = _settle_creation(client, plan, created_id)
+    elif how == ADOPTED:
+        server, notes = answer, ['another run created mail server %r at the same time; adopted it (id %s)'
+                                 % (plan.name, server_id_of(answer))]
     else:
-        created_id = None if adopted else integer(answer)
-        wrote = not adopted
-        if adopted:
-            server, notes = answer, ['another run created mail server %r at the same time; adopted it (id %s)'
-                                     % (plan.name, server_id_of(answer))]
-        else:
-            server, notes = _settle_creation(client, plan, created_id)
+        server = answer
+        notes = ['Aurora\'s answer to Mail.CreateServer was lost; read back the new server, id %s' % server_id_of(answer)]
+        notes += _delete_unknown_copies(client, plan.name, answer)
+    wrote = how != ADOPTED
     if notes and plan.params is not None and created_id != server_id_of(server):
         follow_up = plan_update(server, dict(plan.params, update_password='on_create'))
         if follow_up.changed:
@@ -606,90 +601,45 @@ def _apply_create(client, plan):
 
 
 def _lowest_named(client, name):
-    """After a refused CreateServer: the server of this name another actor created (lowest id), or NOT_DONE."""
+    """The server of this name with the lowest id, or NOT_DONE when there is none."""
     servers = client.find_servers(name)
     return _lowest_id_server(servers) if servers else NOT_DONE
 
 
 def _apply_update(client, plan):
     """(the server after the update, whether another actor had already made it)."""
-    try:
-        found, already_done = client.write('Mail', 'UpdateServer', plan.request, 'mail server %r' % plan.name,
-                                           lambda refusal: _updated_or_not_done(client, plan))
-    except AuroraTransportError as error:
-        if not error.sent:
-            raise
-        return _confirm_update(client, plan, error), False
-    return (found if already_done else plan.server), already_done
+    found, how = client.write('Mail', 'UpdateServer', plan.request, 'mail server %r' % plan.name,
+                              lambda answer_lost: _updated_or_not_done(client, plan, answer_lost))
+    return (plan.server if how == SENT else found), how == ADOPTED
 
 
-def _updated_or_not_done(client, plan):
-    """After a refused UpdateServer: the server when another actor already made the change, else NOT_DONE.
+def _updated_or_not_done(client, plan, answer_lost):
+    """The server when it holds the update, else NOT_DONE; UNKNOWN when only a password could tell.
 
-    A server that no longer exists explains the refusal: that is an error, not something to retry.
+    The update is one full replace, so after a lost answer visible fields that match prove that the hidden
+    password was stored too. After a refusal they only show that another actor made the visible change, and the
+    password still has to be sent. A server that no longer exists is an error, not something to retry.
     """
     server = _reread_server(client, server_id_of(plan.current), plan.name)
     if server is None:
         raise ResourceError('mail server %r (id %s) no longer exists: another actor deleted it while this task was '
                             'updating it; run the task again to create it' % (plan.name, server_id_of(plan.current)),
                             'Mail', 'UpdateServer', 'mail server %r' % plan.name)
-    return server if _shows_update(server, plan) else NOT_DONE
-
-
-def _shows_update(server, plan):
-    """Whether ``server`` holds every change of the plan; a password change can never be seen, so never."""
-    if PASSWORD_KEY in plan.changes:
-        return False
-    now = server_view(server)
-    return all(now.get(key) == plan.after.get(key) for key in plan.changes)
-
-
-def _after_lost_answer(lost, what_is_true):
-    """The error for a write whose answer was lost, completed with what reading Aurora back showed.
-
-    After a timeout, reading back proves nothing: Aurora may still be doing the write, so the run may have changed it.
-    """
-    if lost.timed_out:
-        return ResourceError('%s; Aurora may still be doing it, so reading back cannot tell whether it happens: run '
-                             'the task again once Aurora answers' % lost, lost.module, lost.method, lost.target,
-                             changed=True)
-    return ResourceError('%s; %s' % (lost, what_is_true), lost.module, lost.method, lost.target)
-
-
-def _confirm_update(client, plan, lost):
-    """UpdateServer's answer was lost: report what Aurora holds now.
-
-    The update is one full replace, so visible fields that match prove the hidden password was stored too;
-    a change of the password alone cannot be confirmed.
-    """
     visible = [key for key in plan.changes if key != PASSWORD_KEY]
-    if not visible:
-        raise _after_lost_answer(lost, 'Aurora never shows the SMTP password, so whether it was stored is '
-                                       'unknown; run the task again')
-    server = _reread_server(client, server_id_of(plan.current), plan.name)
-    if server is None:
-        raise _after_lost_answer(lost, 'mail server %r no longer exists' % plan.name)
     now = server_view(server)
     if any(now.get(key) != plan.after.get(key) for key in visible):
-        raise _after_lost_answer(lost, 'reading the server back shows the update was not applied; '
-                                       'run the task again')
+        return NOT_DONE
+    if PASSWORD_KEY in plan.changes and not (answer_lost and visible):
+        return UNKNOWN
     return server
 
 
 def _apply_delete(client, plan):
     """Whether another actor had already deleted the server."""
     server_id = plan.request['ServerId']
-    try:
-        dummy, already_done = client.write('Mail', 'DeleteServer', plan.request, 'mail server %r' % plan.name,
-                                           lambda refusal: _gone_or_not_done(client, server_id, plan.name))
-    except AuroraTransportError as error:
-        if not error.sent:
-            raise
-        if _reread_server(client, server_id, plan.name) is not None:
-            raise _after_lost_answer(error, 'mail server %r still exists, so it was not deleted; '
-                                            'run the task again' % plan.name)
-        return False
-    return already_done
+    dummy, how = client.write('Mail', 'DeleteServer', plan.request, 'mail server %r' % plan.name,
+                              lambda answer_lost: _gone_or_not_done(client, server_id, plan.name))
+    return how == ADOPTED
 
 
 def _write(client, plan):

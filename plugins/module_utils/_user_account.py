@@ -47,7 +47,14 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._resource import
     same_ignoring_case,
     server_id_of,
 )
-from ansible_collections.afterlogic.aurora.plugins.module_utils._writes import NOT_DONE, settled
+from ansible_collections.afterlogic.aurora.plugins.module_utils._writes import (
+    ADOPTED,
+    NOT_DONE,
+    REFUSED,
+    SENT,
+    UNKNOWN,
+    settled,
+)
 
 # Aurora's UserRole enum; only the first two can be set by this module.
 ROLES = {'user': 2, 'tenant_admin': 1}
@@ -622,7 +629,6 @@ class _Run(object):
         self.created_user_id = None
         self.created_account = False
         self.wrote = False
-        self.outcome_unknown = False
         self.notes = []  # what other actors did at the same time, adopted
         self.other_accounts_seen = None  # accounts found on the user after a refused CreateAccount
 
@@ -643,15 +649,19 @@ class _Run(object):
             undone, note = _undo_created_user(self)
             self.wrote = self.wrote and not undone
             message += '; ' + note
-        elif self.outcome_unknown or (isinstance(error, AuroraTransportError) and error.sent):
-            self.outcome_unknown = True
+        elif _outcome_unknown(error):
             message += '; Aurora may have done it anyway: running the task again finds out and completes it'
         elif not self.wrote:
             message += '; nothing was changed, so running the task again starts from scratch'
         error.message = message
-        error.changed = self.wrote or self.outcome_unknown
+        error.changed = self.wrote or _outcome_unknown(error)
         error.details['retries'] = self.client.retries
         return error
+
+
+def _outcome_unknown(error):
+    """A write whose answer was lost and that reading back could not settle: Aurora may have done it."""
+    return isinstance(error, AuroraTransportError) and error.sent
 
 
 def _may_still_run(error):
@@ -682,27 +692,25 @@ def _user_gone(run, method):
 
 def _create_user(run):
     try:
-        answer, adopted = run.client.write('Core', 'CreateUser', run.plan.user_params, run.target('user'),
-                                           lambda refusal: _existing_user_or_not_done(run))
-    except AuroraTransportError as lost:
-        answer, adopted = _created_user_id(run, lost), False
+        answer, how = run.client.write('Core', 'CreateUser', run.plan.user_params, run.target('user'),
+                                       lambda answer_lost: _existing_user_or_not_done(run))
     except AuroraApiError as refused:
         if refused.code != USER_EXISTS:
             raise
         found = run.client.find_users(run.plan.email)
         if not found:
             raise
-        answer, adopted = found[0], True
-    if adopted:
+        answer, how = found[0], ADOPTED
+    if how == ADOPTED:
         _adopt_user(run, answer)
         return
     run.wrote = True
-    run.created_user_id = int(answer)
-    run.user = dict(run.plan.user, Id=int(answer))
+    run.created_user_id = integer(answer) if how == SENT else user_id_of(answer)
+    run.user = dict(run.plan.user, Id=run.created_user_id)
 
 
 def _existing_user_or_not_done(run):
-    """After a refused CreateUser: the user another actor created first (its PublicId is unique), or NOT_DONE."""
+    """The user of this e-mail (its PublicId is unique), or NOT_DONE."""
     found = run.client.find_users(run.plan.email)
     return found[0] if found else NOT_DONE
 
@@ -719,46 +727,15 @@ def _adopt_user(run, user):
         _send_user_update(run, params, _updated_user(user, changes))
 
 
-def _created_user_id(run, lost):
-    """After a lost answer to CreateUser: the id of the user if Aurora created it, else re-raise."""
-    if not lost.sent:
-        raise lost
-    try:
-        found = run.client.find_users(run.plan.email)
-    except AuroraError as reread:
-        raise _outcome_unknown(run, lost, reread)
-    if not found:
-        raise _not_done(lost, 'the user was not created')
-    return user_id_of(found[0])
-
-
-def _outcome_unknown(run, lost, reread):
-    run.outcome_unknown = True
-    lost.message += '; reading again to learn whether it was done failed too (%s)' % reread
-    return lost
-
-
-def _not_done(lost, finding):
-    """The lost answer's error, once reading again showed that the write was not committed.
-
-    After a timeout that shows nothing: Aurora may still be doing the write, so its outcome stays unknown.
-    """
-    if _may_still_run(lost):
-        return lost
-    lost.message += '; reading again shows %s' % finding
-    lost.sent = False
-    return lost
-
-
 def _update_user(run):
     _send_user_update(run, run.plan.user_params, run.plan.user)
 
 
 def _send_user_update(run, params, updated):
-    """UpdateUser; after a refusal, reading the user back tells whether another actor already made the change."""
-    dummy, already_done = run.client.write('Core', 'UpdateUser', params, run.target('user'),
-                                           lambda refusal: _user_updated_or_not_done(run, updated))
-    run.wrote = run.wrote or not already_done
+    """UpdateUser; reading the user back settles a refusal or a lost answer."""
+    dummy, how = run.client.write('Core', 'UpdateUser', params, run.target('user'),
+                                  lambda answer_lost: _user_updated_or_not_done(run, updated))
+    run.wrote = run.wrote or how != ADOPTED
 
 
 def _user_updated_or_not_done(run, updated):
@@ -771,34 +748,18 @@ def _user_updated_or_not_done(run, updated):
 
 def _delete_user(run):
     user_id = run.plan.user_params['UserId']
-    try:
-        dummy, already_done = run.client.write('Core', 'DeleteUser', {'UserId': user_id}, run.target('user'),
-                                               lambda refusal: _user_gone_or_not_done(run.client, user_id))
-    except AuroraTransportError as lost:
-        _check_deleted(run, user_id, lost)
-        already_done = False
-    run.wrote = run.wrote or not already_done
-    if already_done:
+    dummy, how = run.client.write('Core', 'DeleteUser', {'UserId': user_id}, run.target('user'),
+                                  lambda answer_lost: _user_gone_or_not_done(run.client, user_id))
+    run.wrote = run.wrote or how != ADOPTED
+    if how == ADOPTED:
         run.notes.append('another actor had already deleted the user %s' % run.plan.email)
     run.user = None
     run.account = None
 
 
 def _user_gone_or_not_done(client, user_id):
-    """After a refused DeleteUser: None when the user is gone (deleted by another actor), else NOT_DONE."""
+    """None when the user is gone (deleted), NOT_DONE while it exists."""
     return NOT_DONE if user_exists(client, user_id) else None
-
-
-def _check_deleted(run, user_id, lost):
-    """After a lost answer to DeleteUser: return when Aurora deleted the user, else raise."""
-    if not lost.sent:
-        raise lost
-    try:
-        still_there = user_exists(run.client, user_id)
-    except AuroraError as reread:
-        raise _outcome_unknown(run, lost, reread)
-    if still_there:
-        raise _not_done(lost, 'the user still exists')
 
 
 def user_exists(client, user_id):
@@ -810,17 +771,15 @@ def user_exists(client, user_id):
 def _create_account(run):
     params = dict(run.plan.account_params, UserId=run.user_id)
     try:
-        answer, adopted = run.client.write('Mail', 'CreateAccount', params, run.target('account'),
-                                           lambda refusal: _wanted_account_or_not_done(run, refusal))
-    except AuroraTransportError as lost:
-        answer, adopted = _created_account(run, lost), False
+        answer, how = run.client.write('Mail', 'CreateAccount', params, run.target('account'),
+                                       lambda answer_lost: _wanted_account_or_not_done(run, answer_lost))
     except AuroraApiError as refused:
         if refused.code != ACCOUNT_EXISTS:
             raise
-        answer, adopted = _wanted_account(run), True
+        answer, how = _wanted_account(run), ADOPTED
         if answer is None:
             raise
-    if adopted:
+    if how == ADOPTED:
         run.account = _adopt_account(run, answer)
         return
     run.wrote = True
@@ -835,20 +794,20 @@ def _wanted_account(run):
     return account
 
 
-def _wanted_account_or_not_done(run, refusal):
-    """After a refused CreateAccount, what the user's accounts say about it.
+def _wanted_account_or_not_done(run, answer_lost):
+    """What the user's accounts say about a CreateAccount that was refused or whose answer was lost.
 
-    The wanted account is there: another run created it first (the one-account limit refused this one), so it is
-    adopted. Another account is there while Aurora allows one per user: a real limit, the refusal stands. No
-    account and no user: the user was deleted meanwhile. Nothing at all: transient, send it again.
+    The wanted account is there: done (after a refusal, by another run, which the one-account limit let in first).
+    Another account is there while Aurora allows one per user: a real limit, so the refusal stands. No account and
+    no user: the user was deleted meanwhile. Nothing at all: not done.
     """
     accounts = user_accounts(run.client, run.user_id)
     account, others = split_accounts(accounts, run.plan.email)
     if account is not None:
         return account
-    if others and not multi_accounts_allowed(run.client):
+    if others and not answer_lost and not multi_accounts_allowed(run.client):
         run.other_accounts_seen = others
-        raise refusal
+        return REFUSED
     if not accounts and not user_exists(run.client, run.user_id):
         raise _user_gone(run, 'CreateAccount')
     return NOT_DONE
@@ -857,7 +816,7 @@ def _wanted_account_or_not_done(run, refusal):
 def _adopted_after_failure(run, error):
     """After a failed CreateAccount: True when the wanted account exists all the same (another run created it at
     the same time), which is then adopted; the run goes on as if its own creation had succeeded."""
-    if _may_still_run(error) or run.outcome_unknown or isinstance(error, UserGone):
+    if _outcome_unknown(error) or isinstance(error, UserGone):
         return False
     try:
         account = _wanted_account(run)
@@ -894,7 +853,7 @@ def _without_raced_copies(run):
     if account_id_of(kept) == own_id:
         return run.account
     run.client.write('Mail', 'DeleteAccount', {'AccountID': own_id}, run.target('duplicate account'),
-                     lambda refusal: None if _account_by_id(run, own_id) is None else NOT_DONE)
+                     lambda answer_lost: None if _account_by_id(run, own_id) is None else NOT_DONE)
     run.created_account = False
     run.notes.append('another run created the mail account %s at the same time: kept id %s, deleted the duplicate '
                      'id %s' % (run.plan.email, account_id_of(kept), own_id))
@@ -906,19 +865,6 @@ def _account_by_id(run, account_id):
                  if account_id_of(account) == account_id), None)
 
 
-def _created_account(run, lost):
-    """After a lost answer to CreateAccount: the account if Aurora created it, else re-raise."""
-    if not lost.sent:
-        raise lost
-    try:
-        account = _wanted_account(run)
-    except AuroraError as reread:
-        raise _outcome_unknown(run, lost, reread)
-    if account is None:
-        raise _not_done(lost, 'the account was not created')
-    return account
-
-
 def _update_account(run):
     account = run.plan.current.account
     run.account = _send_account_update(run, run.plan.account_params, account, run.plan.changes,
@@ -926,29 +872,34 @@ def _update_account(run):
 
 
 def _send_account_update(run, params, account, changes, server):
-    """UpdateAccount; returns the account after it. After a refusal, reading the account back tells whether
-    another actor already made the change (a password change can never be seen, so it is sent again)."""
+    """UpdateAccount; returns the account after it. Reading the account back settles a refusal or a lost answer."""
     updated = _updated_account(account, changes, server)
-    answer, already_done = run.client.write(
+    answer, how = run.client.write(
         'Mail', 'UpdateAccount', params, run.target('account'),
-        lambda refusal: _account_updated_or_not_done(run, account, changes, updated))
-    run.wrote = run.wrote or not already_done
+        lambda answer_lost: _account_updated_or_not_done(run, account, changes, updated, answer_lost))
+    run.wrote = run.wrote or how != ADOPTED
     if isinstance(answer, dict):
         return _with_known_server(answer, server)
     return updated
 
 
-def _account_updated_or_not_done(run, account, changes, updated):
+def _account_updated_or_not_done(run, account, changes, updated, answer_lost):
+    """The account when it holds the update, else NOT_DONE; UNKNOWN when only the password could tell.
+
+    Aurora writes an update in one statement, so after a lost answer visible fields that match prove that the
+    password was written too; after a refusal they only show that another actor made the visible change.
+    """
     now = _account_by_id(run, account_id_of(account))
     if now is None:
         raise AuroraError('the mail account %s (id %s) was deleted by another actor while this task was updating it; '
                           'run the task again' % (run.plan.email, account_id_of(account)), 'Mail', 'UpdateAccount',
                           run.target('account'))
-    if 'password' in changes:
-        return NOT_DONE
     seen, wanted = account_state(now), account_state(updated)
     if field_changes(ACCOUNT_FIELDS, seen, wanted) or seen['server_id'] != wanted['server_id']:
         return NOT_DONE
+    visible = [key for key in changes if key != 'password']
+    if 'password' in changes and not (answer_lost and visible):
+        return UNKNOWN
     return now
 
 
@@ -1005,7 +956,7 @@ def _undo_created_user(run):
                                str(account.get('Email')) for account in foreign))))
         if user_exists(client, user_id):
             client.write('Core', 'DeleteUser', {'UserId': user_id}, 'user %s' % email,
-                         lambda refusal: _user_gone_or_not_done(client, user_id))
+                         lambda answer_lost: _user_gone_or_not_done(client, user_id))
     except AuroraError as exc:
         return False, ('the user %s (id %s) this run created could not be deleted again (%s); running the task again '
                        'completes it' % (email, user_id, exc))

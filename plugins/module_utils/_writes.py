@@ -2,15 +2,24 @@
 # Copyright (c) afterlogic.aurora contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Writes that Aurora refuses silently (``Result: false``, no error code): read back, then retry, adopt or fail.
+"""Writes whose answer is a refusal without a reason, or no answer at all: read back, then decide.
 
 Aurora's writes check, then write, with no lock, and a database error (a MariaDB deadlock when calls overlap, a
-unique key another call filled first) is answered ``Result: false`` with no error code and nothing written. Such
-an answer is a question, not a verdict: the caller's ``read_back`` looks at what Aurora holds now and says either
-that what the write wanted already exists (another actor wrote it: adopt it), or ``NOT_DONE`` (nothing explains
-the refusal: it was transient, so the write is sent again after a jittered pause, within ``timeout``), or raises
-the error of a real limit. A write whose answer was lost (a transport error) is never repeated here: it is raised
-to the caller, which reads back before anything else.
+unique key another call filled first) is answered ``Result: false`` with no error code and nothing written. A write
+whose answer was lost (a transport error after the request was sent) may or may not have been done. Both are
+questions, and one caller-given ``read_back()`` answers them by looking at what Aurora holds now:
+
+* what the write wanted is there: after a refusal another actor wrote it (ADOPTED); after a lost answer it was done,
+  perhaps by this very write (READ_BACK);
+* ``NOT_DONE``: after a refusal nothing explains it, so it was transient and the write is sent again after a jittered
+  pause, within ``timeout``; after a lost answer the write was not done, and the error says so (a lost write is never
+  sent again: reading back cannot prove that Aurora will not still do it);
+* ``REFUSED``: a real limit explains the refusal; the refusal stands;
+* ``UNKNOWN``: what Aurora shows cannot tell (a password is never shown): sent again after a refusal; after a lost
+  answer the error says that the outcome is unknown.
+
+``read_back(answer_lost)`` is told which question it answers; it may also raise the error of what it found (the
+object is gone).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -20,12 +29,20 @@ __metaclass__ = type
 import random
 import time
 
-from ansible_collections.afterlogic.aurora.plugins.module_utils._errors import AuroraSilentRefusal
+from ansible_collections.afterlogic.aurora.plugins.module_utils._errors import (
+    AuroraError,
+    AuroraSilentRefusal,
+    AuroraTransportError,
+)
 
 NOT_DONE = object()
+REFUSED = object()
+UNKNOWN = object()
+SENT, ADOPTED, READ_BACK = 'sent', 'adopted', 'read back'
 RETRY_FIRST_DELAY = 0.05  # seconds; a deadlock clears in milliseconds, a lock wait in a little more
 RETRY_MAX_DELAY = 2.0
 MAX_ATTEMPTS = 10
+DONE_WORDS = {'Create': 'created', 'Update': 'updated', 'Delete': 'deleted'}
 
 
 class SettledWrites:
@@ -42,29 +59,59 @@ class SettledWrites:
         return getattr(self._client, name)
 
     def write(self, module, method, params, target, read_back):
-        """Send the write; returns ``(Aurora's result, False)``, or ``(what read_back found, True)`` when another
-        actor had already done what it wanted. Raises the last refusal once ``timeout`` or the attempts run out."""
+        """Send the write; returns ``(result, how)``: Aurora's result and SENT, or what ``read_back()`` found and
+        ADOPTED or READ_BACK. Raises the last refusal once ``timeout`` or the attempts run out."""
         started = time.monotonic()
         delay = RETRY_FIRST_DELAY
         attempt = 0
         while True:
             attempt += 1
             try:
-                return self._client.call(module, method, params, target), False
+                return self._client.call(module, method, params, target), SENT
             except AuroraSilentRefusal as refusal:
-                found = read_back(refusal)
-                if found is not NOT_DONE:
-                    return found, True
+                found = read_back(False)
+                if found is REFUSED:
+                    raise
+                if found is not NOT_DONE and found is not UNKNOWN:
+                    return found, ADOPTED
                 pause = random.uniform(delay / 2, delay)
                 elapsed = time.monotonic() - started
                 if attempt >= MAX_ATTEMPTS or elapsed + pause >= self._client.timeout:
                     refusal.message += ('; it was sent %d time(s) over %.1f s (timeout %s s) and reading Aurora back '
                                         'showed nothing written each time, as after a database deadlock that did not '
                                         'clear' % (attempt, elapsed, self._client.timeout))
-                    raise refusal
+                    raise
+            except AuroraTransportError as lost:
+                if not lost.sent:
+                    raise
+                return _settled_lost_answer(lost, method, read_back), READ_BACK
             time.sleep(pause)
             delay = min(delay * 2, RETRY_MAX_DELAY)
             self.retries += 1
+
+
+def _settled_lost_answer(lost, method, read_back):
+    """What read_back() finds after a lost answer; else ``lost``, completed with what is known, is raised."""
+    try:
+        found = read_back(True)
+    except AuroraError as reread:
+        lost.message += '; reading again to learn whether it was done failed too (%s)' % reread
+        lost.changed = True
+        raise lost
+    if found is UNKNOWN:
+        lost.message += '; what Aurora shows cannot tell whether it was done: run the task again'
+        lost.changed = True
+        raise lost
+    if found is not NOT_DONE and found is not REFUSED:
+        return found
+    if lost.timed_out:
+        lost.message += ('; Aurora may still be doing it, so reading back cannot tell whether it happens: run the '
+                         'task again once Aurora answers')
+        lost.changed = True
+    else:
+        lost.message += '; reading Aurora back shows it was not %s' % DONE_WORDS.get(method[:6], 'done')
+        lost.sent = False
+    raise lost
 
 
 def settled(client):
