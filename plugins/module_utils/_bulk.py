@@ -27,7 +27,6 @@ import traceback
 from ansible.module_utils.common.parameters import remove_values
 
 from ansible_collections.afterlogic.aurora.plugins.module_utils._errors import AuroraError
-from ansible_collections.afterlogic.aurora.plugins.module_utils._resource import ResourceError, server_id_of
 from ansible_collections.afterlogic.aurora.plugins.module_utils._mail_server import (
     account_emails_by_server,
     apply_plan,
@@ -44,14 +43,16 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._module import (
     fail_with,
     secrets_in,
 )
+from ansible_collections.afterlogic.aurora.plugins.module_utils._resource import server_id_of
 from ansible_collections.afterlogic.aurora.plugins.module_utils._user_account import (
-    apply,
     lookup,
     plan,
     server_map,
     user_account_argument_spec,
     validate,
+    validation_errors as user_validation_errors,
 )
+from ansible_collections.afterlogic.aurora.plugins.module_utils._user_account_writes import apply
 
 DEFAULT_PARALLEL = 4
 NO_LOG_PLACEHOLDER = 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'  # what Ansible shows for a no_log value
@@ -306,10 +307,10 @@ class UserAccounts:
         return {'account_moves': [move for moves in self.moves for move in moves] if self.check_mode else []}
 
     def validate(self, index):
-        try:
-            self.wanted[index] = validate(self.items[index])
-        except ResourceError as error:
-            return self.items[index].get('email'), [str(error)]
+        errors = user_validation_errors(self.items[index])
+        if errors:
+            return self.items[index].get('email'), errors
+        self.wanted[index] = validate(self.items[index])
         return self.wanted[index]['email'], []
 
     def identity(self, index):

@@ -28,7 +28,6 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._diff import (
     SECRET_PLACEHOLDER,
     changes_between,
     describe_changes,
-    diff_of,
 )
 from ansible_collections.afterlogic.aurora.plugins.module_utils._errors import AuroraError
 from ansible_collections.afterlogic.aurora.plugins.module_utils._module import text_length_errors
@@ -37,10 +36,12 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._resource import
     CONTROL_OR_SPACE,
     STORED_SECRET,
     Field,
+    Plan,
     ResourceError,
     argument_spec,
     boolean,
     integer,
+    result_of,
     server_id_of,
     text,
 )
@@ -324,39 +325,24 @@ def find_server(client, name, candidates=None):
 
 # ---- planning (pure) -----------------------------------------------------------------------
 
-class ServerPlan:
-    """What a task does to one server.
+def server_plan(action, name, current=None, changes=None, password_changed=False, **parts):
+    """What a task does to one server: ``action`` is create, update, delete or none.
 
-    ``action`` is create, update, delete or none; ``server`` is the Aurora object the run will leave
-    (None when there will be none); ``before``/``after`` are views for the diff; ``request`` holds the
-    parameters of the write (with the SMTP password when one is sent - never shown).
+    Its parts: ``name``; ``server``, the Aurora object the run will leave (None when there will be none);
+    ``request``, the parameters of the write (with the SMTP password when one is sent: never shown); ``force``
+    and ``params``, the task's.
     """
-
-    def __init__(self, action, name, current=None, server=None, before=None, after=None, changes=None,
-                 request=None, password_sent=False, force=False, params=None):
-        self.action = action
-        self.name = name
-        self.current = current
-        self.server = server
-        self.before = before
-        self.after = after
-        self.changes = changes or {}
-        self.request = request
-        self.password_sent = password_sent
-        self.force = force
-        self.params = params
-
-    @property
-    def changed(self):
-        return self.action != 'none'
-
-    @property
-    def msg(self):
-        if self.action == 'update':
-            return 'updated: %s' % describe_changes(self.changes, secret_keys=(PASSWORD_KEY,))
-        if self.action == 'none':
-            return 'unchanged' if self.current is not None else 'absent'
-        return {'create': 'created', 'delete': 'deleted'}[self.action]
+    if action == 'update':
+        msg = 'updated: %s' % describe_changes(changes, secret_keys=(PASSWORD_KEY,))
+    elif action == 'none':
+        msg = 'unchanged' if current is not None else 'absent'
+    else:
+        msg = {'create': 'created', 'delete': 'deleted'}[action]
+    parts.setdefault('server', None)
+    parts.setdefault('request', None)
+    parts.setdefault('force', False)
+    return Plan(actions=() if action == 'none' else (action,), current=current, changes=changes, msg=msg,
+                password_changed=password_changed, name=name, **parts)
 
 
 def _password_to_send(params, creating):
@@ -416,8 +402,8 @@ def plan_create(params):
     request = dict(aurora_fields(view), Name=params['name'], TenantId=0, SmtpPassword=password or '')
     request.update(_unmanaged_fields({}))
     after = view if password is None else _with_password_shown(view, PASSWORD_CHANGED)
-    return ServerPlan('create', params['name'], server=predicted_new_server(view), after=after,
-                      request=request, password_sent=password is not None, params=params)
+    return server_plan('create', params['name'], server=predicted_new_server(view), after=after, request=request,
+                       password_changed=password is not None, params=params)
 
 
 def update_request(current, view, password):
@@ -443,20 +429,20 @@ def plan_update(current, params):
         before = _with_password_shown(before, SECRET_PLACEHOLDER)
         after = _with_password_shown(after, PASSWORD_CHANGED)
     if not changes:
-        return ServerPlan('none', current['Name'], current=current, server=current, before=before, after=after,
-                          params=params)
+        return server_plan('none', current['Name'], current=current, server=current, before=before, after=after,
+                           params=params)
     request = update_request(current, after, password)
     server = dict(current, **dict((key, value) for key, value in request.items() if key != 'SmtpPassword'))
-    return ServerPlan('update', current['Name'], current=current, server=server, before=before, after=after,
-                      changes=changes, request=request, password_sent=password is not None, params=params)
+    return server_plan('update', current['Name'], current=current, server=server, before=before, after=after,
+                       changes=changes, request=request, password_changed=password is not None, params=params)
 
 
 def plan_delete(current, params):
     if current is None:
-        return ServerPlan('none', params['name'], params=params)
-    return ServerPlan('delete', current['Name'], current=current, before=server_view(current),
-                      request={'ServerId': server_id_of(current), 'TenantId': integer(current.get('TenantId') or 0)},
-                      force=params.get('force'), params=params)
+        return server_plan('none', params['name'], params=params)
+    return server_plan('delete', current['Name'], current=current, before=server_view(current),
+                       request={'ServerId': server_id_of(current), 'TenantId': integer(current.get('TenantId') or 0)},
+                       force=params.get('force'), params=params)
 
 
 def plan_server(current, params):
@@ -655,27 +641,10 @@ def _write(client, plan):
     return None, [note] if already_done else [], not already_done
 
 
-def plan_diff(plan):
-    return diff_of(plan.before, plan.after)
-
-
-def result_of(plan, server, notes=(), diff=False, retries=0, wrote=None):
-    """The module result; the same for a real run and for check mode (where the server is predicted).
-
-    ``wrote``: whether the run's own writes changed Aurora (False when another actor had done it first).
-    """
-    changed = plan.changed if wrote is None else wrote
-    result = dict(
-        changed=changed,
-        retries=retries,
-        server=server,
-        server_id=server_id_of(server) if server else server_id_of(plan.current or {}),
-        password_changed=plan.password_sent and changed,
-        msg='; '.join([plan.msg if changed or not plan.changed else 'unchanged'] + list(notes)),
-    )
-    if diff:
-        result['diff'] = plan_diff(plan)
-    return result
+def server_result(plan, server, notes=(), diff=False, retries=0, wrote=None):
+    """The module result; the same for a real run and for check mode (where the server is predicted)."""
+    returned = dict(server=server, server_id=server_id_of(server) if server else server_id_of(plan.current or {}))
+    return result_of(plan, returned, notes, wrote, retries, diff)
 
 
 def apply_plan(client, plan, check_mode=False, diff=False, usage=None):
@@ -686,11 +655,17 @@ def apply_plan(client, plan, check_mode=False, diff=False, usage=None):
     if plan.action == 'delete':
         check_server_unused(client, plan, usage)
     if check_mode or not plan.changed:
-        return result_of(plan, plan.server, diff=diff)
+        return server_result(plan, plan.server, diff=diff)
     client = settled(client)
     try:
         server, notes, wrote = _write(client, plan)
     except AuroraError as error:
         error.details.setdefault('retries', client.retries)
         raise
-    return result_of(plan, server, notes, diff=diff, retries=client.retries, wrote=wrote)
+    return server_result(plan, server, notes, diff=diff, retries=client.retries, wrote=wrote)
+
+
+def ensure_mail_server(client, params, check_mode=False, diff=False):
+    """find -> plan -> apply for one server; see the module docs for the result."""
+    current = find_server(client, params['name'])
+    return apply_plan(client, plan_server(current, params), check_mode, diff)

@@ -17,8 +17,8 @@ from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_requ
 from ansible.module_utils.common.validation import check_type_int
 
 from ansible_collections.afterlogic.aurora.plugins.module_utils._api import REQUESTS_IMPORT_ERROR, AuroraClient
-from ansible_collections.afterlogic.aurora.plugins.module_utils._errors import AuroraApiError
-from ansible_collections.afterlogic.aurora.plugins.module_utils._resource import CONTROL_OR_SPACE
+from ansible_collections.afterlogic.aurora.plugins.module_utils._errors import AuroraApiError, AuroraError
+from ansible_collections.afterlogic.aurora.plugins.module_utils._resource import CONTROL_OR_SPACE, ResourceError
 
 CONNECTION_OPTIONS = ('api_url', 'api_username', 'api_password', 'api_token', 'validate_certs', 'ca_path', 'timeout')
 
@@ -176,3 +176,17 @@ def fail_with(module, error, **result):
     result.setdefault('changed', error.changed)
     result.update(error.details)
     module.fail_json(msg=str(error), error=error_details(error), **result)
+
+
+def run_single(argument_spec, validation_errors, ensure, **module_kwargs):
+    """The whole of a module that manages one object: its options, their validation (every problem named before any
+    API call), ``ensure(client, params, check_mode, diff)``, and the result or one clear failure."""
+    module = aurora_module(argument_spec, **module_kwargs)
+    errors = validation_errors(module.params)
+    if errors:
+        fail_with(module, ResourceError('; '.join(errors)))
+    try:
+        result = ensure(client_for(module), module.params, module.check_mode, module._diff)
+    except AuroraError as error:
+        fail_with(module, error)
+    module.exit_json(**result)

@@ -16,6 +16,7 @@ __metaclass__ = type
 
 import re
 
+from ansible_collections.afterlogic.aurora.plugins.module_utils._diff import diff_of
 from ansible_collections.afterlogic.aurora.plugins.module_utils._errors import AuroraError
 
 STORED_SECRET = '*****'  # what Aurora returns for every stored password
@@ -131,3 +132,51 @@ def field_changes(fields, current, wanted):
 def aurora_values(fields, values):
     """Option values -> the Aurora keys of a write, typed as Aurora needs them (only the options present)."""
     return dict((field.aurora, field.to_aurora(values[field.key])) for field in fields if field.key in values)
+
+
+# ---- plans and results -------------------------------------------------------------------------
+
+class Plan:
+    """What a task does to one object, decided before any write (check mode returns it as it is).
+
+    ``actions``: the writes, in order (none: nothing to do); ``current``: what Aurora holds; ``before``/``after``:
+    the object in the words of the options, for the diff (secrets as placeholders); ``changes``:
+    ``{option: (old, new)}``; ``msg``: what the run does, in words; ``password_changed``: whether a secret is sent.
+    A kind keeps its own parts (the predicted object, the parameters of its writes) as further keyword attributes.
+    """
+
+    def __init__(self, actions=(), current=None, before=None, after=None, changes=None, msg='unchanged',
+                 password_changed=False, **parts):
+        self.actions = tuple(actions)
+        self.current = current
+        self.before = before
+        self.after = after
+        self.changes = changes or {}
+        self.msg = msg
+        self.password_changed = password_changed
+        self.__dict__.update(parts)
+
+    @property
+    def changed(self):
+        return bool(self.actions)
+
+    @property
+    def action(self):
+        """The first write, or ``none``."""
+        return self.actions[0] if self.actions else 'none'
+
+
+def result_of(plan, returned, notes=(), wrote=None, retries=0, diff=True):
+    """A module's result for a plan, the same for a real run and for check mode (where ``returned`` is predicted).
+
+    ``returned``: the kind's own keys (the object after the run, its id), which may override the common ones;
+    ``notes``: what happened beside the plan (races, lost answers); ``wrote``: whether the run's own writes changed
+    Aurora, when another actor did some of the plan first (None: as planned).
+    """
+    changed = plan.changed if wrote is None else wrote
+    result = dict(changed=changed, retries=retries, password_changed=plan.password_changed and changed,
+                  msg='; '.join([plan.msg if changed or not plan.changed else 'unchanged'] + list(notes)))
+    if diff:
+        result['diff'] = diff_of(plan.before, plan.after)
+    result.update(returned)
+    return result

@@ -373,30 +373,16 @@ error:
     name: AccessDenied
 '''
 
-from ansible_collections.afterlogic.aurora.plugins.module_utils._errors import AuroraError
 from ansible_collections.afterlogic.aurora.plugins.module_utils._mail_server import (
-    apply_plan,
-    find_server,
+    ensure_mail_server,
     mail_server_argument_spec,
-    plan_server,
     validation_errors,
 )
-from ansible_collections.afterlogic.aurora.plugins.module_utils._module import aurora_module, client_for, fail_with
+from ansible_collections.afterlogic.aurora.plugins.module_utils._module import run_single
 
 
 def main():
-    module = aurora_module(mail_server_argument_spec())
-    errors = validation_errors(module.params)
-    if errors:
-        module.fail_json(msg='; '.join(errors))
-    try:
-        client = client_for(module)
-        current = find_server(client, module.params['name'])
-        plan = plan_server(current, module.params)
-        result = apply_plan(client, plan, check_mode=module.check_mode, diff=module._diff)
-    except AuroraError as error:
-        fail_with(module, error)
-    module.exit_json(**result)
+    run_single(mail_server_argument_spec(), validation_errors, ensure_mail_server)
 
 
 if __name__ == '__main__':

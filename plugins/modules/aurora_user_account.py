@@ -280,24 +280,18 @@ error:
     name: CannotLoginCredentialsIncorrect
 '''
 
-from ansible_collections.afterlogic.aurora.plugins.module_utils._errors import AuroraError
-from ansible_collections.afterlogic.aurora.plugins.module_utils._module import aurora_module, client_for, fail_with
+from ansible_collections.afterlogic.aurora.plugins.module_utils._module import run_single
 from ansible_collections.afterlogic.aurora.plugins.module_utils._user_account import (
     MUTUALLY_EXCLUSIVE,
-    ensure_user_account,
     user_account_argument_spec,
+    validation_errors,
 )
+from ansible_collections.afterlogic.aurora.plugins.module_utils._user_account_writes import ensure_user_account
 
 
 def main():
-    module = aurora_module(user_account_argument_spec(), mutually_exclusive=MUTUALLY_EXCLUSIVE)
-    try:
-        result = ensure_user_account(client_for(module), module.params, module.check_mode)
-    except AuroraError as error:
-        fail_with(module, error)
-    if not module._diff:
-        result.pop('diff')
-    module.exit_json(**result)
+    run_single(user_account_argument_spec(), validation_errors, ensure_user_account,
+               mutually_exclusive=MUTUALLY_EXCLUSIVE)
 
 
 if __name__ == '__main__':

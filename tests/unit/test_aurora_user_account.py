@@ -3,7 +3,8 @@
 import pytest
 
 from ansible_collections.afterlogic.aurora.plugins.module_utils._api import AuroraClient
-from ansible_collections.afterlogic.aurora.plugins.module_utils._user_account import ensure_user_account, server_map
+from ansible_collections.afterlogic.aurora.plugins.module_utils._user_account import server_map
+from ansible_collections.afterlogic.aurora.plugins.module_utils._user_account_writes import ensure_user_account
 from tests.helpers.module_runner import module_task
 from tests.helpers.tutorial import TUTORIAL_SERVER_FIELDS
 
