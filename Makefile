@@ -19,7 +19,7 @@ TARBALL := build/galaxy/afterlogic-aurora-$(COLLECTION_VERSION).tar.gz
 IMPORTER := $(VENVS)/galaxy-importer
 
 .PHONY: test venv unit unit-versions $(UNIT_VERSIONS) integration-$(FLOOR) sanity $(SANITY_VERSIONS) molecule lint \
-	docs changelog galaxy-build galaxy ee demo bench collection clean
+	docs docs-sync changelog galaxy-build galaxy ee demo bench collection clean
 
 test: venv changelog unit unit-versions sanity molecule lint docs galaxy ee
 
@@ -94,6 +94,11 @@ lint: collection
 docs: collection
 	$(RUN_TOOLS) $(BIN)/python -m tests.docs.lint_collection_docs
 	$(RUN_TOOLS) $(BIN)/python -m tests.docs.check_docs
+
+# Rewrites the bulk modules' and the role's copies of the item options from the single modules' DOCUMENTATION, their
+# only hand-written copy (tests/docs/sync_option_docs.py; tests/unit/test_option_docs_sync.py fails when they are stale).
+docs-sync: collection
+	$(RUN_TOOLS) $(BIN)/python -m tests.docs.sync_option_docs
 
 # The changelog: fragments and changelog.yaml are valid, and every change to plugins/ or roles/ has a fragment.
 changelog: venv

@@ -41,6 +41,7 @@ options:
     type: list
     elements: dict
     required: true
+    # Generated from the options of aurora_mail_server by `make docs-sync` (tests/docs/sync_option_docs.py).
     suboptions:
       name:
         description:
@@ -144,7 +145,8 @@ options:
         type: int
       use_full_email_address_as_login:
         description:
-          - Whether users log in to the mail server with their full e-mail address (V(true)) or with its local part only.
+          - Whether users log in to the mail server with their full e-mail address (V(true)) or with its local part
+            only.
           - When the server is created and this is not set, V(true).
         type: bool
       external_access:
@@ -159,8 +161,8 @@ options:
             description:
               - Whether Aurora shows these addresses (Aurora's C(SetExternalAccessServers)).
               - V(true) if not set and O(servers[].external_access) is given. When V(false),
-                O(servers[].external_access.imap), O(servers[].external_access.smtp) and O(servers[].external_access.pop3)
-                cannot be set, because Aurora ignores them then.
+                O(servers[].external_access.imap), O(servers[].external_access.smtp) and
+                O(servers[].external_access.pop3) cannot be set, because Aurora ignores them then.
               - When the server is created without O(servers[].external_access), V(false).
             type: bool
           imap:

@@ -42,6 +42,7 @@ options:
     type: list
     elements: dict
     required: true
+    # Generated from the options of aurora_user_account by `make docs-sync` (tests/docs/sync_option_docs.py).
     suboptions:
       email:
         description:
@@ -85,8 +86,9 @@ options:
           - When neither O(accounts[].server) nor O(accounts[].server_id) is given, a new account goes to the server
             Aurora picks for the domain of O(accounts[].email) (a server listing that domain, else a wildcard server),
             and the item fails before creating anything when there is none. An existing account is then left on its
-            server. Aurora is asked once per domain, not once per item.
+            server.
           - Mutually exclusive with O(accounts[].server_id).
+          - Aurora is asked for the server of a domain once per task, not once per item.
         type: str
       server_id:
         description:
@@ -106,8 +108,8 @@ options:
         type: str
       role:
         description:
-          - Role of the user in Aurora; V(user) is Aurora's normal user (role 2), V(tenant_admin) a tenant
-            administrator (role 1).
+          - Role of the user in Aurora; V(user) is Aurora's normal user (role 2), V(tenant_admin) a tenant administrator
+            (role 1).
           - When the user is created without it, the role is V(user).
         type: str
         choices: [user, tenant_admin]

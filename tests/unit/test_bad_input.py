@@ -8,6 +8,9 @@ write), and the emulator's state exactly as before.
 
 The examples are derandomized (the same ones on every run) and counted as they are tried; the count, which must reach
 1,000, is recorded as the figures "bad-input" (build/reliability/bad-input.json).
+
+The options, their types, choices and which are required come from the modules' argument specs; only the bad values
+of text and list options, which depend on what the option holds, are written here.
 """
 
 import decimal
@@ -19,12 +22,20 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from ansible_collections.afterlogic.aurora.plugins.module_utils._bulk import (
+    MailServers,
+    UserAccounts,
+    bulk_argument_spec,
+)
 from ansible_collections.afterlogic.aurora.plugins.module_utils._mail_server import mail_server_argument_spec
 from ansible_collections.afterlogic.aurora.plugins.module_utils._module import (
     MAX_TEXT_LENGTH,
     connection_argument_spec,
 )
-from ansible_collections.afterlogic.aurora.plugins.module_utils._user_account import user_account_argument_spec
+from ansible_collections.afterlogic.aurora.plugins.module_utils._user_account import (
+    MUTUALLY_EXCLUSIVE,
+    user_account_argument_spec,
+)
 from tests.helpers.figures import figures_fixture
 from tests.helpers.module_runner import module_task, run_module
 
@@ -75,6 +86,9 @@ ACCOUNT_TASKS = [
 SERVER_OPTIONS = mail_server_argument_spec()
 ACCOUNT_OPTIONS = user_account_argument_spec()
 CONNECTION_OPTIONS = connection_argument_spec()
+EXTERNAL_ACCESS_OPTIONS = SERVER_OPTIONS['external_access']['options']
+MAIL_SERVERS_OPTIONS = bulk_argument_spec(MailServers)
+USER_ACCOUNTS_OPTIONS = bulk_argument_spec(UserAccounts)
 
 
 # ---- bad values ---------------------------------------------------------------------------------------------------
@@ -124,7 +138,9 @@ BOOLEAN_WORDS = {'1', '0', 'true', 'false', 'yes', 'no', 'on', 'off', 'y', 'n', 
 BAD_BOOL = st.one_of(st.text(min_size=1, max_size=12).filter(lambda text: text.strip().lower() not in BOOLEAN_WORDS),
                      st.integers().filter(lambda number: number not in (0, 1)), st.lists(st.booleans(), min_size=1, max_size=3),
                      st.sampled_from(INJECTIONS))
-BAD_TIMEOUT = st.one_of(st.integers(max_value=0), NOT_A_NUMBER)
+BAD_POSITIVE = st.one_of(st.integers(max_value=0), NOT_A_NUMBER)
+NOT_A_DICT = st.one_of(st.integers(), st.lists(st.integers(), min_size=1, max_size=2))
+NOT_A_LIST = st.dictionaries(st.sampled_from(['a']), st.integers(), min_size=1)
 BAD_URL = st.one_of(st.sampled_from([
     '', ' ', 'mail.example.com', 'ftp://mail.example.com/', 'file:///etc/passwd', 'javascript:alert(1)', 'http://',
     'https://', 'http:///webmail/', '//mail.example.com/', 'http://mail example.com/', 'http://[::1/', 'gopher://x',
@@ -193,82 +209,115 @@ def one_option(option, strategy, *names):
     return strategy.map(lambda value: case({option: value}, *(names or (option,))))
 
 
+def bad_number(name):
+    """A port is from 1 to 65535 (alter_port may be 0: none); any other int (seconds, an id, a count) is at least 1."""
+    if name == 'alter_port':
+        return BAD_PORT_OR_ZERO
+    return BAD_PORT if name.endswith('port') else BAD_POSITIVE
+
+
+def bad_typed_value(name, option):
+    """Values that the choices or the type of an option refuse; None for text and lists, whose bad values depend on
+    what they hold."""
+    if option.get('choices'):
+        return bad_choice(option['choices'])
+    return {'bool': BAD_BOOL, 'int': bad_number(name), 'dict': NOT_A_DICT}.get(option.get('type', 'str'))
+
+
+def option_cases(spec, values):
+    """One bad value of one option of ``spec``: from ``values`` (option: strategy, for what its type cannot say), else
+    from its choices or type. The bool options share one branch, as they share their bad values."""
+    assert set(values) <= set(spec), 'not options: %s' % sorted(set(values) - set(spec))
+    bools = [name for name, option in spec.items() if option.get('type') == 'bool' and name not in values]
+    bad = dict((name, values.get(name, bad_typed_value(name, option))) for name, option in spec.items()
+               if name not in bools)
+    branches = [one_option(name, strategy) for name, strategy in bad.items() if strategy is not None]
+    if bools:
+        branches.append(st.sampled_from(bools).flatmap(lambda name: one_option(name, BAD_BOOL)))
+    return branches
+
+
+def missing_required_cases(spec):
+    return [st.just(case({}, name, removed=(name,))) for name, option in spec.items() if option.get('required')]
+
+
+ANY_VALUE = st.one_of(SOME_TEXT, st.integers(), st.sampled_from(INJECTIONS))
+
+
+def unknown_option_cases(known, values=ANY_VALUE):
+    return unknown_option(known).flatmap(lambda name: values.map(lambda value: case({name: value}, name)))
+
+
+def nested(option, cases):
+    """``cases`` of the sub-options of ``option``, as cases of ``option``."""
+    return cases.map(lambda bad: case({option: bad['options']}, option, *bad['names']))
+
+
+# Bad values of the options whose type does not say them: text and lists, by what they hold.
+CONNECTION_VALUES = dict(api_url=BAD_URL)
+SERVER_VALUES = dict(
+    name=BAD_NAME,
+    incoming_server=BAD_HOST,
+    outgoing_server=BAD_HOST,
+    smtp_login=st.one_of(WITH_CONTROL, long_text()),
+    smtp_password=long_text(),
+    domains=st.one_of(st.just([]), st.lists(BAD_DOMAIN, min_size=1, max_size=3),
+                      st.builds(lambda bad, at: ['mydomain.com', 'other.example'][:at] + [bad],
+                                BAD_DOMAIN, st.integers(0, 2)),
+                      st.dictionaries(st.text(max_size=5), st.integers(), min_size=1, max_size=2)),
+)
+EXTERNAL_SERVICE_VALUES = dict(server=st.one_of(WITH_SPACE, long_text(string.ascii_lowercase + '.')))
+ACCOUNT_VALUES = dict(
+    email=BAD_EMAIL,
+    password=st.one_of(EMPTY_OR_BLANK, long_text()),
+    server=st.one_of(EMPTY_OR_BLANK, long_text()),
+    incoming_login=st.one_of(EMPTY_OR_BLANK, WITH_CONTROL, long_text()),
+    friendly_name=st.one_of(WITH_CONTROL, long_text()),
+)
+
+
 def connection_cases():
     return st.one_of(
-        one_option('api_url', BAD_URL),
-        one_option('timeout', BAD_TIMEOUT),
-        one_option('validate_certs', BAD_BOOL),
+        *option_cases(CONNECTION_OPTIONS, CONNECTION_VALUES),
         st.just(case({'api_password': None, 'api_token': None}, 'api_password', 'api_token')),
-        unknown_option(CONNECTION_OPTIONS).flatmap(
-            lambda name: st.one_of(SOME_TEXT, st.integers(), st.sampled_from(INJECTIONS)).map(
-                lambda value: case({name: value}, name))),
+        unknown_option_cases(CONNECTION_OPTIONS),
     )
 
 
 def external_access_cases():
-    service = st.sampled_from(['imap', 'smtp', 'pop3'])
-    return st.one_of(
-        st.tuples(service, BAD_PORT).map(lambda c: case({'external_access': {c[0]: {'port': c[1]}}},
-                                                        'external_access', c[0], 'port')),
-        st.tuples(service, BAD_PORT_OR_ZERO).map(lambda c: case({'external_access': {c[0]: {'alter_port': c[1]}}},
-                                                                'external_access', c[0], 'alter_port')),
-        st.tuples(service, st.one_of(WITH_SPACE, long_text(string.ascii_lowercase + '.'))).map(
-            lambda c: case({'external_access': {c[0]: {'server': c[1]}}}, 'external_access', c[0], 'server')),
-        st.tuples(service, BAD_BOOL).map(lambda c: case({'external_access': {c[0]: {'use_ssl': c[1]}}},
-                                                        'external_access', c[0], 'use_ssl')),
-        service.map(lambda name: case({'external_access': {'enabled': False, name: {'server': 'mail.example.com'}}},
-                                      'external_access', name, 'enabled')),
-        one_option('external_access', st.one_of(st.integers(), st.lists(st.integers(), min_size=1, max_size=2))),
-        st.tuples(service, unknown_option(['server', 'port', 'alter_port', 'use_ssl'])).map(
-            lambda c: case({'external_access': {c[0]: {c[1]: 1}}}, 'external_access', c[0], c[1])),
-        BAD_BOOL.map(lambda value: case({'external_access': {'enabled': value}}, 'external_access', 'enabled')),
-    )
+    """One bad sub-option of external_access (the top-level value itself is in server_cases)."""
+    services = [name for name, option in EXTERNAL_ACCESS_OPTIONS.items() if option.get('type') == 'dict']
+    flags = dict((name, option) for name, option in EXTERNAL_ACCESS_OPTIONS.items() if name not in services)
+
+    def service_cases(service):
+        spec = EXTERNAL_ACCESS_OPTIONS[service]['options']
+        return nested(service, st.one_of(*option_cases(spec, EXTERNAL_SERVICE_VALUES),
+                                         unknown_option_cases(spec, st.just(1))))
+
+    return nested('external_access', st.one_of(
+        st.sampled_from(services).flatmap(service_cases),
+        st.sampled_from(services).map(lambda name: case({'enabled': False, name: {'server': 'mail.example.com'}},
+                                                        name, 'enabled')),
+        *option_cases(flags, {})))
 
 
 def server_cases():
     """One bad option of a mail server task (also an item of aurora_mail_servers)."""
     return st.one_of(
-        one_option('name', BAD_NAME),
-        st.just(case({}, 'name', removed=('name',))),
-        one_option('state', bad_choice(['present', 'absent'])),
-        one_option('incoming_server', BAD_HOST),
-        one_option('outgoing_server', BAD_HOST),
-        one_option('incoming_port', BAD_PORT),
-        one_option('outgoing_port', BAD_PORT),
-        one_option('sieve_port', BAD_PORT),
-        one_option('smtp_auth_type', bad_choice(['no_authentication', 'specified_credentials', 'user_credentials'])),
-        one_option('smtp_login', st.one_of(WITH_CONTROL, long_text())),
-        one_option('smtp_password', long_text()),
-        one_option('update_password', bad_choice(['always', 'on_create'])),
-        one_option('domains', st.one_of(st.just([]), st.lists(BAD_DOMAIN, min_size=1, max_size=3),
-                                        st.builds(lambda bad, at: ['mydomain.com', 'other.example'][:at] + [bad],
-                                                  BAD_DOMAIN, st.integers(0, 2)),
-                                        st.dictionaries(st.text(max_size=5), st.integers(), min_size=1, max_size=2))),
-        st.sampled_from(['incoming_use_ssl', 'outgoing_use_ssl', 'enable_threading', 'enable_sieve',
-                         'use_full_email_address_as_login', 'force']).flatmap(lambda option: one_option(option, BAD_BOOL)),
+        *option_cases(SERVER_OPTIONS, SERVER_VALUES),
+        *missing_required_cases(SERVER_OPTIONS),
         external_access_cases(),
-        unknown_option(dict(SERVER_OPTIONS, **CONNECTION_OPTIONS)).flatmap(
-            lambda name: st.one_of(SOME_TEXT, st.integers(), st.sampled_from(INJECTIONS)).map(lambda v: case({name: v}, name))),
+        unknown_option_cases(dict(SERVER_OPTIONS, **CONNECTION_OPTIONS)),
     )
 
 
 def account_cases():
     """One bad option of a user account task (also an item of aurora_user_accounts)."""
     return st.one_of(
-        one_option('email', BAD_EMAIL),
-        st.just(case({}, 'email', removed=('email',))),
-        one_option('state', bad_choice(['present', 'absent'])),
-        one_option('update_password', bad_choice(['on_create', 'always'])),
-        one_option('role', bad_choice(['user', 'tenant_admin'])),
-        one_option('password', st.one_of(EMPTY_OR_BLANK, long_text())),
-        one_option('server', st.one_of(EMPTY_OR_BLANK, long_text())),
-        one_option('server_id', st.one_of(st.integers(max_value=0), NOT_A_NUMBER)),
+        *option_cases(ACCOUNT_OPTIONS, ACCOUNT_VALUES),
+        *missing_required_cases(ACCOUNT_OPTIONS),
         st.integers(1, 10).map(lambda number: case({'server': 'mydomain', 'server_id': number}, 'server', 'server_id')),
-        one_option('incoming_login', st.one_of(EMPTY_OR_BLANK, WITH_CONTROL, long_text())),
-        one_option('friendly_name', st.one_of(WITH_CONTROL, long_text())),
-        one_option('disabled', BAD_BOOL),
-        unknown_option(dict(ACCOUNT_OPTIONS, **CONNECTION_OPTIONS)).flatmap(
-            lambda name: st.one_of(SOME_TEXT, st.integers(), st.sampled_from(INJECTIONS)).map(lambda v: case({name: v}, name))),
+        unknown_option_cases(dict(ACCOUNT_OPTIONS, **CONNECTION_OPTIONS)),
     )
 
 
@@ -276,8 +325,10 @@ def task_with(base, bad):
     task = dict(base, **bad['options'])
     for option in bad['removed']:
         task.pop(option, None)
-    if 'server_id' in bad['options'] and 'server' not in bad['options']:
-        task.pop('server', None)  # only the bad server_id, not "mutually exclusive"
+    for group in MUTUALLY_EXCLUSIVE:  # only the bad option, not "mutually exclusive" with the base's
+        if len(set(group) & set(bad['options'])) == 1:
+            for other in set(group) - set(bad['options']):
+                task.pop(other, None)
     return task
 
 
@@ -316,44 +367,51 @@ def bad_item_lists(option, valid_items, identity, spellings):
     )
 
 
-def bulk_common(option):
+def bulk_common(spec):
+    """A bad value of an option of the bulk module itself (parallel), or a bad connection option."""
+    own = dict((name, option) for name, option in spec.items() if option['type'] != 'list')
+    return st.one_of(*option_cases(own, {}), connection_cases()).map(lambda bad: (bad['options'], bad['names']))
+
+
+def plan_cases(spec, valid_item):
+    """A bad item of a check-mode plan (planned_account_moves, planned_servers); ``valid_item`` is a good one."""
+    required = tuple(name for name, option in spec.items() if option.get('required'))
+    ints = [name for name, option in spec.items() if option['type'] == 'int']
+    lists = [name for name, option in spec.items() if option['type'] == 'list']
+    cases = [
+        st.just(([{ints[0]: 1}], required)),
+        st.tuples(st.sampled_from(ints), NOT_A_NUMBER).map(lambda c: ([dict(valid_item, **{c[0]: c[1]})], (c[0],))),
+        unknown_option(spec).map(lambda name: ([dict(valid_item, **{name: 1})], (name,))),
+        st.integers().map(lambda value: ([value], ())),
+    ]
+    if lists:
+        cases.append(st.tuples(st.sampled_from(lists), NOT_A_LIST).map(
+            lambda c: ([dict(valid_item, **{c[0]: c[1]})], (c[0],))))
+    return st.one_of(*cases)
+
+
+def bulk_tasks(kind, spec, valid_items, bases, bad_cases, spellings, valid_plan_item):
+    """A bulk task with one bad item, a bad list of items, a bad option of its own or a bad check-mode plan."""
+    option = kind.option
+    plan = next(iter(kind.extra_spec()))
     return st.one_of(
-        st.one_of(st.integers(max_value=0), NOT_A_NUMBER).map(lambda value: ({'parallel': value}, ('parallel',))),
-        connection_cases().map(lambda bad: (bad['options'], bad['names'])),
+        items_with_one_bad(valid_items, bases, bad_cases, option),
+        bad_item_lists(option, valid_items, kind.key, spellings),
+        bulk_common(spec).map(lambda bad: (dict(bad[0], **{option: valid_items}), bad[1])),
+        plan_cases(spec[plan]['options'], valid_plan_item).map(
+            lambda bad: ({option: valid_items, plan: bad[0]}, (plan,) + bad[1])),
     )
 
 
 def mail_servers_tasks():
-    moves = st.one_of(
-        st.just(([{'from_server_id': 1}], ('email',))),
-        NOT_A_NUMBER.map(lambda value: ([{'email': 'a@mydomain.com', 'to_server_id': value}], ('to_server_id',))),
-        unknown_option(['email', 'from_server_id', 'to_server_id']).map(
-            lambda name: ([{'email': 'a@mydomain.com', name: 1}], (name,))),
-        st.integers().map(lambda value: ([value], ())))
-    return st.one_of(
-        items_with_one_bad(VALID_SERVER_ITEMS, SERVER_TASKS, server_cases(), 'servers'),
-        bad_item_lists('servers', VALID_SERVER_ITEMS, 'name', [VALID_SERVER_ITEMS[0]['name']]),
-        bulk_common('servers').map(lambda bad: (dict(bad[0], servers=VALID_SERVER_ITEMS), bad[1])),
-        moves.map(lambda bad: ({'servers': VALID_SERVER_ITEMS, 'planned_account_moves': bad[0]},
-                               ('planned_account_moves',) + bad[1])),
-    )
+    return bulk_tasks(MailServers, MAIL_SERVERS_OPTIONS, VALID_SERVER_ITEMS, SERVER_TASKS, server_cases(),
+                      [VALID_SERVER_ITEMS[0]['name']], {'email': 'a@mydomain.com'})
 
 
 def user_accounts_tasks():
     first = VALID_ACCOUNT_ITEMS[0]['email']
-    planned = st.one_of(
-        st.just(([{'server_id': 1}], ('name',))),
-        NOT_A_NUMBER.map(lambda value: ([{'name': 'mydomain', 'server_id': value}], ('server_id',))),
-        st.dictionaries(st.sampled_from(['a']), st.integers(), min_size=1).map(
-            lambda value: ([{'name': 'mydomain', 'domains': value}], ('domains',))),
-        unknown_option(['name', 'server_id', 'domains']).map(lambda name: ([{'name': 'mydomain', name: 1}], (name,))))
-    return st.one_of(
-        items_with_one_bad(VALID_ACCOUNT_ITEMS, ACCOUNT_TASKS, account_cases(), 'accounts'),
-        bad_item_lists('accounts', VALID_ACCOUNT_ITEMS, 'email', [first, first.upper(), ' %s ' % first, first.title()]),
-        bulk_common('accounts').map(lambda bad: (dict(bad[0], accounts=VALID_ACCOUNT_ITEMS), bad[1])),
-        planned.map(lambda bad: ({'accounts': VALID_ACCOUNT_ITEMS, 'planned_servers': bad[0]},
-                                 ('planned_servers',) + bad[1])),
-    )
+    return bulk_tasks(UserAccounts, USER_ACCOUNTS_OPTIONS, VALID_ACCOUNT_ITEMS, ACCOUNT_TASKS, account_cases(),
+                      [first, first.upper(), ' %s ' % first, first.title()], {'name': 'mydomain'})
 
 
 # ---- the check --------------------------------------------------------------------------------------------------------
@@ -425,12 +483,12 @@ def _text_options(spec):
     return sorted(name for name, option in spec.items() if option.get('type', 'str') == 'str' and not option.get('choices'))
 
 
-LONG_TEXT_TARGETS = (
-    [('aurora_mail_server', SERVER_TASKS, option) for option in _text_options(SERVER_OPTIONS)]
-    + [('aurora_user_account', ACCOUNT_TASKS, option) for option in _text_options(ACCOUNT_OPTIONS)]
-    + [('aurora_mail_servers', SERVER_TASKS, option) for option in _text_options(SERVER_OPTIONS)]
-    + [('aurora_user_accounts', ACCOUNT_TASKS, option) for option in _text_options(ACCOUNT_OPTIONS)]
-)
+LONG_TEXT_TARGETS = [(module, bases, option, list_option) for module, bases, spec, list_option in (
+    ('aurora_mail_server', SERVER_TASKS, SERVER_OPTIONS, None),
+    ('aurora_user_account', ACCOUNT_TASKS, ACCOUNT_OPTIONS, None),
+    ('aurora_mail_servers', SERVER_TASKS, SERVER_OPTIONS, MailServers.option),
+    ('aurora_user_accounts', ACCOUNT_TASKS, ACCOUNT_OPTIONS, UserAccounts.option),
+) for option in _text_options(spec)]
 
 
 @examples(EXAMPLES['too_long'])
@@ -438,12 +496,11 @@ LONG_TEXT_TARGETS = (
        text=long_text(string.ascii_letters + string.digits + '.-_'))
 def test_text_longer_than_aurora_stores_is_refused_up_front(aurora, figures, target, base_index, text):
     """A value Aurora would cut or refuse half-way (varchar(255)) fails the task first, whatever the option."""
-    module, bases, option = target
+    module, bases, option, list_option = target
     value = text + '@mydomain.com' if option == 'email' else text
     task = dict(bases[base_index % len(bases)], **{option: value})
-    if module.endswith('s'):
-        kind = 'servers' if module == 'aurora_mail_servers' else 'accounts'
-        options, names = {kind: [task]}, (kind, option)
+    if list_option:
+        options, names = {list_option: [task]}, (list_option, option)
     else:
         options, names = task, (option,)
     result = assert_refused(aurora, figures, module, options, names)
