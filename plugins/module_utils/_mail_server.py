@@ -39,7 +39,6 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._resource import
     Plan,
     ResourceError,
     argument_spec,
-    boolean,
     integer,
     result_of,
     server_id_of,
@@ -67,9 +66,8 @@ SMTP_AUTH_NAMES = dict((code, name) for name, code in SMTP_AUTH_TYPES.items())
 EXTERNAL_SERVICES = (('imap', 'Imap', 143), ('smtp', 'Smtp', 25), ('pop3', 'Pop3', 110))
 EXTERNAL_SERVICE_OPTIONS = ('server', 'port', 'alter_port', 'use_ssl')
 
-# Server fields Aurora holds that no option manages; UpdateServer needs them sent back unchanged.
-UNMANAGED_TEXT_FIELDS = ('OAuthName', 'OAuthType', 'OAuthIconUrl')
-UNMANAGED_BOOL_FIELDS = ('OAuthEnable',)
+# Aurora stores these only while OAuthEnable is true.
+OAUTH_OPTIONS = ('oauth_name', 'oauth_type', 'oauth_icon_url')
 
 DOMAIN_LABEL = r'(?!-)[a-z0-9-]{1,63}(?<!-)'
 DOMAIN_NAME = re.compile(r'^%s(?:\.%s)*$' % (DOMAIN_LABEL, DOMAIN_LABEL))
@@ -162,6 +160,10 @@ FIELDS = [
     Field('enable_sieve', 'EnableSieve', 'bool', default=False),
     Field('sieve_port', 'SievePort', 'int', default=4190),
     Field('use_full_email_address_as_login', 'UseFullEmailAddressAsLogin', 'bool', default=True),
+    Field('oauth_enable', 'OAuthEnable', 'bool', default=False),
+    Field('oauth_name', 'OAuthName', default=''),
+    Field('oauth_type', 'OAuthType', default=''),
+    Field('oauth_icon_url', 'OAuthIconUrl', default=''),
 ] + _external_fields()
 
 
@@ -208,12 +210,6 @@ def creation_view(params):
 def aurora_fields(view):
     """Option values -> the Aurora fields of CreateServer/UpdateServer, typed as Aurora needs them."""
     return dict((field.aurora, field.to_aurora(view[field.key])) for field in FIELDS)
-
-
-def _unmanaged_fields(server):
-    fields = dict((name, text(server.get(name))) for name in UNMANAGED_TEXT_FIELDS)
-    fields.update((name, boolean(server.get(name))) for name in UNMANAGED_BOOL_FIELDS)
-    return fields
 
 
 # ---- validation (no API call) --------------------------------------------------------------
@@ -370,8 +366,17 @@ def _credentials_error(view, password_given):
     return None
 
 
+def _oauth_error(view, changed):
+    """Aurora stores the OAuth settings only while OAuth is on: setting them while it is off would never converge."""
+    refused = [option for option in OAUTH_OPTIONS if option in changed]
+    if refused and not view['oauth_enable']:
+        return ('%s cannot be set while oauth_enable is false: Aurora stores the OAuth settings only while OAuth '
+                'sign-in is on; set oauth_enable: true as well' % ', '.join(refused))
+    return None
+
+
 def _creation_errors(view, params):
-    errors = []
+    errors = [_oauth_error(view, [option for option in OAUTH_OPTIONS if params.get(option)])]
     if view['incoming_server'] is None:
         errors.append('incoming_server is required to create mail server %r' % params['name'])
     if not view['domains']:
@@ -388,7 +393,6 @@ def predicted_new_server(view):
         'TenantId': 0, 'Name': view['name'], 'OwnerType': 'superadmin', 'SmtpPassword': STORED_SECRET,
         'CreatedAt': None, 'UpdatedAt': None, 'UUID': '', 'ParentUUID': '', 'ModuleName': '',
     }
-    server.update(_unmanaged_fields({}))
     server.update(aurora_fields(view))
     return server
 
@@ -400,7 +404,6 @@ def plan_create(params):
         raise ResourceError('; '.join(errors))
     password = _password_to_send(params, creating=True)
     request = dict(aurora_fields(view), Name=params['name'], TenantId=0, SmtpPassword=password or '')
-    request.update(_unmanaged_fields({}))
     after = view if password is None else _with_password_shown(view, PASSWORD_CHANGED)
     return server_plan('create', params['name'], server=predicted_new_server(view), after=after, request=request,
                        password_changed=password is not None, params=params)
@@ -410,7 +413,6 @@ def update_request(current, view, password):
     """UpdateServer replaces the whole server: every field, from the current object plus the changes."""
     request = dict(aurora_fields(view), ServerId=server_id_of(current), TenantId=integer(current.get('TenantId') or 0),
                    Name=current['Name'], SmtpPassword=STORED_SECRET if password is None else password)
-    request.update(_unmanaged_fields(current))
     return request
 
 
@@ -419,10 +421,11 @@ def plan_update(current, params):
     before = server_view(current)
     changes = changes_between(before, wanted_view(params))
     after = dict(before, **dict((key, new) for key, (dummy, new) in changes.items()))
+    error = _oauth_error(after, changes)
     if 'smtp_auth_type' in changes or 'smtp_login' in changes:
-        error = _credentials_error(after, password_given=True)
-        if error:
-            raise ResourceError(error)
+        error = error or _credentials_error(after, password_given=True)
+    if error:
+        raise ResourceError(error)
     password = _password_to_send(params, creating=False)
     if password is not None:
         changes[PASSWORD_KEY] = (None, None)

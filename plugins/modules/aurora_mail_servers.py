@@ -149,6 +149,28 @@ options:
             only.
           - When the server is created and this is not set, V(true).
         type: bool
+      oauth_enable:
+        description:
+          - Whether users of this server may sign in through an OAuth provider (Aurora's C(OAuthEnable)).
+          - Aurora stores O(servers[].oauth_name), O(servers[].oauth_type) and O(servers[].oauth_icon_url) only while
+            this is V(true), so they cannot be set while it is V(false).
+          - When the server is created and this is not set, V(false).
+        type: bool
+      oauth_name:
+        description:
+          - The name of the OAuth sign-in that Aurora shows (Aurora's C(OAuthName)).
+          - When the server is created and this is not set, empty.
+        type: str
+      oauth_type:
+        description:
+          - The OAuth connector Aurora signs in through, by the name Aurora gives it (Aurora's C(OAuthType)).
+          - When the server is created and this is not set, empty.
+        type: str
+      oauth_icon_url:
+        description:
+          - The address of the icon Aurora shows beside the OAuth sign-in (Aurora's C(OAuthIconUrl)).
+          - When the server is created and this is not set, empty.
+        type: str
       external_access:
         description:
           - The IMAP, SMTP and POP3 addresses that Aurora shows to users for setting up other mail clients.

@@ -159,6 +159,35 @@ def test_external_access_is_enabled_and_compared(emulator, run):
     assert only_server(emulator)['ExternalAccessImapPort'] == 993
 
 
+OAUTH = dict(oauth_enable=True, oauth_name='Google', oauth_type='gmail', oauth_icon_url='https://mydomain.com/g.png')
+
+
+def test_oauth_settings_are_created_compared_and_updated(emulator, run):
+    created = run(**dict(TUTORIAL_SERVER, **OAUTH))
+    server = only_server(emulator)
+    assert created['changed'] and (server['OAuthEnable'], server['OAuthName'], server['OAuthType'],
+                                   server['OAuthIconUrl']) == (True, 'Google', 'gmail', 'https://mydomain.com/g.png')
+    again = run(**dict(TUTORIAL_SERVER, **OAUTH))
+    assert (again['changed'], again['msg']) == (False, 'unchanged')
+    renamed = run(name='mydomain', oauth_name='Sign in with Google')
+    assert renamed['msg'] == "updated: oauth_name 'Google'\u2192'Sign in with Google'"
+    assert (only_server(emulator)['OAuthName'], only_server(emulator)['OAuthType']) == ('Sign in with Google', 'gmail')
+    off = run(name='mydomain', oauth_enable=False)
+    assert off['msg'] == 'updated: oauth_enable true\u2192false' and only_server(emulator)['OAuthEnable'] is False
+
+
+def test_oauth_settings_while_oauth_is_off_fail_before_any_write(emulator, run):
+    """Aurora stores them only while OAuthEnable is true: a task that set them while it is off would never converge."""
+    run(**TUTORIAL_SERVER)
+    start = call_count(emulator)
+    refused = run(name='mydomain', oauth_name='Google')
+    assert refused.failed and 'oauth_name cannot be set while oauth_enable is false' in refused['msg'], refused
+    assert writes_since(emulator, start) == []
+    created = run(**dict(TUTORIAL_SERVER, name='other', oauth_type='gmail'))
+    assert created.failed and 'oauth_type cannot be set while oauth_enable is false' in created['msg'], created
+    assert writes_since(emulator, start) == []
+
+
 # ---- check mode and diff -----------------------------------------------------------------------
 
 def test_check_mode_create_writes_nothing_and_predicts_the_real_run(emulator, run):
