@@ -4,7 +4,7 @@
 
 """The one client for Aurora's web API, shared by every module.
 
-Wire format (aurora-api.md sections 1-2): POST form fields Module, Method and
+Wire format (docs/aurora-api-notes.md, "Transport"): POST form fields Module, Method and
 Parameters (JSON text) to ``<api_url>/?/Api/`` with ``Authorization: Bearer``.
 No cookie is ever sent (Aurora 9 lets a cookie override the header) and no
 ``X-Client`` header (it would hide the token in a cookie).

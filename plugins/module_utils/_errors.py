@@ -12,7 +12,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-# aurora-api.md section 1.6: \Aurora\System\Notifications and the module enums.
+# docs/aurora-api-notes.md, "Error codes": \Aurora\System\Notifications and the module enums.
 ERROR_NAMES = {
     101: 'InvalidToken',
     102: 'AuthError',
@@ -63,7 +63,7 @@ ERROR_NAMES = {
 # Aurora validates the token before any module code runs, so nothing was written.
 TOKEN_ERRORS = frozenset((101, 102))
 
-# What a bare "Result: false" from a write usually means (aurora-api.md 1.5, 9).
+# What a bare "Result: false" from a write usually means (docs/aurora-api-notes.md, "Envelope" and "Quirks").
 SILENT_REFUSAL_HINTS = {
     'Mail.CreateServer': 'a field of the wrong type or a database error',
     'Mail.UpdateServer': 'the server no longer exists, belongs to another tenant, or a field was missing or of the wrong type',

@@ -18,7 +18,7 @@ import re
 
 import pytest
 
-from tests.emulator.aurora_emulator import TokenService
+from tests.emulator.aurora.tokens import TokenService
 from tests.helpers.figures import Figures, figures_fixture
 from tests.helpers.playbook import run_playbook
 from tests.integration.test_role_provision import EXAMPLE_VARS, connection_of, example_passwords, provision

@@ -1,4 +1,4 @@
-"""Behaviour of the Aurora emulator that the recorded contract does not cover (aurora-api.md).
+"""Behaviour of the Aurora emulator that the recorded contract does not cover (docs/aurora-api-notes.md).
 
 Every test talks to a real emulator process over a socket; the ``emulator`` fixture resets it first.
 """
@@ -12,6 +12,7 @@ import pytest
 import requests
 
 from tests.emulator.fixtures import Emulator
+from tests.emulator.recordings import recorded_steps
 
 SERVER = {
     "Name": "mydomain", "IncomingServer": "mail.mydomain.com", "IncomingPort": 143, "IncomingUseSsl": False,
@@ -157,6 +158,15 @@ def test_anonymous_methods_work_without_token(emulator):
                                     "UseUserCredentials": "2"}
     assert "AllowMultiAccounts" not in mail
     assert result(emulator.api("Mail", "GetMailServerByDomain", {"Domain": "x.test"}, token=None)) == []
+
+
+def test_anonymous_mail_settings_are_the_values_recorded_on_a_default_install(emulator):
+    recorded = next(step["response"]["json"]["Result"] for step in recorded_steps("corporate.json")
+                    if (step["module"], step["method"], step.get("auth")) == ("Mail", "GetSettings", "none"))
+    answered = result(emulator.api("Mail", "GetSettings", token=None))
+    assert json.dumps(answered, sort_keys=True) == json.dumps(recorded, sort_keys=True)
+    assert answered["MessagesSortBy"] == {"Allow": True, "List": [], "DefaultSortBy": "arrival",
+                                          "DefaultSortOrder": "desc"}
 
 
 def test_unknown_module_and_method(emulator):
@@ -340,7 +350,7 @@ def test_delete_server_cascades_to_users_and_accounts(emulator):
     assert result(create_account(emulator, loser, "loser@doomed.test", doomed))["UseToAuthorize"] is True
     assert result(create_account(emulator, survivor, "survivor@kept.test", kept))["UseToAuthorize"] is True
     secondary = result(create_account(emulator, survivor, "side@doomed.test", doomed))
-    assert secondary["UseToAuthorize"] is False
+    assert "UseToAuthorize" not in secondary
 
     assert result(emulator.api("Mail", "DeleteServer", {"ServerId": doomed, "TenantId": 0})) is True
     state = emulator.state()
@@ -462,8 +472,23 @@ def test_create_account_logs_in_to_the_imap_server(emulator, imap_stub):
     account = result(create_account(emulator, user_id, "ALICE@local.test", server_id, "alice-pw"))
     assert imap_stub.attempts == [("alice@local.test", "alice-pw", True)]
     assert account["Email"] == "alice@local.test" and account["IncomingLogin"] == "alice@local.test"
-    assert account["UseToAuthorize"] is True and account["IncomingPassword"] == "*****"
+    assert "UseToAuthorize" not in account and account["IncomingPassword"] == "*****"  # "Alice@" !== "alice@"
     assert emulator.state()["accounts"][0]["IncomingPassword"] == "alice-pw"
+
+
+def test_only_an_email_equal_to_the_stored_public_id_makes_a_login_account(emulator):
+    imap_off(emulator)
+    server_id = create_server(emulator)
+    mixed = create_user(emulator, "Mixed@mydomain.com")
+    lower = create_user(emulator, "lower@mydomain.com")
+    not_login = result(create_account(emulator, mixed, "Mixed@mydomain.com", server_id))
+    login = result(create_account(emulator, lower, "LOWER@mydomain.com", server_id))
+    assert not_login["Email"] == "mixed@mydomain.com" and "UseToAuthorize" not in not_login
+    assert not_login["CanBeUsedToAuthorize"] is True
+    assert login["Email"] == "lower@mydomain.com" and login["UseToAuthorize"] is True
+    listed = result(emulator.api("Mail", "GetAccounts", {"UserId": mixed}))
+    assert [a["UseToAuthorize"] for a in listed] == [False]
+    assert [a["UseToAuthorize"] for a in emulator.state()["accounts"]] == [False, True]
 
 
 def test_create_account_with_a_wrong_password_is_4002(emulator, imap_stub):
@@ -523,7 +548,7 @@ def test_one_account_per_user_unless_the_multi_accounts_plugin_is_on(emulator, i
     assert result(emulator.api("Mail", "GetSettings"))["AllowMultiAccounts"] is True
     assert "MailMultiAccountsPlugin" in result(emulator.api("Core", "GetSettings"))["AvailableBackendModules"]
     second = result(create_account(emulator, user_id, "carol@local.test", server_id, "pw"))
-    assert second["Id"] == 2 and second["UseToAuthorize"] is False
+    assert second["Id"] == 2 and "UseToAuthorize" not in second
     assert [a["Id"] for a in result(emulator.api("Mail", "GetAccounts", {"UserId": user_id}))] == [1, 2]
 
 

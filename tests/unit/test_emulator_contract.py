@@ -1,29 +1,42 @@
 """Replay the contract recorded on a real Aurora (WebMail Lite 9.8.5) against a fresh emulator.
 
-See ../shared/aurora-contract/README.md (beside the checkout): one super-admin login, then every step in order, each
-answer compared with the recorded one (HTTP status, key sets and values, recursively) except the
-values that differ between any two runs of the real server.
+tests/contract/README.md says how: one super-admin login, then every step of tests/contract/contract.json in order,
+each answer compared with the recorded one (HTTP status, key sets and values, recursively) except the values that
+differ between any two runs of the real server.
 """
+import functools
 import json
-import os
 import re
-from pathlib import Path
 
 import pytest
 import requests
 
 from tests.emulator.fixtures import Emulator
-from tests.helpers.collection import REPO_ROOT
+from tests.emulator.recordings import recorded_steps
 
-# The contract lives in ../shared beside the checkout (as in CI); AURORA_CONTRACT points elsewhere.
-CONTRACT = Path(os.environ.get("AURORA_CONTRACT",
-                               Path(REPO_ROOT).parent / "shared" / "aurora-contract" / "contract.json"))
+CONTRACT = "contract.json"
 VOLATILE_KEYS = {"@Time", "@TimeApiInit", "CreatedAt", "UpdatedAt", "UUID"}
 OPTIONAL_KEYS = {"@LoggerGuid"}  # only present when the real server logs requests
 NEVER_ISSUED_TOKEN = "bm90LWEtcmVhbC10b2tlbi1mcm9tLWF1cm9yYQ"
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]+$")
 
-STEPS = json.loads(CONTRACT.read_text())
+
+@functools.lru_cache(maxsize=None)
+def contract_steps():
+    return recorded_steps(CONTRACT)
+
+
+def pytest_generate_tests(metafunc):
+    """One test per recorded step; a contract that cannot be read fails one test instead of the collection."""
+    if "index" not in metafunc.fixturenames:
+        return
+    try:
+        steps = contract_steps()
+    except (OSError, ValueError) as error:
+        metafunc.parametrize("index", [pytest.param(error, id="unreadable-contract")])
+        return
+    metafunc.parametrize("index", range(len(steps)),
+                         ids=[f"{i + 1:02d}-{step['title']}" for i, step in enumerate(steps)])
 
 
 def assert_same(expected, actual, path="$"):
@@ -64,7 +77,7 @@ class Replay:
 
     def answer(self, index):
         while len(self.answers) <= index:
-            self.answers.append(self.send(STEPS[len(self.answers)]))
+            self.answers.append(self.send(contract_steps()[len(self.answers)]))
         return self.answers[index]
 
     def send(self, step):
@@ -96,10 +109,10 @@ def test_login_gives_an_opaque_token_and_the_superadmin_identity(replay):
     assert TOKEN_PATTERN.match(replay.token)
 
 
-@pytest.mark.parametrize("index", range(len(STEPS)),
-                         ids=[f"{i + 1:02d}-{step['title']}" for i, step in enumerate(STEPS)])
 def test_contract_step(replay, index):
-    recorded = STEPS[index]["response"]
+    if isinstance(index, Exception):
+        pytest.fail(f"tests/contract/{CONTRACT} cannot be read: {index}")
+    recorded = contract_steps()[index]["response"]
     answer = replay.answer(index)
     assert answer.status_code == recorded["status"]
     if "json" in recorded:

@@ -1,0 +1,46 @@
+"""The command line: start an emulator, print where it listens, serve until SIGTERM or SIGINT."""
+import argparse
+import signal
+
+from .contention import check_contention
+from .emulator import Emulator
+from .server import EmulatorServer
+
+DESCRIPTION = "Emulator of the Afterlogic Aurora web API (WebMail Lite 9.8.5 / Aurora 0.10.x) for tests."
+
+
+def _stop(_signum, _frame):
+    raise KeyboardInterrupt
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=DESCRIPTION)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--admin-login", default="superadmin")
+    parser.add_argument("--admin-password", default="")
+    parser.add_argument("--latency-ms", type=int, default=0)
+    parser.add_argument("--deadlock-probability", type=float, default=0.0)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--write-window-ms", type=int, default=2)
+    args = parser.parse_args(argv)
+    if args.latency_ms < 0:
+        parser.error("--latency-ms must not be negative")
+    try:
+        check_contention({"probability": args.deadlock_probability, "seed": args.seed,
+                          "window_ms": args.write_window_ms})
+    except ValueError as error:
+        parser.error(f"contention: {error}")
+    emulator = Emulator(args.admin_login, args.admin_password, args.latency_ms, args.deadlock_probability,
+                        args.seed, args.write_window_ms)
+    server = EmulatorServer((args.host, args.port), emulator)
+    host, port = server.server_address[:2]
+    print(f"listening on http://{host}:{port}/", flush=True)
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0

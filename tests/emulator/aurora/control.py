@@ -1,0 +1,138 @@
+"""Test-control endpoints under /_emulator/ (JSON in and out; never subject to faults or latency).
+
+  POST /_emulator/reset            fresh database, default settings, no faults/calls/blocks/revocations,
+                                   contention as started
+  GET|POST /_emulator/settings     read / change settings, e.g. {"Mail": {"DoImapLoginOnAccountCreate": false}}
+  GET  /_emulator/state            every stored object with its stored (unmasked) values
+  GET  /_emulator/calls            API calls received since the last reset
+  POST /_emulator/calls/clear      forget them
+  POST /_emulator/revoke-tokens    every token issued so far becomes invalid
+  GET|POST|DELETE /_emulator/faults  list / add / clear fault rules (faults.py; DELETE also restores contention)
+  GET  /_emulator/faults/contention {"probability": P, "seed": N, "window_ms": W, "deadlocks": victims so far,
+                                   "overlaps": overlapping write pairs so far}
+  POST /_emulator/faults/contention  any of {"probability": 0..1, "seed": int, "window_ms": int >= 0}; a seed
+                                   re-seeds the generator; bad values: 400.  Reset and DELETE /_emulator/faults
+                                   return to the command-line values and zero the counts (contention.py).
+  GET  /_emulator/in-flight        {"in_flight": N}: API requests received and not yet answered (or dropped)
+  GET  /_emulator/held             {"held": N}: API requests that "hold" faults are holding now
+  POST /_emulator/release          {"drop": true|false}: end every hold; drop = no answer, and with "before"
+                                   the call is not executed (its client is gone), else the call goes on
+
+An unknown endpoint answers 404, a body that is not JSON or a refused value 400, always as {"error": "..."}.
+"""
+import copy
+import json
+
+from .contention import check_contention
+from .settings import SettingsError
+
+
+class ControlError(Exception):
+    def __init__(self, status, message):
+        super().__init__(message)
+        self.status = status
+
+
+class ControlApi:
+    """/_emulator/*: state inspection and steering for tests."""
+
+    def __init__(self, emulator):
+        self.emulator = emulator
+        self.routes = {
+            ("POST", "/_emulator/reset"): self.reset,
+            ("GET", "/_emulator/settings"): self.get_settings,
+            ("POST", "/_emulator/settings"): self.set_settings,
+            ("GET", "/_emulator/state"): self.state,
+            ("GET", "/_emulator/calls"): self.calls,
+            ("POST", "/_emulator/calls/clear"): self.clear_calls,
+            ("POST", "/_emulator/revoke-tokens"): self.revoke_tokens,
+            ("GET", "/_emulator/faults"): self.get_faults,
+            ("POST", "/_emulator/faults"): self.add_faults,
+            ("DELETE", "/_emulator/faults"): self.clear_faults,
+            ("GET", "/_emulator/faults/contention"): self.get_contention,
+            ("POST", "/_emulator/faults/contention"): self.set_contention,
+            ("GET", "/_emulator/in-flight"): self.get_in_flight,
+            ("GET", "/_emulator/held"): self.get_held,
+            ("POST", "/_emulator/release"): self.release,
+        }
+
+    def handle(self, http_method, path, body):
+        """(status, JSON-able answer)."""
+        route = self.routes.get((http_method, path.rstrip("/") or path))
+        if not route:
+            return 404, {"error": f"no control endpoint {http_method} {path}"}
+        try:
+            payload = json.loads(body) if body.strip() else None
+        except ValueError:
+            return 400, {"error": "the body is not JSON"}
+        try:
+            with self.emulator.lock:
+                return 200, copy.deepcopy(route(payload))
+        except ControlError as error:
+            return error.status, {"error": str(error)}
+
+    def reset(self, _payload):
+        self.emulator.reset()
+        return {"ok": True}
+
+    def get_settings(self, _payload):
+        return self.emulator.settings.values
+
+    def set_settings(self, payload):
+        try:
+            self.emulator.settings.update(payload)
+        except SettingsError as error:
+            raise ControlError(400, str(error)) from None
+        return self.emulator.settings.values
+
+    def state(self, _payload):
+        return self.emulator.db.snapshot()
+
+    def calls(self, _payload):
+        return self.emulator.calls
+
+    def clear_calls(self, _payload):
+        self.emulator.calls = []
+        return {"ok": True}
+
+    def revoke_tokens(self, _payload):
+        self.emulator.tokens.revoke_all()
+        return {"ok": True}
+
+    def get_faults(self, _payload):
+        return self.emulator.faults.rules
+
+    def add_faults(self, payload):
+        try:
+            self.emulator.faults.add(payload)
+        except ValueError as error:
+            raise ControlError(400, str(error)) from None
+        return self.emulator.faults.rules
+
+    def clear_faults(self, _payload):
+        self.emulator.clear_faults()
+        return {"ok": True}
+
+    def get_contention(self, _payload):
+        return self.emulator.contention.state()
+
+    def set_contention(self, payload):
+        try:
+            checked = check_contention({} if payload is None else payload)
+        except ValueError as error:
+            raise ControlError(400, str(error)) from None
+        self.emulator.contention.configure(checked)
+        return self.emulator.contention.state()
+
+    def get_in_flight(self, _payload):
+        return {"in_flight": self.emulator.in_flight}
+
+    def get_held(self, _payload):
+        return {"held": self.emulator.holds.held}
+
+    def release(self, payload):
+        drop = (payload or {}).get("drop", False)
+        if not isinstance(drop, bool):
+            raise ControlError(400, "drop must be true or false")
+        self.emulator.holds.release(drop)
+        return {"ok": True}

@@ -1,0 +1,170 @@
+"""Core handlers for users and tenants."""
+import re
+import uuid
+
+from .errors import ApiError, DbError, PhpFatal, access_denied, invalid_input
+from .listing import page
+from .php import is_php_int, lookup_id, php_str, php_trim, php_truthy, strict_int_equals
+from .registry import api_method
+from .render import render_tenant, render_user
+from .roles import ROLE_NORMAL, ROLE_SUPERADMIN, ROLE_TENANTADMIN, USER_ROLES
+
+
+SYSTEM_SITE_NAME = "Afterlogic WebMail Lite PHP"
+
+
+def user_list_item(row):
+    return {"Id": row["Id"], "UUID": row["UUID"], "Name": row["Name"], "PublicId": row["PublicId"],
+            "Role": row["Role"], "IsDisabled": row["IsDisabled"], "Groups": []}
+
+
+def sort_key(value):
+    if value is None:
+        return (0, "")
+    return (1, value.casefold() if isinstance(value, str) else value)
+
+
+@api_method("Core", "GetUsers")
+def core_get_users(call, TenantId=0, Offset=0, Limit=0, OrderBy="PublicId", OrderType=0, Search="",
+                   Filters=None, GroupId=-1):
+    call.require_role(ROLE_TENANTADMIN)
+    if not call.caller.is_superadmin and not strict_int_equals(TenantId, call.caller.tenant_id):
+        raise access_denied()
+    # inferred: an unknown OrderBy column is an SQL error (Result false); OrderType 1 (strict) is DESC.
+    if not isinstance(OrderBy, str) or (OrderBy not in call.db.users.columns and OrderBy != "Id"):
+        raise DbError(f"Unknown column '{OrderBy}' in 'order clause'")
+    search = php_str(Search).casefold()
+    users = [u for u in call.db.users.all()
+             if (strict_int_equals(TenantId, 0) or u["IdTenant"] == lookup_id(TenantId))
+             and search in u["PublicId"].casefold()]
+    # inferred: GroupId is ignored (the emulator has no groups); ties keep Id order.
+    users.sort(key=lambda u: sort_key(u[OrderBy]), reverse=strict_int_equals(OrderType, 1))
+    return {"Items": [user_list_item(u) for u in page(users, Offset, Limit)], "Count": len(users)}
+
+
+@api_method("Core", "GetUser")
+def core_get_user(call, Id):
+    call.require_role(ROLE_NORMAL)
+    call.require_user_access(Id)
+    user = call.db.users.get(Id)
+    return render_user(user) if user else None
+
+
+PUBLIC_ID_PATTERN = re.compile(r"^[a-zA-Z0-9._\-+@]+$")
+
+
+@api_method("Core", "CreateUser")
+def core_create_user(call, TenantId=0, PublicId="", Role=ROLE_NORMAL, WriteSeparateLog=False, IsDisabled=False,
+                     Note=None):
+    call.require_role(ROLE_SUPERADMIN if strict_int_equals(TenantId, 0) else ROLE_TENANTADMIN)
+    # inferred: UserRole::validateValue accepts exactly the enum's ints.
+    if not is_php_int(Role) or Role not in USER_ROLES.values():
+        raise invalid_input()
+    tenant = call.db.default_tenant() if strict_int_equals(TenantId, 0) else call.db.tenants.get(TenantId)
+    if not tenant:
+        raise invalid_input()
+    call.require_tenant_access(tenant["Id"])
+    public_id = php_trim(PublicId)
+    if public_id.count("@") > 1 or not PUBLIC_ID_PATTERN.match(public_id) or not public_id:
+        raise invalid_input()
+    if call.db.user_by_public_id(public_id):
+        raise ApiError(111, "UserAlreadyExists")
+    if Role == ROLE_SUPERADMIN:
+        return None  # inferred: the users manager refuses to save a super-admin user and returns null
+    with call.transaction(call.db.users):
+        call.db.check_public_id_free(public_id)  # an overlapping CreateUser may have inserted it meanwhile
+        user = call.db.users.insert({"UUID": str(uuid.uuid4()), "PublicId": public_id, "IdTenant": tenant["Id"],
+                                     "Role": Role, "WriteSeparateLog": WriteSeparateLog, "IsDisabled": IsDisabled,
+                                     "Note": Note})
+    return user["Id"]
+
+
+@api_method("Core", "UpdateUser")
+def core_update_user(call, UserId, PublicId="", TenantId=0, Role=-1, IsDisabled=None, WriteSeparateLog=None,
+                     GroupIds=None, Note=None):
+    call.require_role(ROLE_TENANTADMIN)
+    user = call.db.users.get(UserId)
+    if not user:
+        raise invalid_input()  # inferred: the same message as CreateUser's 103
+    call.require_user_access(user["Id"])
+    changes = {}
+    if call.caller.is_superadmin:  # inferred: a tenant admin's PublicId/TenantId/Role changes are ignored
+        if php_truthy(PublicId):
+            changes["PublicId"] = php_trim(PublicId)
+        if not strict_int_equals(TenantId, 0) and TenantId is not None:
+            changes["IdTenant"] = TenantId
+        if not strict_int_equals(Role, -1) and Role is not None:
+            changes["Role"] = Role
+    for name, value in (("IsDisabled", IsDisabled), ("WriteSeparateLog", WriteSeparateLog), ("Note", Note)):
+        if value is not None:
+            changes[name] = value
+    with call.transaction(call.db.users):
+        if "PublicId" in changes:
+            call.db.check_public_id_free(changes["PublicId"], user)
+        call.db.users.update(user, changes)
+    return True
+
+
+@api_method("Core", "DeleteUser")
+def core_delete_user(call, UserId):
+    call.require_role(ROLE_TENANTADMIN)
+    if not is_php_int(UserId):
+        raise invalid_input()
+    user = call.db.users.rows.get(UserId)
+    if user:
+        call.require_user_access(UserId)
+    with call.transaction(call.db.users):
+        # Mail's Core::DeleteUser::before hook deletes the accounts first, even of a missing user.
+        # inferred: it runs after the role and int checks (the emulator has no separate hook phase).
+        call.db.delete_accounts_of_user(UserId)
+        if not user:
+            raise PhpFatal("Call to a member function delete() on null")
+        call.db.delete_user(user)
+    return True
+
+
+def tenant_site_name(row):
+    return row["SiteName"] if row["SiteName"] is not None else SYSTEM_SITE_NAME
+
+
+@api_method("Core", "GetTenants")
+def core_get_tenants(call, Offset=0, Limit=0, Search=""):
+    call.require_role(ROLE_TENANTADMIN)
+    search = php_str(Search).casefold()
+    tenants = [t for t in call.db.tenants.all() if search in t["Name"].casefold()
+               and (call.caller.is_superadmin or t["Id"] == call.caller.tenant_id)]
+    tenants.sort(key=lambda t: t["Name"].casefold())  # inferred: ordered by Name like the other lists
+    items = [{"Id": t["Id"], "Name": t["Name"], "SiteName": tenant_site_name(t)} for t in page(tenants, Offset, Limit)]
+    return {"Items": items, "Count": len(tenants)}
+
+
+@api_method("Core", "GetTenant")
+def core_get_tenant(call, Id):
+    call.require_role(ROLE_TENANTADMIN)
+    tenant = call.db.tenants.get(Id)
+    if tenant:
+        call.require_tenant_access(tenant["Id"])
+    return render_tenant(tenant) if tenant else None
+
+
+@api_method("Core", "CreateTenant")
+def core_create_tenant(call, ChannelId=0, Name="", Description="", WebDomain="", SiteName=None):
+    call.require_role(ROLE_SUPERADMIN)
+    # inferred: "sanitised as a file name" = characters not allowed in file names removed.
+    name = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "", php_str(Name)).strip()
+    if not name:
+        raise invalid_input()
+    channel = call.db.channels.all()[0] if strict_int_equals(ChannelId, 0) else call.db.channels.get(ChannelId)
+    if not channel:
+        raise ApiError(1001, "ChannelDoesNotExist")  # inferred: message named after the error like 111's
+    if any(t["Name"].casefold() == name.casefold() for t in call.db.tenants.all()):
+        # inferred: message named like 111's; the duplicate check precedes the multi-tenant one.
+        raise ApiError(1002, "TenantAlreadyExists")
+    in_channel = [t for t in call.db.tenants.all() if t["IdChannel"] == channel["Id"]]
+    if in_channel and not call.setting("Core", "EnableMultiTenant"):
+        return False
+    # inferred: no unique key on tenant names is known, so overlapping creates may both insert.
+    with call.transaction(call.db.tenants):
+        tenant = call.db.tenants.insert({"IdChannel": channel["Id"], "Name": name, "Description": Description,
+                                         "WebDomain": WebDomain, "SiteName": SiteName})
+    return tenant["Id"]

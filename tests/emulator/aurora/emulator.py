@@ -1,0 +1,210 @@
+"""All state behind one lock, and the API entry point (Core EntryApi): resolve, bind, run, answer."""
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass
+
+from . import auth_api, core_api, mail_accounts_api, mail_servers_api, settings_api
+from .calls import ANONYMOUS, INVALID_TOKEN, SUPERADMIN, Call, Caller
+from .contention import Contention
+from .errors import ApiError, DbError, PhpFatal
+from .faults import FaultInjector
+from .holds import HoldRoom
+from .login_guard import LoginGuard
+from .php import php_json_decode, php_truthy
+from .registry import DENIED_METHODS, MODULES, NOT_IN_AURORA_8, handler_table
+from .settings import Settings
+from .store import Database
+from .tokens import TokenService
+
+HANDLERS = handler_table(auth_api, settings_api, core_api, mail_servers_api, mail_accounts_api)
+
+
+class Stopwatch:
+    """@Time (whole call) and @TimeApiInit (until the module method starts)."""
+
+    def __init__(self):
+        self.started = time.perf_counter()
+        self.init_done = None
+
+    def mark_init(self):
+        self.init_done = time.perf_counter()
+
+    def total(self):
+        return time.perf_counter() - self.started
+
+    def init(self):
+        return (self.init_done or time.perf_counter()) - self.started
+
+
+@dataclass
+class ApiAnswer:
+    status: int
+    body: bytes
+    content_type: str = "application/json; charset=utf-8"
+    cookie: str | None = None
+
+
+class Emulator:
+    """All state behind one lock, and the API entry point (Core EntryApi)."""
+
+    def __init__(self, admin_login="superadmin", admin_password="", latency_ms=0, deadlock_probability=0.0,
+                 seed=0, write_window_ms=2):
+        self.admin_login = admin_login
+        self.admin_password = admin_password
+        self.latency = latency_ms / 1000
+        self.lock = threading.RLock()
+        self.tokens = TokenService()
+        self.in_flight = 0  # API requests being served (the HTTP layer counts them)
+        self.holds = HoldRoom()
+        self.contention = Contention(deadlock_probability, seed, write_window_ms)
+        self.reset()
+
+    def reset(self):
+        with self.lock:
+            self.db = Database()
+            self.settings = Settings()
+            self.guard = LoginGuard()
+            self.clear_faults()
+            self.holds.release(drop=True)
+            self.calls = []
+            self.tokens.unrevoke()
+
+    def clear_faults(self):
+        """No fault rules, and contention as the process was started."""
+        with self.lock:
+            self.faults = FaultInjector()
+            self.contention.restore()
+
+    def module_enabled(self, name):
+        return name != "MailMultiAccountsPlugin" or self.settings("MailMultiAccountsPlugin", "Enabled")
+
+    def find_module(self, name):
+        return next((m for m in MODULES if m.lower() == name.lower() and self.module_enabled(m)), None)
+
+    def caller_for(self, auth_data):
+        """The caller a token's auth data stands for, or INVALID_TOKEN."""
+        if auth_data is None:
+            return INVALID_TOKEN
+        if auth_data.get("token") == "admin":
+            return SUPERADMIN
+        user = self.db.users.rows.get(auth_data.get("id"))
+        if not user or user["IsDisabled"]:
+            return INVALID_TOKEN
+        return Caller(user["Id"], user["Role"], user)
+
+    def identify(self, token):
+        if not token:
+            return ANONYMOUS
+        with self.lock:
+            return self.caller_for(self.tokens.decode(token))
+
+    def log_call(self, fields, token):
+        parameters = fields.get("Parameters")
+        try:
+            parameters = php_json_decode(parameters) if parameters is not None else None
+        except ValueError:
+            parameters = None
+        with self.lock:
+            self.calls.append({"Module": fields.get("Module"), "Method": fields.get("Method"),
+                               "Parameters": parameters, "Token": "present" if token else "none"})
+
+    def take_fault(self, call_name, when):
+        with self.lock:
+            return self.faults.take(call_name, when)
+
+    # ---- the API entry
+
+    def api(self, fields, token, client_ip, web_client=False, deadlock=False):
+        """One call of the ``api`` route: Core EntryApi, then the module method.
+
+        ``deadlock``: a "deadlock" fault makes the call a deadlock victim at its first write.
+        """
+        clock = Stopwatch()
+        call = Call(self, "", self.identify(token), client_ip, deadlock_pending=deadlock)
+        try:
+            handler, arguments = self.resolve(call, fields)
+            clock.mark_init()
+            result = self.run(handler, call, arguments)
+        except ApiError as error:
+            return self.answer(self.error_envelope(call, error, clock))
+        except PhpFatal:
+            return ApiAnswer(500, b"", "text/html; charset=UTF-8")
+        envelope = {"AuthenticatedUserId": call.caller.envelope_id, "@Time": self.seconds(clock.total()),
+                    "Module": call.module, "Method": fields["Method"], "Result": result,
+                    "SubscriptionsResult": None, "@TimeApiInit": self.seconds(clock.init())}
+        if web_client and call.issued_token:
+            # CoreWebclient moves the token into a cookie for browser clients (X-Client: WebClient).
+            envelope["Result"] = {"AuthToken": True}
+            return self.answer(envelope, cookie=f"AuthToken={call.issued_token}; path=/; HttpOnly")
+        return self.answer(envelope)
+
+    def resolve(self, call, fields):
+        """The handler and arguments of a request, checked in EntryApi's order (errors carry no module)."""
+        module_name, method = fields.get("Module"), fields.get("Method")
+        if module_name is None or method is None:
+            raise ApiError(103, "Invalid input parameter", "")
+        call.module = self.find_module(module_name)
+        if not call.module:
+            raise ApiError(113, "Module not found", "")
+        if call.caller is INVALID_TOKEN:
+            raise ApiError(102 if self.settings("System", "AuroraMajor") == 8 else 101, None, "")
+        if method == "":
+            raise ApiError(999, "UnknownError", "")  # inferred: EntryApi builds no response item
+        arguments = self.decode_parameters(fields.get("Parameters"))
+        return self.find_handler(call.module, method), arguments
+
+    @staticmethod
+    def decode_parameters(text):
+        if not php_truthy(text):
+            return {}
+        try:
+            decoded = php_json_decode(text)
+        except ValueError:
+            raise ApiError(103, "InvalidInputParameter", "") from None
+        return decoded if isinstance(decoded, dict) else {}  # a list or scalar binds no named argument
+
+    def find_handler(self, module, method):
+        key = (module.lower(), method.lower())
+        major = self.settings("System", "AuroraMajor")
+        if key[1] in DENIED_METHODS[major].get(key[0], ()):
+            raise ApiError(116, None, module)
+        handler = HANDLERS.get(key)
+        if not handler or (major == 8 and key in NOT_IN_AURORA_8):
+            raise ApiError(114, None, module)
+        return handler
+
+    def run(self, handler, call, arguments):
+        if arguments.get("UserId") is None:  # PHP isset(): absent or null
+            arguments = {**arguments, "UserId": call.caller.envelope_id}
+        bound = handler.bind(arguments)
+        try:
+            if handler.self_locking:
+                result = handler.function(call, **bound)
+            else:
+                with self.lock:
+                    result = handler.function(call, **bound)
+        except DbError:
+            return False  # Illuminate QueryException: logged, Result false without an error code
+        return False if result is None else result
+
+    def error_envelope(self, call, error, clock):
+        envelope = {"AuthenticatedUserId": call.caller.envelope_id, "@Time": self.seconds(clock.total()),
+                    "SubscriptionsResult": None, "@TimeApiInit": self.seconds(clock.init()),
+                    "ErrorCode": error.code}
+        if error.message and error.message != "ApiException":
+            envelope["ErrorMessage"] = error.message
+        envelope["Module"] = call.module if error.module is None else error.module
+        return envelope
+
+    def seconds(self, seconds):
+        if self.settings("System", "AuroraMajor") == 8:
+            return round(seconds, 4)  # 8.x: number_format(...) + 0, a float
+        return f"{seconds:.4f}"
+
+    @staticmethod
+    def answer(envelope, cookie=None):
+        body = json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return ApiAnswer(200, body, cookie=cookie)

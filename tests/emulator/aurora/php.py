@@ -1,0 +1,66 @@
+"""PHP's view of decoded JSON values: casts, truthiness, strict comparisons and json_decode()."""
+import json
+import re
+
+
+def php_str(value):
+    """The string PHP makes of a decoded JSON value."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (list, dict)):
+        return "Array"
+    return str(value)
+
+
+def php_trim(value):
+    return php_str(value).strip(" \t\n\r\0\x0b")
+
+
+def php_truthy(value):
+    if isinstance(value, str):
+        return value not in ("", "0")
+    return bool(value)
+
+
+def php_int(value):
+    """PHP (int) cast."""
+    if isinstance(value, (bool, int)):
+        return int(value)
+    if isinstance(value, float):
+        return int(value)
+    match = re.match(r"\s*[+-]?\d+", value) if isinstance(value, str) else None
+    return int(match.group()) if match else 0
+
+
+def is_php_int(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def strict_int_equals(value, number):
+    """PHP ``$value === $number`` for an int ``number``."""
+    return is_php_int(value) and value == number
+
+
+def lookup_id(value):
+    """The id Eloquent's find() would look up, or None when it can match nothing."""
+    # inferred: find() binds the value into "WHERE Id = ?", where MySQL casts numeric strings.
+    if is_php_int(value):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d+\s*", value):
+        return int(value)
+    return None
+
+
+def _refuse_constant(name):
+    raise ValueError(f"{name} is not JSON")
+
+
+def php_json_decode(text):
+    """json_decode(): like json.loads but without NaN/Infinity."""
+    return json.loads(text, parse_constant=_refuse_constant)

@@ -1,0 +1,58 @@
+"""Core.GetSettings and Mail.GetSettings: what the modules report to any caller, anonymous included."""
+from .registry import MODULES, api_method
+from .render import render_account
+from .roles import USER_ROLES
+from .settings import VERSIONS
+
+
+@api_method("Core", "GetSettings")
+def core_get_settings(call):
+    # inferred: only the modules the emulator serves are listed (a real install lists more).
+    modules = sorted(m for m in MODULES if call.emulator.module_enabled(m))
+    settings = {
+        "Version": VERSIONS[call.aurora_major],
+        "EUserRole": dict(USER_ROLES),
+        "AvailableBackendModules": modules,
+        "EnableMultiTenant": call.setting("Core", "EnableMultiTenant"),
+        "StoreAuthTokenInDB": False,
+        "UserId": call.caller.envelope_id,  # inferred: the same value as AuthenticatedUserId
+    }
+    if call.caller.is_superadmin:
+        settings["AdminLogin"] = call.emulator.admin_login
+        settings["AdminHasPassword"] = bool(call.emulator.admin_password)
+    return settings
+
+
+SMTP_AUTH_TYPES = {"NoAuthentication": "0", "UseSpecifiedCredentials": "1", "UseUserCredentials": "2"}
+
+
+@api_method("Mail", "GetSettings")
+def mail_get_settings(call):
+    accounts = []
+    if call.caller.user:
+        accounts = [render_account(call.db, a) for a in call.db.accounts_of_user(call.caller.user["Id"])]
+    settings = {  # as recorded on a default install: tests/contract/corporate.json step 2
+        "Accounts": accounts,
+        "AllowAddAccounts": call.setting("Mail", "AllowAddAccounts"),
+        "AllowAutosaveInDrafts": True,
+        "AllowChangeMailQuotaOnMailServer": False,
+        "AllowDefaultAccountForUser": True,
+        "AllowIdentities": True,
+        "OnlyUserEmailsInIdentities": False,
+        "AllowInsertImage": True,
+        "AutoSaveIntervalSeconds": 60,
+        "AllowTemplateFolders": False,
+        "AllowInsertTemplateOnCompose": False,
+        "MaxTemplatesCountOnCompose": 100,
+        "AllowAlwaysRefreshFolders": False,
+        "AutocreateMailAccountOnNewUserFirstLogin": call.setting("Mail", "AutocreateMailAccountOnNewUserFirstLogin"),
+        "IgnoreImapSubscription": False,
+        "ImageUploadSizeLimit": 0,
+        "AllowUnifiedInbox": True,
+        "SmtpAuthType": dict(SMTP_AUTH_TYPES),
+        "MessagesSortBy": {"Allow": True, "List": [], "DefaultSortBy": "arrival", "DefaultSortOrder": "desc"},
+        "AllowScheduledAutoresponder": False,
+    }
+    if call.setting("MailMultiAccountsPlugin", "Enabled"):
+        settings["AllowMultiAccounts"] = True
+    return settings

@@ -1,0 +1,162 @@
+"""The database: tables with never-reused ids, lookups, and the deletion cascades of Aurora's managers."""
+import copy
+from datetime import datetime, timezone
+
+from .addresses import split_domains
+from .errors import DbError
+from .php import lookup_id, strict_int_equals
+from .schema import ACCOUNT_COLUMNS, CHANNEL_COLUMNS, SERVER_COLUMNS, TENANT_COLUMNS, USER_COLUMNS, to_column
+
+
+def now_iso():
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000000Z")
+
+
+class Table:
+    """Rows keyed by an auto-increment Id that, like MySQL's, is never reused."""
+
+    def __init__(self, name, columns):
+        self.name = name  # Aurora's table name
+        self.columns = {column.name: column for column in columns}
+        self.rows = {}
+        self._next_id = 1
+
+    def coerce(self, values):
+        return {name: to_column(self.columns[name], value) for name, value in values.items()}
+
+    def insert(self, values):
+        row = {"Id": 0, **{name: column.default for name, column in self.columns.items()}}
+        row.update(self.coerce(values))  # raises DbError before an id is used
+        row["Id"] = self._next_id
+        self._next_id += 1
+        if "CreatedAt" in row:
+            row["CreatedAt"] = row["UpdatedAt"] = now_iso()
+        self.rows[row["Id"]] = row
+        return row
+
+    def update(self, row, values):
+        changed = {name: value for name, value in self.coerce(values).items() if row[name] != value}
+        if changed:
+            row.update(changed)
+            if "UpdatedAt" in row:
+                row["UpdatedAt"] = now_iso()
+
+    def delete(self, row):
+        self.rows.pop(row["Id"], None)
+
+    def get(self, value):
+        row_id = lookup_id(value)
+        return self.rows.get(row_id) if row_id is not None else None
+
+    def all(self):
+        return list(self.rows.values())
+
+
+class Database:
+    """The Aurora tables right after a reset: channel and tenant "Default" (Id 1), nothing else."""
+
+    def __init__(self):
+        self.channels = Table("au_core_channels", CHANNEL_COLUMNS)
+        self.tenants = Table("au_core_tenants", TENANT_COLUMNS)
+        self.servers = Table("au_mail_servers", SERVER_COLUMNS)
+        self.users = Table("au_core_users", USER_COLUMNS)
+        self.accounts = Table("au_mail_accounts", ACCOUNT_COLUMNS)
+        self.channels.insert({"Login": "Default"})
+        self.tenants.insert({"IdChannel": 1, "IsDefault": True, "Name": "Default"})
+
+    def snapshot(self):
+        return {
+            "tenants": copy.deepcopy(self.tenants.all()),
+            "servers": copy.deepcopy(self.servers.all()),
+            "users": copy.deepcopy(self.users.all()),
+            "accounts": copy.deepcopy(self.accounts.all()),
+        }
+
+    # ---- lookups
+
+    def default_tenant(self):
+        tenants = self.tenants.all()
+        return next((t for t in tenants if t["IsDefault"]), tenants[0] if tenants else None)
+
+    def user_by_public_id(self, public_id):
+        # inferred: MySQL's default *_ci collation makes the unique PublicId index case-insensitive.
+        wanted = public_id.casefold()
+        return next((u for u in self.users.all() if u["PublicId"].casefold() == wanted), None)
+
+    def check_public_id_free(self, public_id, user=None):
+        """The unique PublicId key: DbError when a user other than ``user`` has ``public_id``."""
+        other = self.user_by_public_id(public_id)
+        if other and (user is None or other["Id"] != user["Id"]):
+            raise DbError(f"Duplicate entry '{public_id}' for key 'PublicId'")
+
+    def accounts_of_user(self, user_id):
+        return [a for a in self.accounts.all() if a["IdUser"] == user_id]
+
+    def account_of_user_by_email(self, user_id, email):
+        return next((a for a in self.accounts_of_user(user_id) if a["Email"].casefold() == email.casefold()), None)
+
+    def authorizing_account(self, email, excluding_id=None):
+        """The account that is somebody's login account (UseToAuthorize) for ``email``."""
+        return next((a for a in self.accounts.all()
+                     if a["UseToAuthorize"] and a["Id"] != excluding_id
+                     and a["Email"].casefold() == email.casefold()), None)
+
+    def server_for_domain(self, domain, allow_wildcard, tenant_id=None):
+        """Mail GetMailServerByDomain: (server, found_with_wildcard) or (None, False)."""
+        servers = [s for s in self.servers.all()
+                   if s["OwnerType"] == "superadmin"
+                   or (s["OwnerType"] == "tenant" and (tenant_id is None or s["TenantId"] == tenant_id))]
+        # inferred: domains compare case-insensitively (DNS names; MySQL *_ci collation); first by Id wins.
+        wanted = domain.casefold()
+        for server in servers:
+            if wanted in (d.casefold() for d in split_domains(server["Domains"])):
+                return server, False
+        if allow_wildcard:
+            for server in servers:
+                if "*" in split_domains(server["Domains"]):
+                    return server, True
+            for server in servers:
+                if not split_domains(server["Domains"]):
+                    return server, True
+        return None, False
+
+    # ---- deletions with their cascades
+
+    def delete_account(self, account):
+        """Mail DeleteAccount: the account and its own ("account"-owned) server."""
+        self.accounts.delete(account)
+        server = self.servers.rows.get(account["ServerId"])
+        if server and server["OwnerType"] == "account":
+            self.delete_server_row(server)
+
+    def delete_accounts_of_user(self, user_id):
+        for account in self.accounts_of_user(user_id):
+            self.delete_account(account)
+
+    def delete_user(self, user):
+        self.delete_accounts_of_user(user["Id"])
+        self.users.delete(user)
+
+    def delete_server_row(self, server):
+        """The row and, by the ON DELETE CASCADE foreign key, the accounts still on it."""
+        self.servers.delete(server)
+        for account in self.accounts.all():
+            if account["ServerId"] == server["Id"]:
+                self.accounts.delete(account)
+
+    def delete_server(self, server, tenant_id):
+        """Mail DeleteServer: users whose login account is on it, its other accounts, then the server."""
+        on_server = [a for a in self.accounts.all() if a["ServerId"] == server["Id"]]
+        for user_id in sorted({a["IdUser"] for a in on_server if a["UseToAuthorize"]}):
+            user = self.users.rows.get(user_id)
+            if user:  # inferred: an orphan login account has no user to delete; its row goes below
+                self.delete_user(user)
+        for account in on_server:
+            if account["Id"] in self.accounts.rows:
+                self.delete_account(account)
+        if server["Id"] not in self.servers.rows:
+            return True  # it was account-owned and went with its last account
+        if server["OwnerType"] == "tenant" and not strict_int_equals(tenant_id, server["TenantId"]):
+            return False
+        self.delete_server_row(server)
+        return True
