@@ -2,7 +2,7 @@
 
     python3 tests/emulator/aurora_emulator.py --host 127.0.0.1 --port 0 \
         [--admin-login superadmin] [--admin-password PW] [--latency-ms N] \
-        [--deadlock-probability P] [--seed N] [--write-window-ms W]
+        [--deadlock-probability P] [--seed N] [--write-window-ms W] [--profile lite|corporate]
 
 The first stdout line is ``listening on http://HOST:PORT/``; it then serves until SIGTERM/SIGINT.
 """

@@ -7,10 +7,14 @@ Enable it from a conftest.py (or a test module):
 Fixtures:
   emulator          one emulator process per session, RESET before every test; an ``Emulator``
   emulator_session  the same object without the reset
+  corporate_emulator          one emulator process per session in the corporate profile (MailDomains,
+                              multi-tenancy, groups), RESET to that profile's fresh state before every test
+  corporate_emulator_session  the same object without the reset
   imap_stub         a started ``ImapStub`` with no users (``imap_stub.add_user(login, password)``)
 
 ``Emulator`` (also usable directly: ``with Emulator(latency_ms=50) as emu: ...``; further arguments
-deadlock_probability=0.0, seed=0, write_window_ms=2 start the process with that write contention):
+deadlock_probability=0.0, seed=0, write_window_ms=2 start the process with that write contention;
+profile="lite" (WebMail Lite) or "corporate" the product it answers as, aurora/profiles.py):
   .url                          base URL ending in "/"
   .admin_login, .admin_password the super-admin credentials the process was started with
   .admin_token                  a super-admin token (tokens are stateless and survive resets)
@@ -85,7 +89,8 @@ class Emulator:
     """An emulator subprocess plus a small client for its API and control endpoints."""
 
     def __init__(self, admin_login="superadmin", admin_password="", latency_ms=0, deadlock_probability=0.0, seed=0,
-                 write_window_ms=2):
+                 write_window_ms=2, profile="lite"):
+        self.profile = profile
         self.admin_login = admin_login
         self.admin_password = admin_password
         self.latency_ms = latency_ms
@@ -108,7 +113,7 @@ class Emulator:
             [sys.executable, str(EMULATOR_SCRIPT), "--host", "127.0.0.1", "--port", "0",
              "--admin-login", self.admin_login, "--admin-password", self.admin_password,
              "--latency-ms", str(self.latency_ms), "--deadlock-probability", str(self.deadlock_probability),
-             "--seed", str(self.seed), "--write-window-ms", str(self.write_window_ms)],
+             "--seed", str(self.seed), "--write-window-ms", str(self.write_window_ms), "--profile", self.profile],
             stdout=subprocess.PIPE, stderr=self._stderr, text=True)
         ready, dummy, dummy = select.select([self._process.stdout], [], [], STARTUP_TIMEOUT_SECONDS)
         line = self._process.stdout.readline() if ready else ""
@@ -302,6 +307,18 @@ def emulator_session():
 def emulator(emulator_session):
     emulator_session.reset()
     return emulator_session
+
+
+@pytest.fixture(scope="session")
+def corporate_emulator_session():
+    with Emulator(admin_password="emulator-admin-pw", profile="corporate") as emulator:
+        yield emulator
+
+
+@pytest.fixture
+def corporate_emulator(corporate_emulator_session):
+    corporate_emulator_session.reset()
+    return corporate_emulator_session
 
 
 @pytest.fixture

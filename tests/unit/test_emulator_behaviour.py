@@ -446,9 +446,11 @@ def test_delete_missing_user_is_http_500_with_an_empty_body(emulator):
 
 
 def test_tenants(emulator):
-    assert_error(emulator.api("Core", "CreateTenant", {"Name": "Default"}), 1002, "Core", "TenantAlreadyExists")
+    # Without multi-tenancy the one-tenant check comes before the duplicate check.
+    assert result(emulator.api("Core", "CreateTenant", {"Name": "Default"})) is False
     assert result(emulator.api("Core", "CreateTenant", {"Name": "acme"})) is False
-    emulator.settings({"Core": {"EnableMultiTenant": True}})
+    emulator.settings({"System": {"EnableMultiTenant": True}})
+    assert_error(emulator.api("Core", "CreateTenant", {"Name": "default"}), 1002, "Core")
     assert result(emulator.api("Core", "GetSettings"))["EnableMultiTenant"] is True
     assert result(emulator.api("Core", "CreateTenant", {"Name": "acme", "SiteName": "Acme Mail"})) == 2
     tenants = result(emulator.api("Core", "GetTenants", {}))
@@ -764,12 +766,12 @@ def test_reset_restores_a_fresh_database_and_ids(emulator):
     create_server(emulator)
     create_server(emulator)
     create_user(emulator, "u@mydomain.com")
-    emulator.settings({"Core": {"EnableMultiTenant": True}})
+    emulator.settings({"System": {"EnableMultiTenant": True}})
     emulator.reset()
     state = emulator.state()
     assert state["servers"] == [] and state["users"] == [] and state["accounts"] == []
     assert [t["Name"] for t in state["tenants"]] == ["Default"]
-    assert emulator.settings()["Core"]["EnableMultiTenant"] is False
+    assert emulator.settings()["System"]["EnableMultiTenant"] is False
     assert create_server(emulator) == 1 and create_user(emulator, "u@mydomain.com") == 1
 
 
@@ -911,7 +913,7 @@ WRITE_CALLS = [
 @pytest.mark.parametrize("module, method, params", WRITE_CALLS)
 def test_deadlock_fault_fails_the_first_write_and_writes_nothing(emulator, module, method, params):
     imap_off(emulator)
-    emulator.settings({"Core": {"EnableMultiTenant": True}})
+    emulator.settings({"System": {"EnableMultiTenant": True}})
     server_id = create_server(emulator)
     result(create_account(emulator, create_user(emulator, "u@mydomain.com"), "u@mydomain.com", server_id))
     create_user(emulator, "v@mydomain.com")
@@ -979,3 +981,111 @@ def test_contention_starts_from_the_command_line_values():
         contended.contention(probability=1, window_ms=5)
         contended.reset()
         assert contended.contention_state() == started
+
+
+# ---- the corporate profile: tenants, tenant servers, MailDomains installed ----------------------------------
+
+
+def create_tenant(emulator, name, **fields):
+    return result(emulator.api("Core", "CreateTenant", {"Name": name, **fields}))
+
+
+def user_with_login_account(emulator, tenant_id, public_id, server_id):
+    user_id = result(emulator.api("Core", "CreateUser", {"TenantId": tenant_id, "PublicId": public_id}))
+    assert result(create_account(emulator, user_id, public_id, server_id))["UseToAuthorize"] is True
+    return user_id
+
+
+def test_corporate_profile_capabilities_and_lite_unchanged(emulator, corporate_emulator):
+    corporate = result(corporate_emulator.api("Core", "GetSettings", token=None))
+    assert corporate["EnableMultiTenant"] is True and corporate["AllowGroups"] is True
+    assert "MailDomains" in corporate["AvailableBackendModules"]
+    lite = result(emulator.api("Core", "GetSettings", token=None))
+    assert lite["EnableMultiTenant"] is False and lite["AllowGroups"] is False
+    assert lite["AvailableBackendModules"] == ["AdminAuth", "Core", "Mail"]
+    assert_error(emulator.api("MailDomains", "GetDomains", {"TenantId": 1}), 113, "", "Module not found")
+    assert corporate_emulator.api("MailDomains", "NoSuchMethod")["ErrorCode"] == 114
+
+
+def test_system_settings_pseudo_module_switches_multi_tenancy(corporate_emulator):
+    assert corporate_emulator.settings({"System": {"EnableMultiTenant": False}})["System"]["EnableMultiTenant"] is False
+    assert result(corporate_emulator.api("Core", "GetSettings", token=None))["EnableMultiTenant"] is False
+    answer = corporate_emulator.api("Core", "CreateTenant", {"Name": "acme"})
+    assert result(answer) is False and "ErrorCode" not in answer
+    assert corporate_emulator.control("POST", "settings", {"System": {"EnableMultiTenant": "yes"}}).status == 400
+
+
+def test_corporate_reset_returns_to_the_corporate_fresh_state(corporate_emulator):
+    assert create_tenant(corporate_emulator, "acme") == 2
+    corporate_emulator.settings({"System": {"EnableMultiTenant": False}, "Core": {"AllowGroups": False}})
+    corporate_emulator.reset()
+    assert [t["Name"] for t in corporate_emulator.state()["tenants"]] == ["Default"]
+    assert corporate_emulator.state()["domains"] == []
+    settings = corporate_emulator.settings()
+    assert settings["System"]["EnableMultiTenant"] is True and settings["Core"]["AllowGroups"] is True
+    assert create_tenant(corporate_emulator, "acme") == 2
+
+
+def test_tenant_names_sanitised_unique_ignoring_case_and_immutable(corporate_emulator):
+    tenant_id = create_tenant(corporate_emulator, " a:b  c| ")
+    assert result(corporate_emulator.api("Core", "GetTenant", {"Id": tenant_id}))["Name"] == "ab  c"
+    assert_error(corporate_emulator.api("Core", "CreateTenant", {"Name": "AB  C"}), 1002, "Core")
+    too_long = corporate_emulator.api("Core", "CreateTenant", {"Name": "x" * 300})
+    assert result(too_long) is False and "ErrorCode" not in too_long
+    assert result(corporate_emulator.api("Core", "UpdateTenant", {"TenantId": tenant_id, "Name": "new"})) is True
+    assert result(corporate_emulator.api("Core", "GetTenant", {"Id": tenant_id}))["Name"] == "ab  c"
+    assert result(corporate_emulator.api("Core", "UpdateTenant", {"TenantId": 99, "Description": "x"})) is False
+    assert_error(corporate_emulator.api("Core", "UpdateTenant", {"TenantId": 0}), 103, "Core",
+                 "InvalidInputParameter")
+
+
+def test_tenant_search_ignores_case_and_accents(corporate_emulator):
+    create_tenant(corporate_emulator, "Café")
+    create_tenant(corporate_emulator, "bistro")
+    found = result(corporate_emulator.api("Core", "GetTenants", {"Search": "CAFE"}))
+    assert [t["Name"] for t in found["Items"]] == ["Café"] and found["Count"] == 1
+
+
+def test_delete_tenant_reaches_users_of_other_tenants_on_its_servers(corporate_emulator):
+    imap_off(corporate_emulator)
+    acme, beta = create_tenant(corporate_emulator, "acme"), create_tenant(corporate_emulator, "beta")
+    acme_server = create_server(corporate_emulator, Name="acme-srv", TenantId=acme)
+    global_server = create_server(corporate_emulator, Name="global")
+    user_with_login_account(corporate_emulator, acme, "own@acme.example", global_server)
+    user_with_login_account(corporate_emulator, beta, "guest@beta.example", acme_server)
+    kept = user_with_login_account(corporate_emulator, beta, "kept@beta.example", global_server)
+    other = result(corporate_emulator.api("Core", "CreateUser", {"TenantId": beta, "PublicId": "other@beta.example"}))
+    result(create_account(corporate_emulator, other, "alias@acme.example", acme_server))  # not a login account
+
+    assert result(corporate_emulator.api("Core", "DeleteTenant", {"TenantId": acme})) is True
+    state = corporate_emulator.state()
+    assert sorted(u["PublicId"] for u in state["users"]) == ["kept@beta.example", "other@beta.example"]
+    assert [a["IdUser"] for a in state["accounts"]] == [kept]
+    assert [s["Id"] for s in state["servers"]] == [global_server]
+    assert [t["Name"] for t in state["tenants"]] == ["Default", "beta"]
+    assert result(corporate_emulator.api("Core", "DeleteTenant", {"TenantId": acme})) is False
+    assert_error(corporate_emulator.api("Core", "DeleteTenant", {"TenantId": 0}), 103, "Core",
+                 "InvalidInputParameter")
+
+
+def test_delete_tenants_stops_at_the_first_failure(corporate_emulator):
+    first, second = create_tenant(corporate_emulator, "first"), create_tenant(corporate_emulator, "second")
+    assert result(corporate_emulator.api("Core", "DeleteTenants", {"IdList": [first, 99]})) is False
+    assert result(corporate_emulator.api("Core", "DeleteTenants", {"IdList": [99, second]})) is False
+    assert [t["Name"] for t in corporate_emulator.state()["tenants"]] == ["Default", "second"]
+    assert result(corporate_emulator.api("Core", "DeleteTenants", {"IdList": []})) is True
+
+
+def test_mail_domains_owns_server_domains(corporate_emulator):
+    wildcard = create_server(corporate_emulator, Name="wild", Domains="*\nwild.example")
+    shown = result(corporate_emulator.api("Mail", "GetServer", {"ServerId": wildcard}))
+    assert shown["Domains"] == "*\r\n" and shown["AllowEditDomains"] is False
+    update = {**SERVER, "ServerId": wildcard, "Domains": "*", "EnableThreading": True, "EnableSieve": False,
+              "SievePort": 4190}
+    assert result(corporate_emulator.api("Mail", "UpdateServer", update)) is True
+    assert corporate_emulator.state()["servers"][0]["Domains"] == ""
+    assert result(corporate_emulator.api("Mail", "GetServer", {"ServerId": wildcard}))["Domains"] == ""
+    # Only registered MailDomains domains find a server: neither a server's Domains nor its wildcard do.
+    lookup = {"Domain": "mydomain.com", "AllowWildcardDomain": True}
+    create_server(corporate_emulator)
+    assert result(corporate_emulator.api("Mail", "GetMailServerByDomain", lookup)) == []

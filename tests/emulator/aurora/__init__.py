@@ -20,7 +20,9 @@ checks, the write window).  The modules:
   registry.py           modules, methods denied to the web API, and ``api_method`` that declares a handler
   auth_api.py           AdminAuth and Core logins (IMAP for mail users, first-login provisioning)
   settings_api.py       Core.GetSettings and Mail.GetSettings
-  core_api.py           Core users and tenants
+  profiles.py           the products it can start as: lite (default) and corporate (--profile)
+  core_api.py           Core users
+  tenants_api.py        Core tenants
   mail_servers_api.py   Mail servers
   mail_accounts_api.py  Mail accounts
   calls.py              callers and the call being executed
@@ -33,6 +35,7 @@ checks, the write window).  The modules:
   faults.py, holds.py   fault rules, and the calls that "hold" faults keep waiting
   contention.py         write windows and deadlock victims
   php.py                PHP value semantics
+  collation.py          MySQL's case- and accent-insensitive comparisons
   addresses.py          e-mail addresses and server domain lists
   listing.py            Offset and Limit of the lists
   errors.py, roles.py   the ways a call fails; the user roles

@@ -4,6 +4,7 @@ import signal
 
 from .contention import check_contention
 from .emulator import Emulator
+from .profiles import PROFILES
 from .server import EmulatorServer
 
 DESCRIPTION = "Emulator of the Afterlogic Aurora web API (WebMail Lite 9.8.5 / Aurora 0.10.x) for tests."
@@ -23,6 +24,9 @@ def main(argv=None):
     parser.add_argument("--deadlock-probability", type=float, default=0.0)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--write-window-ms", type=int, default=2)
+    parser.add_argument("--profile", choices=sorted(PROFILES), default="lite",
+                        help="the product to answer as (profiles.py): lite (WebMail Lite) or corporate "
+                             "(MailDomains, multi-tenancy and groups)")
     args = parser.parse_args(argv)
     if args.latency_ms < 0:
         parser.error("--latency-ms must not be negative")
@@ -32,7 +36,7 @@ def main(argv=None):
     except ValueError as error:
         parser.error(f"contention: {error}")
     emulator = Emulator(args.admin_login, args.admin_password, args.latency_ms, args.deadlock_probability,
-                        args.seed, args.write_window_ms)
+                        args.seed, args.write_window_ms, args.profile)
     server = EmulatorServer((args.host, args.port), emulator)
     host, port = server.server_address[:2]
     print(f"listening on http://{host}:{port}/", flush=True)

@@ -1,8 +1,10 @@
 """Test-control endpoints under /_emulator/ (JSON in and out; never subject to faults or latency).
 
-  POST /_emulator/reset            fresh database, default settings, no faults/calls/blocks/revocations,
-                                   contention as started
-  GET|POST /_emulator/settings     read / change settings, e.g. {"Mail": {"DoImapLoginOnAccountCreate": false}}
+  POST /_emulator/reset            the fresh state of the profile it was started in (profiles.py): database and
+                                   settings; no faults/calls/blocks/revocations, contention as started
+  GET|POST /_emulator/settings     read / change settings, e.g. {"Mail": {"DoImapLoginOnAccountCreate": false}};
+                                   "System" stands for data/settings/config.json, e.g. {"System":
+                                   {"EnableMultiTenant": false}}
   GET  /_emulator/state            every stored object with its stored (unmasked) values
   GET  /_emulator/calls            API calls received since the last reset
   POST /_emulator/calls/clear      forget them

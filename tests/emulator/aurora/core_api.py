@@ -1,4 +1,4 @@
-"""Core handlers for users and tenants."""
+"""Core handlers for users."""
 import re
 import uuid
 
@@ -6,11 +6,8 @@ from .errors import ApiError, DbError, PhpFatal, access_denied, invalid_input
 from .listing import page
 from .php import is_php_int, lookup_id, php_str, php_trim, php_truthy, strict_int_equals
 from .registry import api_method
-from .render import render_tenant, render_user
+from .render import render_user
 from .roles import ROLE_NORMAL, ROLE_SUPERADMIN, ROLE_TENANTADMIN, USER_ROLES
-
-
-SYSTEM_SITE_NAME = "Afterlogic WebMail Lite PHP"
 
 
 def user_list_item(row):
@@ -121,50 +118,3 @@ def core_delete_user(call, UserId):
             raise PhpFatal("Call to a member function delete() on null")
         call.db.delete_user(user)
     return True
-
-
-def tenant_site_name(row):
-    return row["SiteName"] if row["SiteName"] is not None else SYSTEM_SITE_NAME
-
-
-@api_method("Core", "GetTenants")
-def core_get_tenants(call, Offset=0, Limit=0, Search=""):
-    call.require_role(ROLE_TENANTADMIN)
-    search = php_str(Search).casefold()
-    tenants = [t for t in call.db.tenants.all() if search in t["Name"].casefold()
-               and (call.caller.is_superadmin or t["Id"] == call.caller.tenant_id)]
-    tenants.sort(key=lambda t: t["Name"].casefold())  # inferred: ordered by Name like the other lists
-    items = [{"Id": t["Id"], "Name": t["Name"], "SiteName": tenant_site_name(t)} for t in page(tenants, Offset, Limit)]
-    return {"Items": items, "Count": len(tenants)}
-
-
-@api_method("Core", "GetTenant")
-def core_get_tenant(call, Id):
-    call.require_role(ROLE_TENANTADMIN)
-    tenant = call.db.tenants.get(Id)
-    if tenant:
-        call.require_tenant_access(tenant["Id"])
-    return render_tenant(tenant) if tenant else None
-
-
-@api_method("Core", "CreateTenant")
-def core_create_tenant(call, ChannelId=0, Name="", Description="", WebDomain="", SiteName=None):
-    call.require_role(ROLE_SUPERADMIN)
-    # inferred: "sanitised as a file name" = characters not allowed in file names removed.
-    name = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "", php_str(Name)).strip()
-    if not name:
-        raise invalid_input()
-    channel = call.db.channels.all()[0] if strict_int_equals(ChannelId, 0) else call.db.channels.get(ChannelId)
-    if not channel:
-        raise ApiError(1001, "ChannelDoesNotExist")  # inferred: message named after the error like 111's
-    if any(t["Name"].casefold() == name.casefold() for t in call.db.tenants.all()):
-        # inferred: message named like 111's; the duplicate check precedes the multi-tenant one.
-        raise ApiError(1002, "TenantAlreadyExists")
-    in_channel = [t for t in call.db.tenants.all() if t["IdChannel"] == channel["Id"]]
-    if in_channel and not call.setting("Core", "EnableMultiTenant"):
-        return False
-    # inferred: no unique key on tenant names is known, so overlapping creates may both insert.
-    with call.transaction(call.db.tenants):
-        tenant = call.db.tenants.insert({"IdChannel": channel["Id"], "Name": name, "Description": Description,
-                                         "WebDomain": WebDomain, "SiteName": SiteName})
-    return tenant["Id"]

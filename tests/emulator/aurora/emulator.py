@@ -6,7 +6,7 @@ import threading
 import time
 from dataclasses import dataclass
 
-from . import auth_api, core_api, mail_accounts_api, mail_servers_api, settings_api
+from . import auth_api, core_api, mail_accounts_api, mail_servers_api, settings_api, tenants_api
 from .calls import ANONYMOUS, INVALID_TOKEN, SUPERADMIN, Call, Caller
 from .contention import Contention
 from .errors import ApiError, DbError, PhpFatal
@@ -14,12 +14,13 @@ from .faults import FaultInjector
 from .holds import HoldRoom
 from .login_guard import LoginGuard
 from .php import php_json_decode, php_truthy
-from .registry import DENIED_METHODS, MODULES, NOT_IN_AURORA_8, handler_table
+from .profiles import PROFILES
+from .registry import DENIED_METHODS, MODULES, NOT_IN_AURORA_8, PROFILE_MODULES, handler_table
 from .settings import Settings
 from .store import Database
 from .tokens import TokenService
 
-HANDLERS = handler_table(auth_api, settings_api, core_api, mail_servers_api, mail_accounts_api)
+HANDLERS = handler_table(auth_api, settings_api, core_api, tenants_api, mail_servers_api, mail_accounts_api)
 
 
 class Stopwatch:
@@ -51,7 +52,8 @@ class Emulator:
     """All state behind one lock, and the API entry point (Core EntryApi)."""
 
     def __init__(self, admin_login="superadmin", admin_password="", latency_ms=0, deadlock_probability=0.0,
-                 seed=0, write_window_ms=2):
+                 seed=0, write_window_ms=2, profile="lite"):
+        self.profile = PROFILES[profile]
         self.admin_login = admin_login
         self.admin_password = admin_password
         self.latency = latency_ms / 1000
@@ -64,8 +66,8 @@ class Emulator:
 
     def reset(self):
         with self.lock:
-            self.db = Database()
-            self.settings = Settings()
+            self.db = Database(mail_domains=self.profile.mail_domains)
+            self.settings = Settings(self.profile.settings)
             self.guard = LoginGuard()
             self.clear_faults()
             self.holds.release(drop=True)
@@ -79,7 +81,9 @@ class Emulator:
             self.contention.restore()
 
     def module_enabled(self, name):
-        return name != "MailMultiAccountsPlugin" or self.settings("MailMultiAccountsPlugin", "Enabled")
+        if name == "MailMultiAccountsPlugin":
+            return self.settings("MailMultiAccountsPlugin", "Enabled")
+        return name not in PROFILE_MODULES or name in self.profile.installed_modules
 
     def find_module(self, name):
         return next((m for m in MODULES if m.lower() == name.lower() and self.module_enabled(m)), None)

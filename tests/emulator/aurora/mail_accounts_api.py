@@ -96,7 +96,7 @@ def save_new_account(call, user_id, raw_user_id, friendly_name, email, incoming_
         "IncomingPassword": password, "ServerId": stored_server["Id"],
         "UseThreading": stored_server["EnableThreading"], "XOAuth": xauth, "UseToAuthorize": use_to_authorize,
     })
-    return render_account(call.db, account, created=True)
+    return render_account(call.db, account, created=True, viewer_tenant=call.caller.tenant_id)
 
 
 def account_id_argument(value):
@@ -115,7 +115,7 @@ def mail_get_accounts(call, UserId):
     accounts = [a for a in call.db.accounts_of_user(user_id) if not a["IsDisabled"]]
     if call.caller.user:  # the caller's own login account first
         accounts.sort(key=lambda a: a["IncomingLogin"] != call.caller.user["PublicId"])
-    return [render_account(call.db, a) for a in accounts]
+    return [render_account(call.db, a, viewer_tenant=call.caller.tenant_id) for a in accounts]
 
 
 @api_method("Mail", "GetAccount")
@@ -125,7 +125,7 @@ def mail_get_account(call, AccountId):
     if not account:
         return None
     call.require_user_access(account["IdUser"])
-    return render_account(call.db, account)
+    return render_account(call.db, account, viewer_tenant=call.caller.tenant_id)
 
 
 def switch_account_server(call, account, Server, email):
@@ -178,7 +178,7 @@ def mail_update_account(call, AccountID, UseToAuthorize=False, Email=None, Frien
         call.db.accounts.update(account, changes)
         if old_server and old_server["OwnerType"] == "account" and old_server["Id"] != account["ServerId"]:
             call.db.delete_server_row(old_server)
-    return render_account(call.db, account)
+    return render_account(call.db, account, viewer_tenant=call.caller.tenant_id)
 
 
 @api_method("Mail", "DeleteAccount")

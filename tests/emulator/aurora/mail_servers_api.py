@@ -16,6 +16,10 @@ EXTERNAL_ACCESS_FIELDS = (
 OAUTH_FIELDS = ("OAuthName", "OAuthType", "OAuthIconUrl")
 
 
+def shown_server(call, server):
+    return render_server(call.db, server, viewer_tenant=call.caller.tenant_id)
+
+
 def server_fields(args):
     """The columns CreateServer/UpdateServer write from their arguments."""
     fields = {name: args[name] for name in (
@@ -69,6 +73,8 @@ def mail_update_server(call, ServerId, Name, IncomingServer, IncomingPort, Incom
     fields = server_fields(args)
     if SmtpPassword == MASK:
         del fields["SmtpPassword"]
+    if call.db.domains is not None:
+        fields["Domains"] = ""  # MailDomains' Mail::UpdateServer::after: domains are its own
     with call.transaction(call.db.servers):
         call.db.servers.update(server, fields)
     return True
@@ -80,7 +86,7 @@ def mail_get_server(call, ServerId):
     server = call.db.servers.get(ServerId)
     if not call.caller.is_superadmin and (not server or server["TenantId"] != call.caller.tenant_id):
         raise access_denied()
-    return render_server(server) if server else None
+    return shown_server(call, server) if server else None
 
 
 @api_method("Mail", "GetServers")
@@ -97,7 +103,7 @@ def mail_get_servers(call, TenantId=0, Offset=0, Limit=0, Search=""):
                     or s["TenantId"] == lookup_id(TenantId))
                and search in s["Name"].casefold()]
     servers.sort(key=lambda s: (s["Name"].casefold(), s["Id"]))
-    return {"Items": [render_server(s) for s in page(servers, Offset, Limit)], "Count": len(servers)}
+    return {"Items": [shown_server(call, s) for s in page(servers, Offset, Limit)], "Count": len(servers)}
 
 
 @api_method("Mail", "DeleteServer")
@@ -115,4 +121,4 @@ def mail_get_mail_server_by_domain(call, Domain, AllowWildcardDomain=False):
     # No role check at all: callable anonymously.
     tenant_id = None if call.caller.is_superadmin else call.caller.tenant_id
     server, wildcard = call.db.server_for_domain(php_str(Domain), php_truthy(AllowWildcardDomain), tenant_id)
-    return {"Server": render_server(server), "FoundWithWildcard": wildcard} if server else []
+    return {"Server": shown_server(call, server), "FoundWithWildcard": wildcard} if server else []

@@ -17,7 +17,9 @@ class Handler:
                 for name, default in self.parameters}
 
 
-MODULES = ("AdminAuth", "Core", "Mail", "MailMultiAccountsPlugin")
+CORE_MODULES = ("AdminAuth", "Core", "Mail")
+PROFILE_MODULES = ("CoreWebclient", "MailDomains", "Min")  # present only when the profile installs them
+MODULES = CORE_MODULES + ("MailMultiAccountsPlugin",) + PROFILE_MODULES
 
 DENIED_METHODS = {
     9: {

@@ -9,11 +9,16 @@ USER_OBJECT = "Object/Aurora\\Modules\\Core\\Models\\User"
 TENANT_OBJECT = "Object/Aurora\\Modules\\Core\\Models\\Tenant"
 
 
-def render_server(row, with_object=True):
+def render_server(db, row, with_object=True, viewer_tenant=None):
+    """``viewer_tenant``: the tenant of a calling user (not the super-admin), whose domains alone MailDomains lists."""
     data = {"@Object": SERVER_OBJECT} if with_object else {}
     data.update(row)
     data["SmtpPassword"] = MASK
     data.update(EntityId=row["Id"], ServerId=row["Id"], UUID="", ParentUUID="", ModuleName="")
+    if db.domains is not None:  # MailDomains' Mail::ServerToResponseArray subscriber
+        data["AllowEditDomains"] = False
+        names = "\r\n".join(db.domain_names_of_server(row["Id"], viewer_tenant))
+        data["Domains"] = "*\r\n" + names if "*" in (row["Domains"] or "") else names
     return data
 
 
@@ -24,7 +29,7 @@ def render_user(row):
 def render_tenant(row):
     data = {"@Object": TENANT_OBJECT, **row}
     del data["SiteName"]
-    data.update(UUID="", ParentUUID="", ModuleName="Core")
+    data.update(EntityId=row["Id"], UUID="", ParentUUID="", ModuleName="Core")
     return data
 
 
@@ -38,7 +43,7 @@ def created_account_keys(row):
     return [key for key in CREATED_ACCOUNT_KEYS if key != "UseToAuthorize" or row["UseToAuthorize"]]
 
 
-def render_account(db, row, created=False):
+def render_account(db, row, created=False, viewer_tenant=None):
     data = {"@Object": ACCOUNT_OBJECT}
     data.update((key, row[key]) for key in (created_account_keys(row) if created else row))
     data["IncomingPassword"] = MASK
@@ -46,7 +51,7 @@ def render_account(db, row, created=False):
     sieve = bool(server and server["EnableSieve"])
     data.update(
         EntityId=row["Id"],
-        Server=render_server(server, with_object=False) if server else None,
+        Server=render_server(db, server, False, viewer_tenant) if server else None,
         UUID="", ParentUUID="", ModuleName="", AccountID=row["Id"],
         AllowFilters=sieve, AllowForward=sieve, AllowAutoresponder=sieve,
         # inferred: the allow/block-list module setting is off (contract.json step 49: false with Sieve on).

@@ -14,6 +14,7 @@ class Column:
     kind: str  # "int" | "bool" | "str"
     default: object = None
     nullable: bool = False
+    length: int = 0  # a VARCHAR's maximum length; 0: no limit enforced
 
 
 def _mysql_integer(value, column):
@@ -37,7 +38,10 @@ def to_column(column, value):
     if column.kind == "str":
         if isinstance(value, (list, dict)):
             raise DbError(f"Array to string conversion for column '{column.name}'")
-        return php_str(value)
+        text = php_str(value)
+        if column.length and len(text) > column.length:
+            raise DbError(f"Data too long for column '{column.name}'")
+        return text
     number = _mysql_integer(value, column.name)
     return number != 0 if column.kind == "bool" else number
 
@@ -93,13 +97,17 @@ ACCOUNT_COLUMNS = [
 # inferred: defaults of the tenant columns not shown by tests/contract/ are the migration's likely defaults.
 TENANT_COLUMNS = [
     Column("IdChannel", "int", 0), Column("IsDisabled", "bool", False), Column("IsDefault", "bool", False),
-    Column("Name", "str", ""), Column("Description", "str", ""), Column("WebDomain", "str", ""),
+    # inferred: Name is a VARCHAR(255) (a 300-character name is Result false: docs/aurora-api-notes.md).
+    Column("Name", "str", "", length=255), Column("Description", "str", ""), Column("WebDomain", "str", ""),
     Column("UserCountLimit", "int", 0), Column("Capa", "str", ""), Column("AllowChangeAdminEmail", "bool", True),
-    Column("AllowChangeAdminPassword", "bool", True), Column("Expared", "bool", False), Column("PayUrl", "str", ""),
+    Column("AllowChangeAdminPassword", "bool", True), Column("Expared", "int", 0), Column("PayUrl", "str", ""),
     Column("IsTrial", "bool", False), Column("LogoUrl", "str", ""),
     Column("CalendarNotificationEmailAccount", "str", ""), Column("InviteNotificationEmailAccount", "str", ""),
     *_timestamps(),
     Column("SiteName", "str", None, True),  # a tenant-level setting, not part of the tenant object
 ]
+
+# MailDomains' table (mail_domains).
+DOMAIN_COLUMNS = [Column("TenantId", "int", 0), Column("MailServerId", "int", 0), Column("Name", "str", "")]
 
 CHANNEL_COLUMNS = [Column("Login", "str", ""), Column("Password", "str", ""), Column("Description", "str", "")]

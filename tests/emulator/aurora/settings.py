@@ -8,14 +8,15 @@ VERSIONS = {9: "9.8.5.build2", 8: "8.8.3.rc2"}
 
 
 DEFAULT_SETTINGS = {
-    "Core": {"EnableMultiTenant": False, "EnableFailedLoginBlock": True,
+    "Core": {"AllowGroups": False, "EnableFailedLoginBlock": True,
              "LoginBlockAvailableTriesCount": 10, "LoginBlockDurationMinutes": 3},
     # WebMail Lite's pre-config turns auto-provisioning on; AllowAddAccounts: as recorded (corporate.json step 2).
     "Mail": {"DoImapLoginOnAccountCreate": True, "AutocreateMailAccountOnNewUserFirstLogin": True,
              "AllowAddAccounts": True},
     "AdminAuth": {"AllowLoginFromCoreModule": False},
     "MailMultiAccountsPlugin": {"Enabled": False},
-    "System": {"AuroraMajor": 9},
+    # data/settings/config.json; AuroraMajor is the emulator's own: which Aurora generation it answers as.
+    "System": {"AuroraMajor": 9, "EnableMultiTenant": False},
 }
 
 
@@ -24,8 +25,11 @@ class SettingsError(ValueError):
 
 
 class Settings:
-    def __init__(self):
+    def __init__(self, changes=None):
+        """The default settings, with a profile's ``{"Module": {"Name": value}}`` changes applied."""
         self.values = copy.deepcopy(DEFAULT_SETTINGS)
+        if changes:
+            self.update(changes)
 
     def __call__(self, module, name):
         return self.values[module][name]

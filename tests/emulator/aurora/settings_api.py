@@ -9,13 +9,16 @@ from .settings import VERSIONS
 def core_get_settings(call):
     # inferred: only the modules the emulator serves are listed (a real install lists more).
     modules = sorted(m for m in MODULES if call.emulator.module_enabled(m))
+    profile = call.emulator.profile
     settings = {
-        "Version": VERSIONS[call.aurora_major],
+        **profile.core_settings,
+        "Version": VERSIONS[call.aurora_major] + profile.version_suffix,
         "EUserRole": dict(USER_ROLES),
         "AvailableBackendModules": modules,
-        "EnableMultiTenant": call.setting("Core", "EnableMultiTenant"),
+        "EnableMultiTenant": call.setting("System", "EnableMultiTenant"),
         "StoreAuthTokenInDB": False,
         "UserId": call.caller.envelope_id,  # inferred: the same value as AuthenticatedUserId
+        "AllowGroups": call.setting("Core", "AllowGroups"),
     }
     if call.caller.is_superadmin:
         settings["AdminLogin"] = call.emulator.admin_login
@@ -30,7 +33,8 @@ SMTP_AUTH_TYPES = {"NoAuthentication": "0", "UseSpecifiedCredentials": "1", "Use
 def mail_get_settings(call):
     accounts = []
     if call.caller.user:
-        accounts = [render_account(call.db, a) for a in call.db.accounts_of_user(call.caller.user["Id"])]
+        accounts = [render_account(call.db, a, viewer_tenant=call.caller.tenant_id)
+                    for a in call.db.accounts_of_user(call.caller.user["Id"])]
     settings = {  # as recorded on a default install: tests/contract/corporate.json step 2
         "Accounts": accounts,
         "AllowAddAccounts": call.setting("Mail", "AllowAddAccounts"),

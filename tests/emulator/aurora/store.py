@@ -5,7 +5,8 @@ from datetime import datetime, timezone
 from .addresses import split_domains
 from .errors import DbError
 from .php import lookup_id, strict_int_equals
-from .schema import ACCOUNT_COLUMNS, CHANNEL_COLUMNS, SERVER_COLUMNS, TENANT_COLUMNS, USER_COLUMNS, to_column
+from .schema import (ACCOUNT_COLUMNS, CHANNEL_COLUMNS, DOMAIN_COLUMNS, SERVER_COLUMNS, TENANT_COLUMNS, USER_COLUMNS,
+                     to_column)
 
 
 def now_iso():
@@ -53,24 +54,26 @@ class Table:
 
 
 class Database:
-    """The Aurora tables right after a reset: channel and tenant "Default" (Id 1), nothing else."""
+    """The Aurora tables right after a reset: channel and tenant "Default" (Id 1), nothing else.
 
-    def __init__(self):
+    ``mail_domains``: the MailDomains module is installed, with its table ``domains`` (else ``domains`` is None).
+    """
+
+    def __init__(self, mail_domains=False):
         self.channels = Table("au_core_channels", CHANNEL_COLUMNS)
         self.tenants = Table("au_core_tenants", TENANT_COLUMNS)
         self.servers = Table("au_mail_servers", SERVER_COLUMNS)
         self.users = Table("au_core_users", USER_COLUMNS)
         self.accounts = Table("au_mail_accounts", ACCOUNT_COLUMNS)
+        self.domains = Table("au_mail_domains", DOMAIN_COLUMNS) if mail_domains else None
         self.channels.insert({"Login": "Default"})
         self.tenants.insert({"IdChannel": 1, "IsDefault": True, "Name": "Default"})
 
     def snapshot(self):
-        return {
-            "tenants": copy.deepcopy(self.tenants.all()),
-            "servers": copy.deepcopy(self.servers.all()),
-            "users": copy.deepcopy(self.users.all()),
-            "accounts": copy.deepcopy(self.accounts.all()),
-        }
+        tables = {"tenants": self.tenants, "servers": self.servers, "users": self.users, "accounts": self.accounts}
+        if self.domains is not None:
+            tables["domains"] = self.domains
+        return {name: copy.deepcopy(table.all()) for name, table in tables.items()}
 
     # ---- lookups
 
@@ -101,8 +104,23 @@ class Database:
                      if a["UseToAuthorize"] and a["Id"] != excluding_id
                      and a["Email"].casefold() == email.casefold()), None)
 
+    def domain_names_of_server(self, server_id, tenant_id=None):
+        """MailDomains' names of the domains on a server (only ``tenant_id``'s unless None), in Id order."""
+        # inferred: the manager's query has no ORDER BY, so rows come in insertion (Id) order.
+        return [d["Name"] for d in self.domains.all()
+                if d["MailServerId"] == server_id and (tenant_id is None or d["TenantId"] == tenant_id)]
+
+    def server_of_registered_domain(self, domain):
+        """MailDomains' server lookup: only a registered domain matches; no wildcard, no server Domains."""
+        # inferred: compared ignoring case (the table's *_ci collation; names are unique ignoring case).
+        wanted = domain.casefold()
+        row = next((d for d in self.domains.all() if d["Name"].casefold() == wanted), None)
+        return (self.servers.rows.get(row["MailServerId"]) if row else None), False
+
     def server_for_domain(self, domain, allow_wildcard, tenant_id=None):
         """Mail GetMailServerByDomain: (server, found_with_wildcard) or (None, False)."""
+        if self.domains is not None:
+            return self.server_of_registered_domain(domain)
         servers = [s for s in self.servers.all()
                    if s["OwnerType"] == "superadmin"
                    or (s["OwnerType"] == "tenant" and (tenant_id is None or s["TenantId"] == tenant_id))]
@@ -160,3 +178,14 @@ class Database:
             return False
         self.delete_server_row(server)
         return True
+
+    def delete_tenant(self, tenant):
+        """Core DeleteTenant: its users with their accounts, the row, then (Mail's hook) its servers.
+
+        Deleting a server deletes every user whose login account is on it, whatever that user's tenant.
+        """
+        for user in [u for u in self.users.all() if u["IdTenant"] == tenant["Id"]]:
+            self.delete_user(user)
+        self.tenants.delete(tenant)
+        for server in [s for s in self.servers.all() if s["OwnerType"] == "tenant" and s["TenantId"] == tenant["Id"]]:
+            self.delete_server(server, tenant["Id"])

@@ -1,0 +1,13 @@
+"""MySQL's default *_ci collations as the emulator applies them: comparisons that ignore case and accents."""
+import unicodedata
+
+
+def collation_key(text):
+    """What a *_unicode_ci collation compares: the letters without case or accents."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+
+
+def like_contains(text, fragment):
+    """``text LIKE '%fragment%'`` with ``%`` and ``_`` escaped in ``fragment``."""
+    return collation_key(fragment) in collation_key(text)
