@@ -309,16 +309,21 @@ class AuroraClient:
             if not items or len(items) < PAGE_SIZE or offset >= int(result.get('Count') or 0):
                 return
 
-    def list_servers(self, search=''):
-        """Every mail server Aurora lists (super-admin and tenant servers), one page at a time."""
-        return self._pages('Mail', 'GetServers', {'TenantId': 0, 'Search': search}, 'the mail server list')
+    def list_servers(self, search='', tenant_id=0):
+        """The mail servers Aurora lists, one page at a time: with ``tenant_id`` 0 every super-admin and tenant
+        server, else the super-admin servers and that tenant's own."""
+        return self._pages('Mail', 'GetServers', {'TenantId': tenant_id, 'Search': search}, 'the mail server list')
 
     def find_servers(self, name):
         """Servers whose Name is exactly ``name`` (Aurora's Search is a substring match)."""
         return [server for server in self.list_servers(name) if server.get('Name') == name]
 
-    def list_users(self, search=''):
-        return self._pages('Core', 'GetUsers', {'TenantId': 0, 'Search': search}, 'the user list')
+    def list_users(self, search='', tenant_id=0):
+        """The users Aurora lists, one page at a time: every tenant's with ``tenant_id`` 0, else that tenant's."""
+        return self._pages('Core', 'GetUsers', {'TenantId': tenant_id, 'Search': search}, 'the user list')
+
+    def list_tenants(self, search=''):
+        return self._pages('Core', 'GetTenants', {'Search': search}, 'the tenant list')
 
     def find_users(self, public_id):
         """Users whose PublicId equals ``public_id``, ignoring case (GetUserByPublicId is denied over HTTP)."""

@@ -29,7 +29,6 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._diff import (
     changes_between,
     describe_changes,
 )
-from ansible_collections.afterlogic.aurora.plugins.module_utils._errors import AuroraError
 from ansible_collections.afterlogic.aurora.plugins.module_utils._module import text_length_errors
 from ansible_collections.afterlogic.aurora.plugins.module_utils._resource import (
     CONTROL,
@@ -38,7 +37,7 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._resource import
     Field,
     Plan,
     ResourceError,
-    argument_spec,
+    named_argument_spec,
     integer,
     result_of,
     server_id_of,
@@ -49,7 +48,7 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._writes import (
     NOT_DONE,
     SENT,
     UNKNOWN,
-    settled,
+    carry_out,
 )
 
 PASSWORD_KEY = 'smtp_password'
@@ -88,10 +87,8 @@ def _external_service_spec():
 
 def mail_server_argument_spec():
     """Options of one mail server. Server settings have no default: None means "the task does not set it"."""
-    spec = argument_spec(FIELDS)
-    spec.update(
-        name=dict(type='str', required=True),
-        state=dict(type='str', default='present', choices=['present', 'absent']),
+    return named_argument_spec(
+        FIELDS,
         smtp_password=dict(type='str', no_log=True),
         update_password=dict(type='str', default='on_create', choices=['always', 'on_create'], no_log=False),
         external_access=dict(type='dict', options=dict(
@@ -102,7 +99,6 @@ def mail_server_argument_spec():
         )),
         force=dict(type='bool', default=False),
     )
-    return spec
 
 
 # ---- value conversions ---------------------------------------------------------------------
@@ -657,15 +653,8 @@ def apply_plan(client, plan, check_mode=False, diff=False, usage=None):
     """
     if plan.action == 'delete':
         check_server_unused(client, plan, usage)
-    if check_mode or not plan.changed:
-        return server_result(plan, plan.server, diff=diff)
-    client = settled(client)
-    try:
-        server, notes, wrote = _write(client, plan)
-    except AuroraError as error:
-        error.details.setdefault('retries', client.retries)
-        raise
-    return server_result(plan, server, notes, diff=diff, retries=client.retries, wrote=wrote)
+    server, notes, wrote, retries = carry_out(client, plan, _write, plan.server, check_mode)
+    return server_result(plan, server, notes, diff=diff, retries=retries, wrote=wrote)
 
 
 def ensure_mail_server(client, params, check_mode=False, diff=False):

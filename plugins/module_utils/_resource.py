@@ -109,6 +109,14 @@ def argument_spec(fields):
     return dict((field.key, field.option()) for field in fields if '.' not in field.key)
 
 
+def named_argument_spec(fields, **options):
+    """The options of a kind that a task names by ``name``: ``name``, ``state``, its fields, and ``options``."""
+    spec = argument_spec(fields)
+    spec.update(name=dict(type='str', required=True),
+                state=dict(type='str', default='present', choices=['present', 'absent']), **options)
+    return spec
+
+
 def field_view(fields, obj):
     """An Aurora object as option values, by option name."""
     return dict((field.key, field.from_aurora(obj.get(field.aurora))) for field in fields if not field.secret)

@@ -117,3 +117,21 @@ def _settled_lost_answer(lost, method, read_back):
 def settled(client):
     """``client`` with write(); a client that already has it is returned as it is."""
     return client if isinstance(client, SettledWrites) else SettledWrites(client)
+
+
+def carry_out(client, plan, write, predicted, check_mode=False):
+    """``(the object after the run, notes, wrote, retries)`` of a plan.
+
+    In check mode, or with nothing to do, that is the ``predicted`` object and no write; else what
+    ``write(settled client, plan)`` returns as ``(object, notes, wrote)``. An error raised on the way carries the
+    retries made before it (``details['retries']``).
+    """
+    if check_mode or not plan.changed:
+        return predicted, [], None, 0
+    client = settled(client)
+    try:
+        done, notes, wrote = write(client, plan)
+    except AuroraError as error:
+        error.details.setdefault('retries', client.retries)
+        raise
+    return done, notes, wrote, client.retries

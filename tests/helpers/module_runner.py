@@ -67,12 +67,12 @@ def module_task(emulator, name):
 MODULE_PROCESS_TIMEOUT = 120
 
 
-def start_module_task(emulator, name, **options):
-    """Start the module ``name`` connected to ``emulator`` in a process of its own, as Ansible runs each task;
+def start_module_task(emulator, module_name, **options):
+    """Start the module ``module_name`` connected to ``emulator`` in a process of its own, as Ansible runs each task;
     returns a function that waits for it and gives its result (a ModuleResult)."""
     args = dict(api_url=emulator.url, api_username=emulator.admin_login, api_password=emulator.admin_password)
     args.update(options)
-    process = subprocess.Popen([sys.executable, '-m', 'tests.helpers.module_runner', name], cwd=REPO_ROOT,
+    process = subprocess.Popen([sys.executable, '-m', 'tests.helpers.module_runner', module_name], cwd=REPO_ROOT,
                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     process.stdin.write(json.dumps(args))
     process.stdin.close()

@@ -59,6 +59,10 @@ MODULE_TASKS = {
         'afterlogic.aurora.aurora_mail_servers': {
             'servers': [{'name': 'example-org', 'incoming_server': 'imap.example.org', 'domains': ['example.org']}]},
     },
+    'aurora_tenant': {
+        'name': 'A tenant',
+        'afterlogic.aurora.aurora_tenant': {'name': 'acme', 'description': 'Acme Inc'},
+    },
     'aurora_user_accounts': {
         'name': 'More users in one task',
         'afterlogic.aurora.aurora_user_accounts': {
@@ -67,6 +71,7 @@ MODULE_TASKS = {
 }
 # What each module's task leaves in Aurora: (mail server names, user e-mail addresses).
 MODULE_OBJECTS = {
+    'aurora_tenant': ([], []),
     'aurora_mail_server': (['mydomain'], []),
     'aurora_user_account': ([], ['user@mydomain.com']),
     'aurora_mail_servers': (['example-org'], []),
@@ -111,7 +116,8 @@ def logins(emulator):
 @pytest.fixture
 def aurora(emulator):
     # The tutorial's hosts (mail.mydomain.com, ...) do not exist: Aurora's IMAP check on account creation is turned off.
-    emulator.settings({'Mail': {'DoImapLoginOnAccountCreate': False}})
+    # Multi-tenancy on, for aurora_tenant.
+    emulator.settings({'Mail': {'DoImapLoginOnAccountCreate': False}, 'System': {'EnableMultiTenant': True}})
     emulator.calls_clear()
     return emulator
 

@@ -36,12 +36,14 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._user_account im
     MUTUALLY_EXCLUSIVE,
     user_account_argument_spec,
 )
+from ansible_collections.afterlogic.aurora.plugins.module_utils._tenant import tenant_argument_spec
 from tests.helpers.figures import figures_fixture
 from tests.helpers.module_runner import module_task, run_module
 
 MIN_EXAMPLES = 1000
-EXAMPLES = {  # per test; 1,100 in all
+EXAMPLES = {  # per test; 1,200 in all
     'aurora_api_token': 150,
+    'aurora_tenant': 100,
     'aurora_mail_server': 300,
     'aurora_user_account': 250,
     'aurora_mail_servers': 150,
@@ -86,6 +88,11 @@ ACCOUNT_TASKS = [
 SERVER_OPTIONS = mail_server_argument_spec()
 ACCOUNT_OPTIONS = user_account_argument_spec()
 CONNECTION_OPTIONS = connection_argument_spec()
+TENANT_OPTIONS = tenant_argument_spec()
+TENANT_TASKS = [
+    dict(name='acme', description='Acme Inc', web_domain='mail.acme.example', site_name='Acme'),  # create or update
+    dict(name='acme', state='absent', force=True),                                                # delete
+]
 EXTERNAL_ACCESS_OPTIONS = SERVER_OPTIONS['external_access']['options']
 MAIL_SERVERS_OPTIONS = bulk_argument_spec(MailServers)
 USER_ACCOUNTS_OPTIONS = bulk_argument_spec(UserAccounts)
@@ -275,6 +282,13 @@ ACCOUNT_VALUES = dict(
     friendly_name=st.one_of(WITH_CONTROL, long_text()),
 )
 
+TENANT_VALUES = dict(
+    name=st.one_of(BAD_NAME, st.sampled_from(['a/b', 'x:y', 'a*', '[a]', '^a', '<a>', 'a|b', 'why?', ' /*?<>|: '])),
+    description=st.one_of(WITH_CONTROL, long_text()),
+    web_domain=st.one_of(WITH_CONTROL, long_text()),
+    site_name=st.one_of(WITH_CONTROL, long_text()),
+)
+
 
 def connection_cases():
     return st.one_of(
@@ -318,6 +332,15 @@ def account_cases():
         *missing_required_cases(ACCOUNT_OPTIONS),
         st.integers(1, 10).map(lambda number: case({'server': 'mydomain', 'server_id': number}, 'server', 'server_id')),
         unknown_option_cases(dict(ACCOUNT_OPTIONS, **CONNECTION_OPTIONS)),
+    )
+
+
+def tenant_cases():
+    """One bad option of a tenant task."""
+    return st.one_of(
+        *option_cases(TENANT_OPTIONS, TENANT_VALUES),
+        *missing_required_cases(TENANT_OPTIONS),
+        unknown_option_cases(dict(TENANT_OPTIONS, **CONNECTION_OPTIONS)),
     )
 
 
@@ -467,6 +490,12 @@ def test_aurora_user_account_refuses_bad_options(aurora, figures, task, check_mo
     assert_refused(aurora, figures, 'aurora_user_account', task[0], task[1], check_mode)
 
 
+@examples(EXAMPLES['aurora_tenant'])
+@given(task=single_tasks(TENANT_TASKS, tenant_cases()), check_mode=st.booleans())
+def test_aurora_tenant_refuses_bad_options(aurora, figures, task, check_mode):
+    assert_refused(aurora, figures, 'aurora_tenant', task[0], task[1], check_mode)
+
+
 @examples(EXAMPLES['aurora_mail_servers'])
 @given(task=mail_servers_tasks(), check_mode=st.booleans())
 def test_aurora_mail_servers_refuses_bad_options_and_items(aurora, figures, task, check_mode):
@@ -486,6 +515,7 @@ def _text_options(spec):
 LONG_TEXT_TARGETS = [(module, bases, option, list_option) for module, bases, spec, list_option in (
     ('aurora_mail_server', SERVER_TASKS, SERVER_OPTIONS, None),
     ('aurora_user_account', ACCOUNT_TASKS, ACCOUNT_OPTIONS, None),
+    ('aurora_tenant', TENANT_TASKS, TENANT_OPTIONS, None),
     ('aurora_mail_servers', SERVER_TASKS, SERVER_OPTIONS, MailServers.option),
     ('aurora_user_accounts', ACCOUNT_TASKS, ACCOUNT_OPTIONS, UserAccounts.option),
 ) for option in _text_options(spec)]
