@@ -30,6 +30,7 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._errors import A
 from ansible_collections.afterlogic.aurora.plugins.module_utils._mail_server import (
     account_emails_by_server,
     apply_plan,
+    owner_tenant_id,
     domains_from_aurora,
     find_server,
     mail_server_argument_spec,
@@ -44,6 +45,7 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._module import (
     secrets_in,
 )
 from ansible_collections.afterlogic.aurora.plugins.module_utils._resource import server_id_of
+from ansible_collections.afterlogic.aurora.plugins.module_utils._tenant import tenant_id_for
 from ansible_collections.afterlogic.aurora.plugins.module_utils._user_account import (
     lookup,
     plan,
@@ -112,6 +114,18 @@ class _Once:
         self._done = False
         self._value = None
 
+    @staticmethod
+    def each():
+        """``get(key, compute)``: one _Once per key."""
+        lock = threading.Lock()
+        onces = {}
+
+        def get(key, compute):
+            with lock:
+                once = onces.setdefault(key, _Once())
+            return once.get(compute)
+        return get
+
     def get(self, compute):
         with self._lock:
             if not self._done:
@@ -131,8 +145,7 @@ class SharedReads:
 
     def __init__(self, client, planned_domains=None):
         self._client = client
-        self._lock = threading.Lock()
-        self._answers = {}
+        self._answers = _Once.each()
         self._planned_domains = planned_domains or {}
 
     def __getattr__(self, name):
@@ -142,9 +155,7 @@ class SharedReads:
         if (module, method) not in self.SHARED:
             return self._client.call(module, method, params, target)
         key = (module, method, json.dumps(params, sort_keys=True))
-        with self._lock:
-            once = self._answers.setdefault(key, _Once())
-        answer = once.get(lambda: self._client.call(module, method, params, target))
+        answer = self._answers(key, lambda: self._client.call(module, method, params, target))
         if method == 'GetMailServerByDomain' and self._planned_domains:
             return self._planned_server_for(str(params['Domain']).lower(), answer)
         return answer
@@ -215,6 +226,7 @@ class MailServers:
         self.by_name = {}
         self._usage_lock = threading.Lock()
         self._usage = None
+        self._tenants = _Once.each()
 
     @staticmethod
     def item_spec():
@@ -243,6 +255,10 @@ class MailServers:
     def identity(self, index):
         return self.items[index]['name']
 
+    def owner(self, index):
+        """The tenant the item names, by name or id: servers of one name may each belong to another owner."""
+        return self.items[index].get('tenant'), self.items[index].get('tenant_id')
+
     def prepare(self, client):
         """One listing of every server; each item then finds its own among the ones with its name."""
         self.client = client
@@ -258,16 +274,23 @@ class MailServers:
                 self._usage = with_moves(account_emails_by_server(self.client), self.planned_moves)
             return self._usage
 
-    def _candidates(self, name):
-        """The servers of this name in the shared listing; None (ask Aurora again) when it holds several, which
-        may be the copies of runs that raced to create it, since deleted by the runs that lost."""
-        listed = self.by_name.get(name, [])
+    def _candidates(self, name, tenant_id):
+        """The servers of this name and owner in the shared listing; None (ask Aurora again) when it holds several,
+        which may be the copies of runs that raced to create it, since deleted by the runs that lost."""
+        listed = [server for server in self.by_name.get(name, []) if owner_tenant_id(server) == tenant_id]
         return None if len(listed) > 1 else listed
 
+    def _tenant_id(self, params):
+        """The item's tenant id (0: none), looked up once per tenant for all the items."""
+        key = (params.get('tenant'), params.get('tenant_id'))
+        return self._tenants(key, lambda: tenant_id_for(self.client, *key))
+
     def process(self, index):
-        params = self.items[index]
         try:
-            current = find_server(self.client, params['name'], self._candidates(params['name']))
+            params = dict(self.items[index])
+            params['tenant_id'] = self._tenant_id(params)
+            current = find_server(self.client, params['name'], self._candidates(params['name'], params['tenant_id']),
+                                  params['tenant_id'])
             server_plan = plan_server(current, params)
             usage = self.usage() if server_plan.action == 'delete' and not server_plan.force else None
             result = apply_plan(self.client, server_plan, check_mode=self.check_mode, diff=self.diff, usage=usage)
@@ -316,6 +339,11 @@ class UserAccounts:
     def identity(self, index):
         """The email as the task handles it (stripped, lower case)."""
         return self.wanted[index]['email']
+
+    @staticmethod
+    def owner(index):
+        """E-mail addresses are unique across all tenants."""
+        return None
 
     def prepare(self, client):
         """One listing of every user and, when an item names its server, one of every server."""
@@ -451,10 +479,11 @@ class BulkTask:
             for problem in problems:
                 errors.append('%s: %s' % (where, self._scrub(index, problem)))
             if not problems:
-                if identity in first:
+                unique = (identity, self.kind.owner(index))
+                if unique in first:
                     errors.append('%s: the same %s as %s; give each one once per task'
-                                  % (where, self.kind.key, label(self.kind, first[identity], identity)))
-                first.setdefault(identity, index)
+                                  % (where, self.kind.key, label(self.kind, first[unique], identity)))
+                first.setdefault(unique, index)
         if errors:
             self.fail('%d problem(s) in %s, nothing was changed: %s' % (len(errors), self.kind.option, '; '.join(errors)))
 

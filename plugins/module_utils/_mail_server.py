@@ -43,6 +43,7 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._resource import
     server_id_of,
     text,
 )
+from ansible_collections.afterlogic.aurora.plugins.module_utils._tenant import tenant_id_for
 from ansible_collections.afterlogic.aurora.plugins.module_utils._writes import (
     ADOPTED,
     NOT_DONE,
@@ -98,6 +99,8 @@ def mail_server_argument_spec():
             pop3=_external_service_spec(),
         )),
         force=dict(type='bool', default=False),
+        tenant=dict(type='str'),
+        tenant_id=dict(type='int'),
     )
 
 
@@ -286,12 +289,37 @@ def validation_errors(params):
         _port_error('sieve_port', params.get('sieve_port')),
         _text_error('smtp_login', params.get('smtp_login')),
     ]
+    errors.extend(_tenant_errors(params.get('tenant'), params.get('tenant_id')))
     errors.extend(_domains_errors(params.get('domains')))
     errors.extend(_external_access_errors(params.get('external_access')))
     return [error for error in errors if error]
 
 
+def _tenant_errors(tenant, tenant_id):
+    if tenant is not None and tenant_id is not None:
+        return ['tenant and tenant_id are mutually exclusive; give the name or the id of the tenant']
+    if tenant is not None and (not tenant.strip() or CONTROL.search(tenant)):
+        return ['tenant must be the name of a tenant, got %r' % tenant]
+    if tenant_id is not None and tenant_id < 1:
+        return ['tenant_id must be a positive tenant id, got %s' % tenant_id]
+    return []
+
+
 # ---- lookup --------------------------------------------------------------------------------
+
+def owner_tenant_id(server):
+    """The tenant that owns a server; 0 for a server of the super-administrator's."""
+    return integer(server.get('TenantId') or 0) if server.get('OwnerType') == 'tenant' else 0
+
+
+def named_servers(client, name, tenant_id=0):
+    """The servers named exactly ``name`` that a tenant owns (``tenant_id``), or the super-administrator (0).
+
+    Aurora's Search is a substring match, and its listing mixes the super-administrator's servers with tenants'.
+    """
+    return [server for server in client.list_servers(name, tenant_id)
+            if server.get('Name') == name and owner_tenant_id(server) == tenant_id]
+
 
 def duplicate_servers_error(name, servers):
     ids = ', '.join(str(server_id) for server_id in sorted(server_id_of(server) for server in servers))
@@ -301,15 +329,15 @@ def duplicate_servers_error(name, servers):
         'then run the task again' % (len(servers), name, ids))
 
 
-def find_server(client, name, candidates=None):
-    """The one server named exactly ``name``, or None.
+def find_server(client, name, candidates=None, tenant_id=0):
+    """The one server named exactly ``name`` that the tenant ``tenant_id`` owns (0: the super-administrator), or None.
 
-    ``candidates`` is an already fetched server list (of any names) to search instead of asking Aurora.
+    ``candidates`` is an already fetched server list (of any names and owners) to search instead of asking Aurora.
     Raises ResourceError when several servers have that name: picking one would be a guess.
     """
     if candidates is None:
-        candidates = client.find_servers(name)
-    servers = [server for server in candidates if server.get('Name') == name]
+        candidates = named_servers(client, name, tenant_id)
+    servers = [server for server in candidates if server.get('Name') == name and owner_tenant_id(server) == tenant_id]
     if len(servers) > 1:
         raise duplicate_servers_error(name, servers)
     return servers[0] if servers else None
@@ -331,6 +359,7 @@ def server_plan(action, name, current=None, changes=None, password_changed=False
     else:
         msg = {'create': 'created', 'delete': 'deleted'}[action]
     parts.setdefault('server', None)
+    parts.setdefault('tenant_id', owner_tenant_id(current) if current is not None else 0)
     parts.setdefault('request', None)
     parts.setdefault('force', False)
     return Plan(actions=() if action == 'none' else (action,), current=current, changes=changes, msg=msg,
@@ -381,12 +410,12 @@ def _creation_errors(view, params):
     return [error for error in errors if error]
 
 
-def predicted_new_server(view):
+def predicted_new_server(view, tenant_id=0):
     """The object Aurora will hold after CreateServer; its id is not known before Aurora answers."""
     server = {
         '@Object': 'Object/Aurora\\Modules\\Mail\\Models\\Server',
-        'Id': None, 'ServerId': None, 'EntityId': None,
-        'TenantId': 0, 'Name': view['name'], 'OwnerType': 'superadmin', 'SmtpPassword': STORED_SECRET,
+        'Id': None, 'ServerId': None, 'EntityId': None, 'TenantId': tenant_id, 'Name': view['name'],
+        'OwnerType': 'tenant' if tenant_id else 'superadmin', 'SmtpPassword': STORED_SECRET,
         'CreatedAt': None, 'UpdatedAt': None, 'UUID': '', 'ParentUUID': '', 'ModuleName': '',
     }
     server.update(aurora_fields(view))
@@ -399,10 +428,11 @@ def plan_create(params):
     if errors:
         raise ResourceError('; '.join(errors))
     password = _password_to_send(params, creating=True)
-    request = dict(aurora_fields(view), Name=params['name'], TenantId=0, SmtpPassword=password or '')
+    tenant_id = params.get('tenant_id') or 0
+    request = dict(aurora_fields(view), Name=params['name'], TenantId=tenant_id, SmtpPassword=password or '')
     after = view if password is None else _with_password_shown(view, PASSWORD_CHANGED)
-    return server_plan('create', params['name'], server=predicted_new_server(view), after=after, request=request,
-                       password_changed=password is not None, params=params)
+    return server_plan('create', params['name'], server=predicted_new_server(view, tenant_id), after=after,
+                       request=request, password_changed=password is not None, params=params, tenant_id=tenant_id)
 
 
 def update_request(current, view, password):
@@ -503,26 +533,27 @@ def _settle_creation(client, plan, created_id):
     Returns (server, notes). Aurora cannot refuse duplicate names, so two runs may create one each at once;
     both keep the lowest id and the other one is deleted by the run that made it.
     """
-    servers = client.find_servers(plan.name)
+    servers = named_servers(client, plan.name, plan.tenant_id)
     if not servers:
         return dict(plan.server, Id=created_id, ServerId=created_id, EntityId=created_id), []
     kept = _lowest_id_server(servers)
     kept_id = server_id_of(kept)
     if kept_id == created_id:
         return kept, []
-    _delete_own_duplicate(client, plan.name, kept_id, created_id)
+    _delete_own_duplicate(client, plan, kept_id, created_id)
     return kept, ['another run created mail server %r at the same time: kept id %s, deleted the duplicate id %s'
                   % (plan.name, kept_id, created_id)]
 
 
-def _delete_unknown_copies(client, name, kept):
+def _delete_unknown_copies(client, plan, kept):
     """After a lost answer, the copies beside the kept one came from runs racing this one, this one's among them.
 
     Every run keeps the lowest id, so any other copy no account uses is deleted; one that is already gone was
     deleted by the run that made it.
     """
     notes = []
-    servers = client.find_servers(name)
+    name = plan.name
+    servers = named_servers(client, name, plan.tenant_id)
     if len(servers) < 2:
         return notes
     used = account_emails_by_server(client)
@@ -530,15 +561,18 @@ def _delete_unknown_copies(client, name, kept):
         if used.get(copy_id):
             notes.append('mail server %r also exists as id %s, which mail accounts use, so it was left alone'
                          % (name, copy_id))
-        elif _delete_duplicate(client, name, copy_id):
+        elif _delete_duplicate(client, name, copy_id, plan.tenant_id):
             notes.append('another run created mail server %r at the same time: kept id %s, deleted the duplicate id '
                          '%s' % (name, server_id_of(kept), copy_id))
     return notes
 
 
-def _delete_duplicate(client, name, copy_id):
-    """DeleteServer of a raced copy; False when it was already deleted (by the run that created it)."""
-    dummy, how = client.write('Mail', 'DeleteServer', {'ServerId': copy_id, 'TenantId': 0},
+def _delete_duplicate(client, name, copy_id, tenant_id):
+    """DeleteServer of a raced copy; False when it was already deleted (by the run that created it).
+
+    ``tenant_id`` is the copy's own: with another one Aurora deletes the users of the server and keeps the server.
+    """
+    dummy, how = client.write('Mail', 'DeleteServer', {'ServerId': copy_id, 'TenantId': tenant_id},
                               'duplicate mail server %r' % name,
                               lambda answer_lost: _gone_or_not_done(client, copy_id, name))
     return how != ADOPTED
@@ -549,8 +583,9 @@ def _gone_or_not_done(client, server_id, name):
     return None if _reread_server(client, server_id, name) is None else NOT_DONE
 
 
-def _delete_own_duplicate(client, name, kept_id, created_id):
+def _delete_own_duplicate(client, plan, kept_id, created_id):
     """Delete the copy this run created, unless an account already uses it (DeleteServer would delete that too)."""
+    name = plan.name
     emails = sorted(account_emails_by_server(client).get(created_id) or [])
     if emails:
         raise ResourceError(
@@ -558,13 +593,13 @@ def _delete_own_duplicate(client, name, kept_id, created_id):
             'is already used by %d mail account(s) (%s), which deleting it would delete too; move them to id %s, '
             'then delete id %s' % (name, kept_id, created_id, len(emails), ', '.join(emails[:MAX_LISTED_EMAILS]),
                                    kept_id, created_id))
-    _delete_duplicate(client, name, created_id)
+    _delete_duplicate(client, name, created_id, plan.tenant_id)
 
 
 def _apply_create(client, plan):
     """(the server after the run, notes, whether this run's writes changed Aurora)."""
     answer, how = client.write('Mail', 'CreateServer', plan.request, 'mail server %r' % plan.name,
-                               lambda answer_lost: _lowest_named(client, plan.name))
+                               lambda answer_lost: _lowest_named(client, plan.name, plan.tenant_id))
     created_id = integer(answer) if how == SENT else None
     if how == SENT:
         server, notes = _settle_creation(client, plan, created_id)
@@ -574,7 +609,7 @@ def _apply_create(client, plan):
     else:
         server = answer
         notes = ['Aurora\'s answer to Mail.CreateServer was lost; read back the new server, id %s' % server_id_of(answer)]
-        notes += _delete_unknown_copies(client, plan.name, answer)
+        notes += _delete_unknown_copies(client, plan, answer)
     wrote = how != ADOPTED
     if notes and plan.params is not None and created_id != server_id_of(server):
         follow_up = plan_update(server, dict(plan.params, update_password='on_create'))
@@ -585,9 +620,9 @@ def _apply_create(client, plan):
     return server, notes, wrote
 
 
-def _lowest_named(client, name):
-    """The server of this name with the lowest id, or NOT_DONE when there is none."""
-    servers = client.find_servers(name)
+def _lowest_named(client, name, tenant_id):
+    """The server of this name and owner with the lowest id, or NOT_DONE when there is none."""
+    servers = named_servers(client, name, tenant_id)
     return _lowest_id_server(servers) if servers else NOT_DONE
 
 
@@ -659,5 +694,6 @@ def apply_plan(client, plan, check_mode=False, diff=False, usage=None):
 
 def ensure_mail_server(client, params, check_mode=False, diff=False):
     """find -> plan -> apply for one server; see the module docs for the result."""
-    current = find_server(client, params['name'])
+    params = dict(params, tenant_id=tenant_id_for(client, params.get('tenant'), params.get('tenant_id')))
+    current = find_server(client, params['name'], tenant_id=params['tenant_id'])
     return apply_plan(client, plan_server(current, params), check_mode, diff)

@@ -101,6 +101,21 @@ def find_tenant(client, name):
     return dict(full, SiteName=item.get('SiteName'))
 
 
+def tenant_id_for(client, name=None, tenant_id=None):
+    """The id of the tenant a task names (``tenant``) or gives (``tenant_id``); 0 when it does neither."""
+    if name is not None:
+        found = find_tenant(client, name)
+        if found is None:
+            raise ResourceError('tenant: no tenant named %r; create it first with afterlogic.aurora.aurora_tenant'
+                                % name)
+        return tenant_id_of(found)
+    if tenant_id is not None:
+        if not isinstance(client.call('Core', 'GetTenant', {'Id': tenant_id}, 'tenant %s' % tenant_id), dict):
+            raise ResourceError('tenant_id: no tenant with id %s' % tenant_id)
+        return tenant_id
+    return 0
+
+
 def tenant_holdings(client, tenant):
     """What deleting ``tenant`` would delete with it: ``{'users': [...], 'servers': [...], 'other_users': [...]}``."""
     tenant_id = tenant_id_of(tenant)

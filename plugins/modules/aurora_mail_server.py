@@ -37,6 +37,20 @@ options:
       - Display name of the mail server, which identifies it. Matched exactly and case-sensitively.
     type: str
     required: true
+  tenant:
+    description:
+      - Name of the tenant that owns the server, on a multi-tenant Aurora (Aurora Corporate); see
+        M(afterlogic.aurora.aurora_tenant).
+      - A server with a tenant is that tenant's own (Aurora's C(OwnerType) C(tenant)), and is found only among that
+        tenant's servers, so two tenants can each have a server of the same name. Without O(tenant) or O(tenant_id),
+        the server is one of the super-administrator's, found only among those.
+      - The tenant must exist; the task fails before any write when it does not.
+      - Mutually exclusive with O(tenant_id).
+    type: str
+  tenant_id:
+    description:
+      - Id of the tenant that owns the server, instead of its name O(tenant).
+    type: int
   state:
     description:
       - V(present) creates the server or brings the options the task sets up to date.
@@ -209,8 +223,9 @@ options:
     type: bool
     default: false
 notes:
-  - The server is created in the super-administrator's scope (Aurora's C(TenantId) 0); the tenant of an existing server is
-    kept.
+  - Without O(tenant), the server is created in the super-administrator's scope (Aurora's C(TenantId) 0). Updates and
+    deletions always send the server's own C(TenantId), because with another one Aurora refuses them, and a deletion would
+    still delete the users whose login account is on the server.
   - If Aurora's answer to a write is lost, the module reads the server back and reports what Aurora holds; it never sends a
     second create in the same run.
   - If two runs create the same server at the same moment, both keep the one with the lowest id and the other is deleted.

@@ -50,6 +50,20 @@ options:
             instead of picking one.
         type: str
         required: true
+      tenant:
+        description:
+          - Name of the tenant that owns the server, on a multi-tenant Aurora (Aurora Corporate); see
+            M(afterlogic.aurora.aurora_tenant).
+          - A server with a tenant is that tenant's own (Aurora's C(OwnerType) C(tenant)), and is found only among that
+            tenant's servers, so two tenants can each have a server of the same name. Without O(servers[].tenant) or
+            O(servers[].tenant_id), the server is one of the super-administrator's, found only among those.
+          - The tenant must exist; the item fails before any write when it does not.
+          - Mutually exclusive with O(servers[].tenant_id).
+        type: str
+      tenant_id:
+        description:
+          - Id of the tenant that owns the server, instead of its name O(servers[].tenant).
+        type: int
       state:
         description:
           - V(present) creates the server or brings the options the item sets up to date.
