@@ -50,6 +50,7 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._writes import (
     SENT,
     UNKNOWN,
     carry_out,
+    read_until_settled,
 )
 
 PASSWORD_KEY = 'smtp_password'
@@ -338,6 +339,9 @@ def find_server(client, name, candidates=None, tenant_id=0):
     if candidates is None:
         candidates = named_servers(client, name, tenant_id)
     servers = [server for server in candidates if server.get('Name') == name and owner_tenant_id(server) == tenant_id]
+    if len(servers) > 1:
+        servers = read_until_settled(lambda: named_servers(client, name, tenant_id), lambda found: len(found) < 2,
+                                     client.timeout)
     if len(servers) > 1:
         raise duplicate_servers_error(name, servers)
     return servers[0] if servers else None

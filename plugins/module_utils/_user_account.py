@@ -42,6 +42,7 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._resource import
     same_ignoring_case,
     server_id_of,
 )
+from ansible_collections.afterlogic.aurora.plugins.module_utils._writes import read_until_settled
 
 # Aurora's UserRole enum; only the first two can be set by this module.
 ROLES = {'user': 2, 'tenant_admin': 1}
@@ -262,8 +263,8 @@ def resolve_server(client, wanted, servers=None):
 
 def server_by_name(client, name, servers=None):
     found = client.find_servers(name) if servers is None else servers.get(name, [])
-    if len(found) > 1 and servers is not None:
-        found = client.find_servers(name)  # the shared listing may hold the copy a concurrent run then deleted
+    if len(found) > 1:  # perhaps the copies of runs that raced to create it, which they delete at once
+        found = read_until_settled(lambda: client.find_servers(name), lambda listed: len(listed) < 2, client.timeout)
     if not found:
         raise ResourceError('server: no mail server named %r; create it with afterlogic.aurora.aurora_mail_server '
                             'or give its server_id' % name)

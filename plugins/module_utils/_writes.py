@@ -135,3 +135,26 @@ def carry_out(client, plan, write, predicted, check_mode=False):
         error.details.setdefault('retries', client.retries)
         raise
     return done, notes, wrote, client.retries
+
+
+SETTLE_LIMIT = 3.0  # seconds: racing runs delete their own copy within a few calls
+
+
+def read_until_settled(read, settled, timeout):
+    """``read()``, and again after short jittered pauses while ``settled(result)`` is false, for at most
+    ``SETTLE_LIMIT`` seconds or ``timeout``; returns the last result.
+
+    Several objects of one name may be the copies of runs that raced to create it, which those runs delete at once
+    (every run keeps the lowest id). Objects that are still there after the pauses are real duplicates.
+    """
+    started = time.monotonic()
+    delay = RETRY_FIRST_DELAY
+    result = read()
+    while not settled(result):
+        pause = random.uniform(delay / 2, delay)
+        if time.monotonic() - started + pause >= min(SETTLE_LIMIT, timeout):
+            return result
+        time.sleep(pause)
+        delay = min(delay * 2, RETRY_MAX_DELAY)
+        result = read()
+    return result
