@@ -30,10 +30,10 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._errors import A
 from ansible_collections.afterlogic.aurora.plugins.module_utils._mail_server import (
     account_emails_by_server,
     apply_plan,
-    owner_tenant_id,
     domains_from_aurora,
     find_server,
     mail_server_argument_spec,
+    owner_tenant_id,
     plan_server,
     validation_errors,
 )

@@ -48,9 +48,9 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._writes import (
     ADOPTED,
     NOT_DONE,
     SENT,
-    UNKNOWN,
     carry_out,
     read_until_settled,
+    update_seen,
 )
 
 PASSWORD_KEY = 'smtp_password'
@@ -638,12 +638,8 @@ def _apply_update(client, plan):
 
 
 def _updated_or_not_done(client, plan, answer_lost):
-    """The server when it holds the update, else NOT_DONE; UNKNOWN when only a password could tell.
-
-    The update is one full replace, so after a lost answer visible fields that match prove that the hidden
-    password was stored too. After a refusal they only show that another actor made the visible change, and the
-    password still has to be sent. A server that no longer exists is an error, not something to retry.
-    """
+    """What the server read back says of the update (see update_seen); a server that no longer exists is an error,
+    not something to retry."""
     server = _reread_server(client, server_id_of(plan.current), plan.name)
     if server is None:
         raise ResourceError('mail server %r (id %s) no longer exists: another actor deleted it while this task was '
@@ -651,11 +647,8 @@ def _updated_or_not_done(client, plan, answer_lost):
                             'Mail', 'UpdateServer', 'mail server %r' % plan.name)
     visible = [key for key in plan.changes if key != PASSWORD_KEY]
     now = server_view(server)
-    if any(now.get(key) != plan.after.get(key) for key in visible):
-        return NOT_DONE
-    if PASSWORD_KEY in plan.changes and not (answer_lost and visible):
-        return UNKNOWN
-    return server
+    return update_seen(server, all(now.get(key) == plan.after.get(key) for key in visible),
+                       PASSWORD_KEY in plan.changes, visible, answer_lost)
 
 
 def _apply_delete(client, plan):

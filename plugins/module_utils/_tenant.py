@@ -83,8 +83,9 @@ def tenant_id_of(tenant):
     return first_id(tenant, 'Id', 'EntityId')
 
 
-def find_tenant(client, name):
-    """The tenant Aurora holds under ``name`` (compared ignoring case, as Aurora does), full, or None.
+def find_tenant(client, name, full=True):
+    """The tenant Aurora holds under ``name`` (compared ignoring case, as Aurora does), or None; with ``full`` the
+    whole tenant (GetTenant), else its listing (Id, Name, SiteName).
 
     A stored name that differs in case is an error: Aurora would refuse the name as a duplicate and cannot rename it.
     """
@@ -95,16 +96,18 @@ def find_tenant(client, name):
     if item.get('Name') != name:
         raise ResourceError('Aurora holds this tenant as %r (id %s), and tenant names cannot be changed; give the name '
                             'as %r' % (item.get('Name'), tenant_id_of(item), item.get('Name')))
-    full = client.call('Core', 'GetTenant', {'Id': tenant_id_of(item)}, 'tenant %r' % name)
-    if not isinstance(full, dict):
+    if not full:
+        return item
+    tenant = client.call('Core', 'GetTenant', {'Id': tenant_id_of(item)}, 'tenant %r' % name)
+    if not isinstance(tenant, dict):
         return None  # deleted between the listing and the read
-    return dict(full, SiteName=item.get('SiteName'))
+    return dict(tenant, SiteName=item.get('SiteName'))
 
 
 def tenant_id_for(client, name=None, tenant_id=None):
     """The id of the tenant a task names (``tenant``) or gives (``tenant_id``); 0 when it does neither."""
     if name is not None:
-        found = find_tenant(client, name)
+        found = find_tenant(client, name, full=False)
         if found is None:
             raise ResourceError('tenant: no tenant named %r; create it first with afterlogic.aurora.aurora_tenant'
                                 % name)

@@ -52,8 +52,8 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._writes import (
     NOT_DONE,
     REFUSED,
     SENT,
-    UNKNOWN,
     settled,
+    update_seen,
 )
 
 
@@ -247,8 +247,14 @@ def _create_account(run):
     run.wrote = True
     run.created_account = True
     run.account = answer if isinstance(answer, dict) else run.plan.account
-    if multi_accounts_allowed(run.client):
+    if _multi_accounts(run):
         run.account = _without_raced_copies(run)
+
+
+def _multi_accounts(run):
+    """Whether Aurora allows several accounts per user: as the lookup read it, else read now."""
+    known = run.plan.current.multi_accounts
+    return known if known is not None else multi_accounts_allowed(run.client)
 
 
 def _wanted_account(run):
@@ -267,7 +273,7 @@ def _wanted_account_or_not_done(run, answer_lost):
     account, others = split_accounts(accounts, run.plan.email)
     if account is not None:
         return account
-    if others and not answer_lost and not multi_accounts_allowed(run.client):
+    if others and not answer_lost and not _multi_accounts(run):
         run.other_accounts_seen = others
         return REFUSED
     if not accounts and not user_exists(run.client, run.user_id):
@@ -346,23 +352,15 @@ def _send_account_update(run, params, account, changes, server):
 
 
 def _account_updated_or_not_done(run, account, changes, updated, answer_lost):
-    """The account when it holds the update, else NOT_DONE; UNKNOWN when only the password could tell.
-
-    Aurora writes an update in one statement, so after a lost answer visible fields that match prove that the
-    password was written too; after a refusal they only show that another actor made the visible change.
-    """
+    """What the account read back says of the update (see update_seen)."""
     now = _account_by_id(run, account_id_of(account))
     if now is None:
         raise AuroraError('the mail account %s (id %s) was deleted by another actor while this task was updating it; '
                           'run the task again' % (run.plan.email, account_id_of(account)), 'Mail', 'UpdateAccount',
                           run.target('account'))
     seen, wanted = account_state(now), account_state(updated)
-    if field_changes(ACCOUNT_FIELDS, seen, wanted) or seen['server_id'] != wanted['server_id']:
-        return NOT_DONE
-    visible = [key for key in changes if key != 'password']
-    if 'password' in changes and not (answer_lost and visible):
-        return UNKNOWN
-    return now
+    holds = not field_changes(ACCOUNT_FIELDS, seen, wanted) and seen['server_id'] == wanted['server_id']
+    return update_seen(now, holds, 'password' in changes, [key for key in changes if key != 'password'], answer_lost)
 
 
 def _with_known_server(account, server):

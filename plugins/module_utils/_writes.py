@@ -114,6 +114,20 @@ def _settled_lost_answer(lost, method, read_back):
     raise lost
 
 
+def update_seen(found, holds_visible_changes, secret_sent, visible_changes, answer_lost):
+    """What an object read back says of an update that was refused or whose answer was lost: ``found`` when it holds
+    the update, NOT_DONE when it does not, UNKNOWN when only a secret, which Aurora never shows, could tell.
+
+    Aurora writes an update in one statement, so after a lost answer visible changes that hold prove that the secret
+    was written too; after a refusal they only show that another actor made them, and the secret is still to send.
+    """
+    if not holds_visible_changes:
+        return NOT_DONE
+    if secret_sent and not (answer_lost and visible_changes):
+        return UNKNOWN
+    return found
+
+
 def settled(client):
     """``client`` with write(); a client that already has it is returned as it is."""
     return client if isinstance(client, SettledWrites) else SettledWrites(client)
