@@ -44,13 +44,15 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._module import (
     fail_with,
     secrets_in,
 )
-from ansible_collections.afterlogic.aurora.plugins.module_utils._resource import server_id_of
+from ansible_collections.afterlogic.aurora.plugins.module_utils._resource import ResourceError, server_id_of
 from ansible_collections.afterlogic.aurora.plugins.module_utils._tenant import tenant_id_for
 from ansible_collections.afterlogic.aurora.plugins.module_utils._user_account import (
     lookup,
+    names_tenant,
     plan,
     server_map,
     user_account_argument_spec,
+    user_id_of,
     validate,
     validation_errors as user_validation_errors,
 )
@@ -316,6 +318,8 @@ class UserAccounts:
         self.moves = [()] * len(self.items)
         self.users = {}
         self.servers = {}
+        self.tenant_ids = {}  # (tenant, tenant_id) options -> the tenant's id, or the ResourceError of a missing one
+        self.tenant_members = {}  # tenant id -> the ids of its users
 
     @staticmethod
     def item_spec():
@@ -356,7 +360,20 @@ class UserAccounts:
                 wanted['state'] == 'present' and (wanted['server'] is not None or wanted['server_id'] is not None)
                 for wanted in self.wanted):
             self.servers = server_map(client.list_servers())
+        self._read_tenants(client)
         self.client = SharedReads(client, self._plan_servers())
+
+    def _read_tenants(self, client):
+        """Each tenant the items name, resolved once, and one listing of its users (no user listing says which
+        tenant a user is in), so that only a user who moves costs a read of its own."""
+        for key in set(tenant_key(wanted) for wanted in self.wanted if names_tenant(wanted)):
+            try:
+                self.tenant_ids[key] = tenant_id = tenant_id_for(client, *key)
+            except ResourceError as error:
+                self.tenant_ids[key] = error
+                continue
+            if tenant_id not in self.tenant_members:
+                self.tenant_members[tenant_id] = set(user_id_of(user) for user in client.list_users(tenant_id=tenant_id))
 
     def _plan_servers(self):
         """Check mode: make the servers that an earlier task of the run creates or changes look as they will be.
@@ -378,7 +395,11 @@ class UserAccounts:
         wanted = self.wanted[index]
         self.wanted[index] = None  # what is no longer needed is freed as the items are done (10,000 accounts)
         try:
-            current = lookup(self.client, wanted, users=self.users.pop(wanted['email'], []), servers=self.servers)
+            tenant_id = self.tenant_ids.get(tenant_key(wanted))
+            if isinstance(tenant_id, ResourceError):
+                raise tenant_id
+            current = lookup(self.client, wanted, users=self.users.pop(wanted['email'], []), servers=self.servers,
+                             tenant_id=tenant_id, tenant_members=self.tenant_members.get(tenant_id))
             account_plan = plan(wanted, current)
             result = apply(self.client, account_plan, self.check_mode)
             self.moves[index] = account_moves(account_plan)
@@ -395,6 +416,10 @@ class UserAccounts:
         if 'delete_user' in account_plan.actions:
             return 'deleted'
         return 'created' if account_plan.created else 'updated'
+
+
+def tenant_key(wanted):
+    return wanted['tenant'], wanted['tenant_id']
 
 
 def account_moves(account_plan):

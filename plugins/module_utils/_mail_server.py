@@ -43,7 +43,7 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._resource import
     server_id_of,
     text,
 )
-from ansible_collections.afterlogic.aurora.plugins.module_utils._tenant import tenant_id_for
+from ansible_collections.afterlogic.aurora.plugins.module_utils._tenant import tenant_id_for, tenant_option_errors
 from ansible_collections.afterlogic.aurora.plugins.module_utils._writes import (
     ADOPTED,
     NOT_DONE,
@@ -290,20 +290,10 @@ def validation_errors(params):
         _port_error('sieve_port', params.get('sieve_port')),
         _text_error('smtp_login', params.get('smtp_login')),
     ]
-    errors.extend(_tenant_errors(params.get('tenant'), params.get('tenant_id')))
+    errors.extend(tenant_option_errors(params))
     errors.extend(_domains_errors(params.get('domains')))
     errors.extend(_external_access_errors(params.get('external_access')))
     return [error for error in errors if error]
-
-
-def _tenant_errors(tenant, tenant_id):
-    if tenant is not None and tenant_id is not None:
-        return ['tenant and tenant_id are mutually exclusive; give the name or the id of the tenant']
-    if tenant is not None and (not tenant.strip() or CONTROL.search(tenant)):
-        return ['tenant must be the name of a tenant, got %r' % tenant]
-    if tenant_id is not None and tenant_id < 1:
-        return ['tenant_id must be a positive tenant id, got %s' % tenant_id]
-    return []
 
 
 # ---- lookup --------------------------------------------------------------------------------

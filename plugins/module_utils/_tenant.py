@@ -71,6 +71,18 @@ def validation_errors(params):
     return errors
 
 
+def tenant_option_errors(params):
+    """The problems of the options ``tenant`` and ``tenant_id`` that other kinds take to name a tenant."""
+    tenant, tenant_id = params.get('tenant'), params.get('tenant_id')
+    if tenant is not None and tenant_id is not None:
+        return ['tenant and tenant_id are mutually exclusive; give the name or the id of the tenant']
+    if tenant is not None and (not tenant.strip() or CONTROL.search(tenant)):
+        return ['tenant must be the name of a tenant, got %r' % tenant]
+    if tenant_id is not None and tenant_id < 1:
+        return ['tenant_id must be a positive tenant id, got %s' % tenant_id]
+    return []
+
+
 # ---- lookup (reads only) -------------------------------------------------------------------------
 
 def require_multi_tenancy(client):
@@ -117,6 +129,12 @@ def tenant_id_for(client, name=None, tenant_id=None):
             raise ResourceError('tenant_id: no tenant with id %s' % tenant_id)
         return tenant_id
     return 0
+
+
+def tenant_name(client, tenant_id):
+    """The name of the tenant ``tenant_id``, or None when there is none."""
+    tenant = client.call('Core', 'GetTenant', {'Id': tenant_id}, 'tenant %s' % tenant_id)
+    return tenant.get('Name') if isinstance(tenant, dict) else None
 
 
 def tenant_holdings(client, tenant):

@@ -42,6 +42,12 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._resource import
     same_ignoring_case,
     server_id_of,
 )
+from ansible_collections.afterlogic.aurora.plugins.module_utils._mail_server import owner_tenant_id
+from ansible_collections.afterlogic.aurora.plugins.module_utils._tenant import (
+    tenant_id_for,
+    tenant_name,
+    tenant_option_errors,
+)
 from ansible_collections.afterlogic.aurora.plugins.module_utils._writes import read_until_settled
 
 # Aurora's UserRole enum; only the first two can be set by this module.
@@ -59,7 +65,7 @@ USER_EXISTS = 111
 ACCOUNT_EXISTS = 704
 MAIL_SETTINGS_FILE = 'data/settings/modules/Mail.config.json'
 
-MUTUALLY_EXCLUSIVE = [['server', 'server_id']]
+MUTUALLY_EXCLUSIVE = [['server', 'server_id'], ['tenant', 'tenant_id']]
 
 
 def _role_name(role):
@@ -88,6 +94,8 @@ def user_account_argument_spec():
         update_password=dict(type='str', default='on_create', choices=['on_create', 'always'], no_log=False),
         server=dict(type='str'),
         server_id=dict(type='int'),
+        tenant=dict(type='str'),
+        tenant_id=dict(type='int'),
     )
     return spec
 
@@ -106,6 +114,7 @@ def validation_errors(params):
         if value is not None and value not in choices:
             errors.append('%s must be one of %s, got %r' % (option, ', '.join(choices), value))
     errors.extend(_server_option_errors(params))
+    errors.extend(tenant_option_errors(params))
     for option in ('password', 'incoming_login'):
         if params.get(option) is not None and not params[option].strip():
             errors.append('%s must not be empty; leave it out to keep the current value' % option)
@@ -176,14 +185,20 @@ def account_server_id(account):
 # ---- lookup (reads only) -------------------------------------------------------------------------
 
 class Current(object):
-    """What Aurora holds for one email: the user, its login account, its other accounts, the target server."""
+    """What Aurora holds for one email: the user, its login account, its other accounts, the target server.
 
-    def __init__(self, user=None, account=None, other_accounts=(), server=None, multi_accounts=None):
+    ``tenant_id``: the id of the tenant the task names (None: the task leaves the tenant alone); the user then
+    carries its own ``IdTenant``, and ``tenant_name`` is the name of the user's tenant when the task moves it.
+    """
+
+    def __init__(self, user=None, account=None, other_accounts=(), server=None, multi_accounts=None, tenant_id=None):
         self.user = user
         self.account = account
         self.other_accounts = list(other_accounts)
         self.server = server
         self.multi_accounts = multi_accounts
+        self.tenant_id = tenant_id
+        self.tenant_name = None
 
 
 def server_map(servers):
@@ -194,24 +209,42 @@ def server_map(servers):
     return found
 
 
-def lookup(client, wanted, users=None, servers=None):
+def lookup(client, wanted, users=None, servers=None, tenant_id=None, tenant_members=None):
     """Read what Aurora holds for ``wanted['email']``.
 
     ``users``: an optional listing of all users (``client.list_users()``), read once for many lookups;
-    ``servers``: an optional ``server_map()``. Without them the lookup asks Aurora.
+    ``servers``: an optional ``server_map()``; ``tenant_id``: the id of the tenant the task names, when the caller
+    has resolved it; ``tenant_members``: the ids of that tenant's users. Without them the lookup asks Aurora.
     """
+    tenant_id = managed_tenant_id(client, wanted, tenant_id)
     user = find_user(client, wanted['email'], users)
     if user is None:
-        current = Current()
+        current = Current(tenant_id=tenant_id)
     else:
-        user = complete_user(client, user)
+        if tenant_members is not None and user_id_of(user) in tenant_members:
+            user = dict(user, IdTenant=tenant_id)
+        user = complete_user(client, user, with_tenant=tenant_id is not None)
         account, others = split_accounts(user_accounts(client, user_id_of(user)), wanted['email'])
-        current = Current(user, account, others)
+        current = Current(user, account, others, tenant_id=tenant_id)
+        if tenant_move(user, tenant_id) and wanted['tenant'] is not None:
+            current.tenant_name = tenant_name(client, integer(user.get('IdTenant')))
     if needs_server(wanted, current):
-        current.server = resolve_server(client, wanted, servers)
+        current.server = resolve_server(client, wanted, current, servers)
     if needs_multi_account_check(wanted, current):
         current.multi_accounts = multi_accounts_allowed(client)
     return current
+
+
+def names_tenant(wanted):
+    """Whether the task keeps its user in a tenant (a deletion goes by the e-mail alone, unique in all tenants)."""
+    return wanted['state'] == 'present' and (wanted['tenant'] is not None or wanted['tenant_id'] is not None)
+
+
+def managed_tenant_id(client, wanted, resolved=None):
+    """The id of the tenant the task names (``resolved`` when the caller has read it), or None when it names none."""
+    if not names_tenant(wanted):
+        return None
+    return resolved if resolved is not None else tenant_id_for(client, wanted['tenant'], wanted['tenant_id'])
 
 
 def find_user(client, email, users=None):
@@ -223,14 +256,24 @@ def find_user(client, email, users=None):
     return matches[0] if matches else None
 
 
-def complete_user(client, user):
-    """Aurora 8 listings lack Role and IsDisabled: read the full user then."""
-    if 'Role' in user and 'IsDisabled' in user:
+def complete_user(client, user, with_tenant=False):
+    """The user with Role and IsDisabled (Aurora 8 listings lack them) and, ``with_tenant``, its IdTenant (no listing
+    has it): the full user is read when the listing lacks what is needed."""
+    if 'Role' in user and 'IsDisabled' in user and (not with_tenant or 'IdTenant' in user):
         return user
     full = client.call('Core', 'GetUser', {'Id': user_id_of(user)}, 'user %s' % user.get('PublicId'))
     if not isinstance(full, dict):
         raise ResourceError('the user %s disappeared while it was being read; run the task again' % user.get('PublicId'))
-    return dict(user, Role=full.get('Role', 2), IsDisabled=bool(full.get('IsDisabled', False)))
+    completed = dict(user, Role=full.get('Role', 2), IsDisabled=bool(full.get('IsDisabled', False)))
+    if with_tenant:
+        completed['IdTenant'] = integer(full.get('IdTenant'))
+    return completed
+
+
+def tenant_move(user, tenant_id):
+    """``{'tenant_id': (the user's tenant id, tenant_id)}`` when the user must move there, else {}."""
+    now = integer(user.get('IdTenant'))
+    return {} if tenant_id is None or now == tenant_id else {'tenant_id': (now, tenant_id)}
 
 
 def user_accounts(client, user_id):
@@ -253,25 +296,52 @@ def needs_server(wanted, current):
     return wanted['server'] is not None or wanted['server_id'] is not None
 
 
-def resolve_server(client, wanted, servers=None):
+def current_tenant_id(wanted, current):
+    """The tenant the user is in after the task, when known: the one the task names, else the user's own."""
+    if current.tenant_id is not None:
+        return current.tenant_id
+    return None if current.user is None else integer(current.user.get('IdTenant'))
+
+
+def resolve_server(client, wanted, current, servers=None):
     if wanted['server'] is not None:
-        return server_by_name(client, wanted['server'], servers)
+        return server_by_name(client, wanted['server'], servers, current_tenant_id(wanted, current))
     if wanted['server_id'] is not None:
         return server_by_id(client, wanted['server_id'], servers)
     return server_for_domain(client, domain_of(wanted['email']))
 
 
-def server_by_name(client, name, servers=None):
-    found = client.find_servers(name) if servers is None else servers.get(name, [])
+def server_by_name(client, name, servers=None, tenant_id=None):
+    """The server named ``name`` that a user of the tenant ``tenant_id`` uses: the tenant's own, else one of the
+    super-administrator's. With no tenant known: the super-administrator's, else any tenant's."""
+    found = usable_servers(client.find_servers(name) if servers is None else servers.get(name, []), tenant_id)
     if len(found) > 1:  # perhaps the copies of runs that raced to create it, which they delete at once
-        found = read_until_settled(lambda: client.find_servers(name), lambda listed: len(listed) < 2, client.timeout)
+        found = read_until_settled(lambda: usable_servers(client.find_servers(name), tenant_id),
+                                   lambda listed: len(listed) < 2, client.timeout)
     if not found:
-        raise ResourceError('server: no mail server named %r; create it with afterlogic.aurora.aurora_mail_server '
-                            'or give its server_id' % name)
+        raise ResourceError('server: no mail server named %r%s; create it with afterlogic.aurora.aurora_mail_server '
+                            'or give its server_id' % (name, ' that tenant %s can use' % tenant_id if tenant_id else ''))
     if len(found) > 1:
-        raise ResourceError('server: %d mail servers are named %r (ids %s); give server_id instead'
-                            % (len(found), name, ', '.join(str(server_id_of(server)) for server in found)))
+        raise ResourceError('server: %d mail servers are named %r (ids %s, of %s), equally near the user; give '
+                            'server_id instead' % (len(found), name, ', '.join(str(server_id_of(server)) for server in found),
+                                                   ' and '.join(sorted(set(_owner(server) for server in found)))))
     return found[0]
+
+
+def usable_servers(servers, tenant_id):
+    """The servers of the nearest owner: the tenant's own, else the super-administrator's (``tenant_id`` None:
+    the super-administrator's, else any tenant's)."""
+    owners = (tenant_id, 0) if tenant_id else (0, None)
+    for owner in owners:
+        near = [server for server in servers if owner is None or owner_tenant_id(server) == owner]
+        if near:
+            return near
+    return []
+
+
+def _owner(server):
+    owner = owner_tenant_id(server)
+    return 'tenant %s' % owner if owner else 'the super-administrator'
 
 
 def server_by_id(client, server_id, servers=None):
@@ -326,6 +396,7 @@ def user_view(user):
         'public_id': user.get('PublicId'),
         'role': _role_name(user.get('Role', 2)),
         'disabled': bool(user.get('IsDisabled')),
+        'tenant_id': integer(user.get('IdTenant')),
     }
 
 
@@ -378,10 +449,27 @@ def _plan(wanted, current, user=None, account=None, password_changed=False, **pa
     parts.setdefault('user_params', None)
     parts.setdefault('account_params', None)
     parts.setdefault('created', False)
+    before = state_of(current.user, current.account)
     after = state_of(user, account, PASSWORD_SET if password_changed else PASSWORD_KEPT)
-    return Plan(current=current, before=state_of(current.user, current.account), after=after,
+    if current.tenant_id is not None:
+        option = 'tenant' if wanted['tenant'] is not None else 'tenant_id'
+        if before is not None:
+            before[option] = _tenant_value(wanted, current)
+        if after is not None:
+            after[option] = wanted[option]
+    return Plan(current=current, before=before, after=after,
                 password_changed=password_changed, wanted=wanted, email=wanted['email'], user=user, account=account,
                 **parts)
+
+
+def _tenant_value(wanted, current):
+    """The user's tenant as the task names tenants: by name (as the task spells it when it is the same) or by id."""
+    now = integer(current.user.get('IdTenant'))
+    if wanted['tenant'] is None:
+        return now
+    if now == current.tenant_id:
+        return wanted['tenant']
+    return current.tenant_name if current.tenant_name is not None else now
 
 
 def user_result(plan, user, account, notes=(), wrote=None, retries=0, **returned):
@@ -413,8 +501,8 @@ def _plan_absent(wanted, current):
 def _plan_new_user(wanted, current):
     _require_password(wanted)
     settings = aurora_values(USER_FIELDS, _creation_values(USER_FIELDS, wanted))
-    user_params = dict(settings, TenantId=0, PublicId=wanted['email'])
-    user = dict(settings, Id=None, PublicId=wanted['email'])
+    user_params = dict(settings, TenantId=current.tenant_id or 0, PublicId=wanted['email'])
+    user = dict(settings, Id=None, PublicId=wanted['email'], IdTenant=current.tenant_id)
     return _plan(wanted, current, actions=('create_user', 'create_account'), user=user,
                  account=_new_account(wanted, current.server, None), user_params=user_params,
                  account_params=_create_account_params(wanted, current.server), msg='created', created=True,
@@ -424,26 +512,26 @@ def _plan_new_user(wanted, current):
 def _plan_new_account(wanted, current):
     _require_password(wanted)
     _require_room_for_account(wanted, current)
-    user_changes = _user_changes(wanted, current.user)
+    user_changes = _user_changes(wanted, current)
     actions = ('create_account',) + (('update_user',) if user_changes else ())
     msg = 'created account for existing user'
     if user_changes:
         msg += '; updated: %s' % _describe(user_changes)
-    return _plan(wanted, current, actions=actions, user=updated_user(current.user, user_changes),
+    return _plan(wanted, current, actions=actions, user=updated_user(current.user, user_changes, current.tenant_id),
                  account=_new_account(wanted, current.server, user_id_of(current.user)),
-                 user_params=update_user_params(current.user, user_changes),
+                 user_params=update_user_params(current.user, user_changes, current.tenant_id),
                  account_params=_create_account_params(wanted, current.server), changes=user_changes, msg=msg,
                  created=True, password_changed=True)
 
 
 def _plan_update(wanted, current):
     changed_account = account_changes(wanted, current.account, current.server)
-    user_changes = _user_changes(wanted, current.user)
+    user_changes = _user_changes(wanted, current)
     changes = dict(changed_account, **user_changes)
     actions = (('update_account',) if changed_account else ()) + (('update_user',) if user_changes else ())
-    return _plan(wanted, current, actions=actions, user=updated_user(current.user, user_changes),
+    return _plan(wanted, current, actions=actions, user=updated_user(current.user, user_changes, current.tenant_id),
                  account=updated_account(current.account, changed_account, current.server),
-                 user_params=update_user_params(current.user, user_changes),
+                 user_params=update_user_params(current.user, user_changes, current.tenant_id),
                  account_params=update_account_params(wanted, current.account, changed_account, current.server),
                  changes=changes, msg='updated: %s' % _describe(changes) if changes else 'unchanged',
                  password_changed='password' in changed_account)
@@ -496,14 +584,23 @@ def _new_values(changes):
     return dict((key, new) for key, (dummy, new) in changes.items())
 
 
-def _user_changes(wanted, user):
-    return field_changes(USER_FIELDS, user_state(user), wanted)
+def _user_changes(wanted, current):
+    """The user's changes; a move to another tenant is named as the task names the tenant."""
+    changes = field_changes(USER_FIELDS, user_state(current.user), wanted)
+    if tenant_move(current.user, current.tenant_id):
+        option = 'tenant' if wanted['tenant'] is not None else 'tenant_id'
+        changes[option] = (_tenant_value(wanted, current), wanted[option])
+    return changes
+
+
+def moves_tenant(changes):
+    return 'tenant' in changes or 'tenant_id' in changes
 
 
 def account_changes(wanted, account, server):
     changes = field_changes(ACCOUNT_FIELDS, account_state(account), wanted)
     if server is not None and server_id_of(server) != account_server_id(account):
-        if wanted['server'] is not None:
+        if wanted['server'] is not None and _server_name_of(account) != server.get('Name'):
             changes['server'] = (_server_name_of(account), server.get('Name'))
         else:
             changes['server_id'] = (account_server_id(account), server_id_of(server))
@@ -512,8 +609,12 @@ def account_changes(wanted, account, server):
     return changes
 
 
-def updated_user(user, changes):
-    return dict(user, **aurora_values(USER_FIELDS, _new_values(changes)))
+def updated_user(user, changes, tenant_id=None):
+    """The user after ``changes``; in the tenant ``tenant_id`` when one is given."""
+    updated = dict(user, **aurora_values(USER_FIELDS, _new_values(changes)))
+    if tenant_id is not None:
+        updated['IdTenant'] = tenant_id
+    return updated
 
 
 def updated_account(account, changes, server):
@@ -524,12 +625,15 @@ def updated_account(account, changes, server):
     return updated
 
 
-def update_user_params(user, changes):
+def update_user_params(user, changes, tenant_id=None):
+    """Core.UpdateUser's parameters; a move sends the tenant (Aurora does not check that it exists)."""
     if not changes:
         return None
     updated = updated_user(user, changes)
     params = dict((field.aurora, updated.get(field.aurora)) for field in USER_FIELDS)
     params['UserId'] = user_id_of(user)
+    if moves_tenant(changes):
+        params['TenantId'] = tenant_id
     return params
 
 

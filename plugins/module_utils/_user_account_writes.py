@@ -37,6 +37,7 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._user_account im
     one_account_limit,
     plan,
     split_accounts,
+    tenant_move,
     update_account_params,
     update_user_params,
     updated_account,
@@ -179,14 +180,16 @@ def _existing_user_or_not_done(run):
 
 def _adopt_user(run, user):
     """Another run created the user at the same time: go on with that user, brought to what the plan created."""
-    user = complete_user(run.client, user)
+    tenant_id = run.plan.current.tenant_id
+    user = complete_user(run.client, user, with_tenant=tenant_id is not None)
     run.notes.append('another run created the user %s at the same time; adopted it (id %s)'
                      % (run.plan.email, user_id_of(user)))
     run.user = dict(run.plan.user, Id=user_id_of(user))
-    changes = field_changes(USER_FIELDS, user_state(user), user_state(run.plan.user))
-    params = update_user_params(user, changes)
+    changes = dict(field_changes(USER_FIELDS, user_state(user), user_state(run.plan.user)),
+                   **tenant_move(user, tenant_id))
+    params = update_user_params(user, changes, tenant_id)
     if params:
-        _send_user_update(run, params, updated_user(user, changes))
+        _send_user_update(run, params, updated_user(user, changes, tenant_id))
 
 
 def _update_user(run):
@@ -204,8 +207,9 @@ def _user_updated_or_not_done(run, updated):
     found = run.client.call('Core', 'GetUser', {'Id': run.user_id}, run.target('user'))
     if not isinstance(found, dict):
         raise _user_gone(run, 'UpdateUser')
-    now = user_state(complete_user(run.client, dict(found, Id=run.user_id)))
-    return NOT_DONE if field_changes(USER_FIELDS, now, user_state(updated)) else found
+    now = complete_user(run.client, dict(found, Id=run.user_id))
+    moved = updated.get('IdTenant') is None or integer(found.get('IdTenant')) == updated['IdTenant']
+    return NOT_DONE if field_changes(USER_FIELDS, user_state(now), user_state(updated)) or not moved else found
 
 
 def _delete_user(run):

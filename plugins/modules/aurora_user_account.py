@@ -64,8 +64,13 @@ options:
     default: on_create
   server:
     description:
-      - Name of the Aurora mail server of the account, matched exactly; the task fails when no server or more than
-        one server has this name.
+      - Name of the Aurora mail server of the account, matched exactly.
+      - On a multi-tenant Aurora several servers may have this name. The account uses the one nearest the user's
+        tenant, that is the tenant's own server first, then a server of the super-administrator's. When the user's tenant is
+        not known (the task sets neither O(tenant) nor O(tenant_id) and the user is new or listed without it), a server
+        of the super-administrator's comes first, then any tenant's.
+      - The task fails when no server has this name, or when two equally near servers have it; O(server_id) then
+        picks one.
       - When the account exists on another server, it is moved to this one.
       - When neither O(server) nor O(server_id) is given, a new account goes to the server Aurora picks for the
         domain of O(email) (a server listing that domain, else a wildcard server), and the task fails before
@@ -76,6 +81,23 @@ options:
     description:
       - Id of the Aurora mail server of the account; like O(server), by id.
       - Mutually exclusive with O(server).
+    type: int
+  tenant:
+    description:
+      - Name of the tenant the user belongs to, on a multi-tenant Aurora (Aurora Corporate); see
+        M(afterlogic.aurora.aurora_tenant).
+      - A new user is created in this tenant. An existing user in another tenant is moved to it (Aurora's
+        C(Core.UpdateUser) with C(TenantId)); its accounts stay on their servers.
+      - Without O(tenant) or O(tenant_id), a new user goes to Aurora's default tenant and the tenant of an existing
+        user is left as it is.
+      - The tenant must exist; the task fails before any write when it does not.
+      - With O(state=absent) the tenant is not looked at, because e-mail addresses are unique across all tenants.
+      - Mutually exclusive with O(tenant_id).
+    type: str
+  tenant_id:
+    description:
+      - Id of the tenant the user belongs to, instead of its name O(tenant).
+      - Mutually exclusive with O(tenant).
     type: int
   incoming_login:
     description:
@@ -107,6 +129,7 @@ notes:
     created; a create is never sent twice in one run.
 seealso:
   - module: afterlogic.aurora.aurora_mail_server
+  - module: afterlogic.aurora.aurora_tenant
 '''
 
 EXAMPLES = r'''
@@ -141,6 +164,13 @@ EXAMPLES = r'''
       afterlogic.aurora.aurora_user_account:
         email: leaver@mydomain.com
         disabled: true
+
+    - name: A user of the tenant "acme", on acme's own server "mail" (another tenant may have a server "mail" too)
+      afterlogic.aurora.aurora_user_account:
+        email: ann@acme.example
+        password: "{{ vault_ann_password }}"
+        tenant: acme
+        server: mail
 
     - name: Delete a user and its mail accounts
       afterlogic.aurora.aurora_user_account:
@@ -204,6 +234,12 @@ user:
       description: Whether the user is disabled.
       type: bool
       sample: false
+    tenant_id:
+      description:
+        - Id of the user's tenant; null when the task sets neither O(tenant) nor O(tenant_id), because Aurora's user
+          listing does not say it and the module does not read it then.
+      type: int
+      sample: 2
 account:
   description:
     - The login mail account after the run (predicted in check mode); null when it does not exist.

@@ -80,8 +80,13 @@ options:
         default: on_create
       server:
         description:
-          - Name of the Aurora mail server of the account, matched exactly; the item fails when no server or more than
-            one server has this name.
+          - Name of the Aurora mail server of the account, matched exactly.
+          - On a multi-tenant Aurora several servers may have this name. The account uses the one nearest the user's
+            tenant, that is the tenant's own server first, then a server of the super-administrator's. When the user's
+            tenant is not known (the item sets neither O(accounts[].tenant) nor O(accounts[].tenant_id) and the user is
+            new or listed without it), a server of the super-administrator's comes first, then any tenant's.
+          - The item fails when no server has this name, or when two equally near servers have it;
+            O(accounts[].server_id) then picks one.
           - When the account exists on another server, it is moved to this one.
           - When neither O(accounts[].server) nor O(accounts[].server_id) is given, a new account goes to the server
             Aurora picks for the domain of O(accounts[].email) (a server listing that domain, else a wildcard server),
@@ -94,6 +99,24 @@ options:
         description:
           - Id of the Aurora mail server of the account; like O(accounts[].server), by id.
           - Mutually exclusive with O(accounts[].server).
+        type: int
+      tenant:
+        description:
+          - Name of the tenant the user belongs to, on a multi-tenant Aurora (Aurora Corporate); see
+            M(afterlogic.aurora.aurora_tenant).
+          - A new user is created in this tenant. An existing user in another tenant is moved to it (Aurora's
+            C(Core.UpdateUser) with C(TenantId)); its accounts stay on their servers.
+          - Without O(accounts[].tenant) or O(accounts[].tenant_id), a new user goes to Aurora's default tenant and the
+            tenant of an existing user is left as it is.
+          - The tenant must exist; the item fails before any write when it does not.
+          - With O(accounts[].state=absent) the tenant is not looked at, because e-mail addresses are unique across all
+            tenants.
+          - Mutually exclusive with O(accounts[].tenant_id).
+        type: str
+      tenant_id:
+        description:
+          - Id of the tenant the user belongs to, instead of its name O(accounts[].tenant).
+          - Mutually exclusive with O(accounts[].tenant).
         type: int
       incoming_login:
         description:
@@ -315,6 +338,7 @@ results:
         public_id: ann@mydomain.com
         role: user
         disabled: false
+        tenant_id: null
       account:
         id: 7
         user_id: 7

@@ -90,3 +90,11 @@ def start_module_task(emulator, module_name, **options):
 if __name__ == '__main__':
     ensure_collection_on_path()
     sys.stdout.write(run_module(sys.argv[1], json.load(sys.stdin)).printed)
+
+
+def create_tenants(emulator, *names):
+    """``{name: id}`` of the tenants ``names``, created through aurora_tenant; the calls log is cleared after."""
+    tenant = module_task(emulator, 'aurora_tenant')
+    ids = dict((name, tenant(name=name)['tenant_id']) for name in names)
+    emulator.calls_clear()
+    return ids

@@ -5,10 +5,29 @@ import os
 import re
 import subprocess
 import sys
+import textwrap
 
 from tests.helpers.collection import ensure_collection_on_path
 
 ANSIBLE_PLAYBOOK = os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
+
+
+CONNECTED_PLAY = """\
+- hosts: localhost
+  connection: local
+  gather_facts: false
+  module_defaults:
+    group/afterlogic.aurora.aurora:
+      api_url: "{{ aurora_url }}"
+      api_username: "{{ aurora_login }}"
+      api_password: "{{ aurora_password }}"
+"""
+
+
+def connected_play(body):
+    """A play on localhost whose collection modules connect with ``connection_vars()``; ``body`` is the rest of
+    the play (``vars:``, ``tasks:``), written at the play's own indentation."""
+    return CONNECTED_PLAY + textwrap.indent(textwrap.dedent(body), '  ')
 
 
 class PlaybookRun:

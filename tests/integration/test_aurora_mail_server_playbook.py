@@ -1,18 +1,8 @@
 """The tutorial's mail server as a real ansible-playbook task, run twice: changed, then ok."""
 
-import textwrap
+from tests.helpers.playbook import connected_play, connection_vars, run_playbook
 
-from tests.helpers.playbook import connection_vars, run_playbook
-
-PLAYBOOK = textwrap.dedent('''\
-    - hosts: localhost
-      connection: local
-      gather_facts: false
-      module_defaults:
-        group/afterlogic.aurora.aurora:
-          api_url: "{{ aurora_url }}"
-          api_username: "{{ aurora_login }}"
-          api_password: "{{ aurora_password }}"
+PLAYBOOK = connected_play('''\
       tasks:
         - name: Add the tutorial's mail server
           afterlogic.aurora.aurora_mail_server: &tutorial_server

@@ -1,23 +1,13 @@
 """The tutorial's user as a real ansible-playbook task: changed, then ok; and no password in -vvv output."""
 
-import textwrap
-
 import pytest
 
-from tests.helpers.playbook import connection_vars, run_playbook
+from tests.helpers.playbook import connected_play, connection_vars, run_playbook
 from tests.helpers.tutorial import TUTORIAL_SERVER_FIELDS
 
 PASSWORD = 'passwordhere'
 
-TUTORIAL_USER_PLAYBOOK = textwrap.dedent('''\
-    - hosts: localhost
-      connection: local
-      gather_facts: false
-      module_defaults:
-        group/afterlogic.aurora.aurora:
-          api_url: "{{ aurora_url }}"
-          api_username: "{{ aurora_login }}"
-          api_password: "{{ aurora_password }}"
+TUTORIAL_USER_PLAYBOOK = connected_play('''\
       tasks:
         - name: Add the tutorial's user with its mail account
           afterlogic.aurora.aurora_user_account:

@@ -86,7 +86,8 @@ def test_tutorial_user_is_created_then_unchanged(aurora, run):
     first = run(email=EMAIL, password=PASSWORD, server='mydomain')
     assert not first.failed, first
     assert (first['changed'], first['msg'], first['created'], first['password_changed']) == (True, 'created', True, True)
-    assert first['user'] == {'id': first['user_id'], 'public_id': EMAIL, 'role': 'user', 'disabled': False}
+    assert first['user'] == {'id': first['user_id'], 'public_id': EMAIL, 'role': 'user', 'disabled': False,
+                             'tenant_id': None}
     assert first['account'] == {
         'id': first['account_id'], 'user_id': first['user_id'], 'email': EMAIL, 'friendly_name': '',
         'incoming_login': EMAIL, 'incoming_password': '*****', 'server': 'mydomain', 'server_id': SERVER_ID,
@@ -163,7 +164,8 @@ def test_options_the_task_leaves_out_are_not_touched(aurora, run):
     result = run(email=EMAIL, password=NEW_PASSWORD)
     assert (result['changed'], result['msg']) == (False, 'unchanged')
     assert writes_since(aurora, start) == []
-    assert result['user'] == {'id': result['user_id'], 'public_id': EMAIL, 'role': 'tenant_admin', 'disabled': True}
+    assert result['user'] == {'id': result['user_id'], 'public_id': EMAIL, 'role': 'tenant_admin', 'disabled': True,
+                              'tenant_id': None}
 
 
 def test_incoming_login_is_compared_ignoring_case(aurora, run):
@@ -219,7 +221,8 @@ def test_role_and_disabled_are_changed_through_update_user(aurora, run):
     result = run(email=EMAIL, role='tenant_admin', disabled=True)
     assert (result['changed'], result['msg']) == \
         (True, "updated: disabled false\u2192true, role 'user'\u2192'tenant_admin'")
-    assert result['user'] == {'id': user_id, 'public_id': EMAIL, 'role': 'tenant_admin', 'disabled': True}
+    assert result['user'] == {'id': user_id, 'public_id': EMAIL, 'role': 'tenant_admin', 'disabled': True,
+                              'tenant_id': None}
     [update] = writes_since(aurora, start)
     assert (update['Method'], update['Parameters']) == ('UpdateUser', {'UserId': user_id, 'Role': 1, 'IsDisabled': True})
     user = only(aurora, 'users')

@@ -273,6 +273,8 @@ SERVER_VALUES = dict(
                                 BAD_DOMAIN, st.integers(0, 2)),
                       st.dictionaries(st.text(max_size=5), st.integers(), min_size=1, max_size=2)),
 )
+BAD_TENANT = st.one_of(EMPTY_OR_BLANK, WITH_CONTROL)
+SERVER_VALUES['tenant'] = BAD_TENANT
 EXTERNAL_SERVICE_VALUES = dict(server=st.one_of(WITH_SPACE, long_text(string.ascii_lowercase + '.')))
 ACCOUNT_VALUES = dict(
     email=BAD_EMAIL,
@@ -280,6 +282,7 @@ ACCOUNT_VALUES = dict(
     server=st.one_of(EMPTY_OR_BLANK, long_text()),
     incoming_login=st.one_of(EMPTY_OR_BLANK, WITH_CONTROL, long_text()),
     friendly_name=st.one_of(WITH_CONTROL, long_text()),
+    tenant=BAD_TENANT,
 )
 
 TENANT_VALUES = dict(
@@ -321,6 +324,7 @@ def server_cases():
         *option_cases(SERVER_OPTIONS, SERVER_VALUES),
         *missing_required_cases(SERVER_OPTIONS),
         external_access_cases(),
+        st.integers(1, 10).map(lambda number: case({'tenant': 'acme', 'tenant_id': number}, 'tenant', 'tenant_id')),
         unknown_option_cases(dict(SERVER_OPTIONS, **CONNECTION_OPTIONS)),
     )
 
@@ -331,6 +335,7 @@ def account_cases():
         *option_cases(ACCOUNT_OPTIONS, ACCOUNT_VALUES),
         *missing_required_cases(ACCOUNT_OPTIONS),
         st.integers(1, 10).map(lambda number: case({'server': 'mydomain', 'server_id': number}, 'server', 'server_id')),
+        st.integers(1, 10).map(lambda number: case({'tenant': 'acme', 'tenant_id': number}, 'tenant', 'tenant_id')),
         unknown_option_cases(dict(ACCOUNT_OPTIONS, **CONNECTION_OPTIONS)),
     )
 

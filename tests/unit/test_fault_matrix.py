@@ -35,6 +35,7 @@ LOGINS = ('LoginAsSuperadmin', 'Login')
 RETRY_FIRST_DELAY = 0.5  # the client's first pause before retrying a read
 PERSISTENT = 100  # "times" of a fault that outlasts every retry
 BARE = 'bare@keep.example'  # a user without a mail account
+MOVER = 'mover@keep.example'  # a user of tenant acme that a task moves to tenant beta
 
 FAULTS = {
     'http500-before': dict(fault='http500', when='before'),
@@ -55,8 +56,8 @@ SENT_AGAIN = ('revoke-before', 'deadlock')  # refused before anything was writte
 
 # ---- what Aurora holds before each case ----------------------------------------------------------
 
-def add_user(emulator, email, with_account=True, server_id=1):
-    user_id = emulator.api('Core', 'CreateUser', {'TenantId': 0, 'PublicId': email})['Result']
+def add_user(emulator, email, with_account=True, server_id=1, tenant_id=0):
+    user_id = emulator.api('Core', 'CreateUser', {'TenantId': tenant_id, 'PublicId': email})['Result']
     assert user_id, email
     if with_account:
         answer = emulator.api('Mail', 'CreateAccount', dict(
@@ -67,14 +68,19 @@ def add_user(emulator, email, with_account=True, server_id=1):
 
 
 def seed(emulator):
-    """Server keep (id 1) with users old@, upd@ (with their accounts) and bare@ (none); servers upd and old."""
-    emulator.settings(IMAP_CHECK_OFF)
+    """Server keep (id 1) with users old@, upd@ (with their accounts) and bare@ (none); servers upd and old;
+    tenants upd, old, acme and beta, and mover@ in acme with its account on keep."""
+    emulator.settings(dict(IMAP_CHECK_OFF, System={'EnableMultiTenant': True}))
     assert emulator.add_server('keep') == 1
     emulator.add_server('upd')
     emulator.add_server('old')
     for email in ('old@keep.example', 'upd@keep.example'):
         add_user(emulator, email)
     add_user(emulator, BARE, with_account=False)
+    tenants = dict((name, emulator.api('Core', 'CreateTenant', {'Name': name, 'Description': 'Old'})['Result'])
+                   for name in ('upd', 'old', 'acme', 'beta'))
+    assert all(isinstance(tenant_id, int) for tenant_id in tenants.values()), tenants
+    add_user(emulator, MOVER, tenant_id=tenants['acme'])
 
 
 # ---- the write operations ------------------------------------------------------------------------
@@ -135,6 +141,28 @@ def deleted_user(state):
     assert users_named(state, 'old@keep.example') == accounts_of(state, 'old@keep.example') == [], state
 
 
+def moved_user(state):
+    user, dummy = account_of_user(state, MOVER)
+    assert user['IdTenant'] == tenant_named(state, 'beta')['Id'], user
+
+
+def tenant_named(state, name):
+    tenant, = [tenant for tenant in state['tenants'] if tenant['Name'] == name]
+    return tenant
+
+
+def created_tenant(state):
+    assert tenant_named(state, 'new')['Description'] == 'New'
+
+
+def updated_tenant(state):
+    assert tenant_named(state, 'upd')['Description'] == 'New'
+
+
+def deleted_tenant(state):
+    assert [tenant for tenant in state['tenants'] if tenant['Name'] == 'old'] == [], state['tenants']
+
+
 class Op:
     """One write a module makes: the Aurora call to fault, the task that makes it, and what Aurora holds after."""
 
@@ -144,6 +172,7 @@ class Op:
         self.call = call
         self.item = item
         self.holds = holds
+        self.forms = ('single',) if kind == 'tenant' else ('single', 'bulk')
 
     @property
     def method(self):
@@ -151,7 +180,8 @@ class Op:
 
     def modules(self, form):
         return {('server', 'single'): 'aurora_mail_server', ('server', 'bulk'): 'aurora_mail_servers',
-                ('user', 'single'): 'aurora_user_account', ('user', 'bulk'): 'aurora_user_accounts'}[self.kind, form]
+                ('user', 'single'): 'aurora_user_account', ('user', 'bulk'): 'aurora_user_accounts',
+                ('tenant', 'single'): 'aurora_tenant'}[self.kind, form]
 
     def task(self, form):
         if form == 'single':
@@ -174,8 +204,13 @@ OPS = [
     Op('account-update', 'user', 'Mail.UpdateAccount', dict(email='upd@keep.example', friendly_name='New Name'),
        updated_account),
     Op('user-delete', 'user', 'Core.DeleteUser', dict(email='old@keep.example', state='absent'), deleted_user),
+    Op('user-move', 'user', 'Core.UpdateUser', dict(email=MOVER, tenant='beta'), moved_user),
+    Op('tenant-create', 'tenant', 'Core.CreateTenant', dict(name='new', description='New'), created_tenant),
+    Op('tenant-update', 'tenant', 'Core.UpdateTenant', dict(name='upd', description='New'), updated_tenant),
+    Op('tenant-delete', 'tenant', 'Core.DeleteTenant', dict(name='old', state='absent'), deleted_tenant),
 ]
 FORMS = ('single', 'bulk')
+CASES = [(op, form) for op in OPS for form in op.forms]
 
 
 # ---- helpers -------------------------------------------------------------------------------------
@@ -207,7 +242,7 @@ def writes(calls):
 
 def created_objects(calls):
     """``{(method, object): times sent}`` of the create calls."""
-    keys = {'CreateServer': 'Name', 'CreateUser': 'PublicId', 'CreateAccount': 'Email'}
+    keys = {'CreateServer': 'Name', 'CreateUser': 'PublicId', 'CreateAccount': 'Email', 'CreateTenant': 'Name'}
     return collections.Counter((call['Method'], str((call['Parameters'] or {}).get(keys[call['Method']])).lower())
                                for call in calls if call['Method'] in keys)
 
@@ -234,12 +269,13 @@ def assert_clear_outcome(result, call):
 
 
 def assert_sound(state, without_account=()):
-    """Each server name and user once, every user with a mail account, every account with its user.
+    """Each server name, tenant name and user once, every user with a mail account, every account with its user.
 
     ``without_account``: the users the seed made without an account that the task does not give one.
     """
-    names = collections.Counter(server['Name'] for server in state['servers'])
-    assert [name for name, count in names.items() if count > 1] == [], state['servers']
+    for table in ('servers', 'tenants'):
+        names = collections.Counter(item['Name'] for item in state[table])
+        assert [name for name, count in names.items() if count > 1] == [], state[table]
     emails = collections.Counter(user['PublicId'].lower() for user in state['users'])
     assert [email for email, count in emails.items() if count > 1] == [], state['users']
     user_ids = set(user['Id'] for user in state['users'])
@@ -278,9 +314,8 @@ def test_the_ops_are_the_writes_the_modules_make(emulator):
         assert sent == expected, (op.name, sent)
 
 
-@pytest.mark.parametrize('form', FORMS)
 @pytest.mark.parametrize('fault', sorted(FAULTS))
-@pytest.mark.parametrize('op', OPS, ids=[op.name for op in OPS])
+@pytest.mark.parametrize('op, form', CASES, ids=['%s-%s' % (op.name, form) for op, form in CASES])
 def test_fault_on_a_write(emulator, figures, op, fault, form):
     """One fault on the op's write call: a clear outcome, no second create, changed told truly, then convergence."""
     seed(emulator)

@@ -10,7 +10,7 @@ the servers' domains, and a server module that leaves them to MailDomains is the
 
 import pytest
 
-from tests.helpers.module_runner import module_task
+from tests.helpers.module_runner import create_tenants, module_task
 
 SERVER = dict(name='mail', incoming_server='imap.example.net', domains=['example.net'])
 READS = ('LoginAsSuperadmin', 'Login')
@@ -19,9 +19,7 @@ READS = ('LoginAsSuperadmin', 'Login')
 @pytest.fixture
 def aurora(emulator):
     emulator.settings({'System': {'EnableMultiTenant': True}})
-    tenant = module_task(emulator, 'aurora_tenant')
-    emulator.tenant_ids = dict((name, tenant(name=name)['tenant_id']) for name in ('acme', 'beta'))
-    emulator.calls_clear()
+    emulator.tenant_ids = create_tenants(emulator, 'acme', 'beta')
     return emulator
 
 
