@@ -756,7 +756,7 @@ def test_state_shows_stored_values(emulator):
     imap_off(emulator)
     create_account(emulator, user_id, "u@mydomain.com", 1, "imap-secret")
     state = emulator.state()
-    assert set(state) == {"tenants", "servers", "users", "accounts"}
+    assert set(state) == {"tenants", "servers", "users", "accounts", "groups", "group_users"}
     assert state["servers"][0]["SmtpPassword"] == "relay-secret"
     assert state["accounts"][0]["IncomingPassword"] == "imap-secret"
     assert state["tenants"][0]["Name"] == "Default" and state["tenants"][0]["Id"] == 1
@@ -1089,3 +1089,81 @@ def test_mail_domains_owns_server_domains(corporate_emulator):
     lookup = {"Domain": "mydomain.com", "AllowWildcardDomain": True}
     create_server(corporate_emulator)
     assert result(corporate_emulator.api("Mail", "GetMailServerByDomain", lookup)) == []
+
+
+# ---- the corporate profile: MailDomains domains and Core groups --------------------------------------------
+
+
+def create_domain(emulator, tenant_id, server_id, name):
+    return emulator.api("MailDomains", "CreateDomain",
+                        {"TenantId": tenant_id, "MailServerId": server_id, "DomainName": name})
+
+
+def test_domain_names_are_unique_ignoring_case_across_tenants(corporate_emulator):
+    acme, beta = create_tenant(corporate_emulator, "acme"), create_tenant(corporate_emulator, "beta")
+    server_id = create_server(corporate_emulator, TenantId=acme)
+    assert result(create_domain(corporate_emulator, acme, server_id, "Acme.Example")) == 1
+    # Another tenant, another case, and a server of a third owner: still the same name.
+    assert_error(create_domain(corporate_emulator, beta, server_id, "acme.EXAMPLE"), 1002, "MailDomains")
+    assert_error(create_domain(corporate_emulator, beta, server_id, " beta.example"), 103, "MailDomains")
+    assert result(create_domain(corporate_emulator, beta, server_id, "beta.example")) == 2
+    listed = result(corporate_emulator.api("MailDomains", "GetDomains", {"TenantId": beta, "Search": "b_ta"}))
+    assert [d["Name"] for d in listed["Items"]] == ["beta.example"] and listed["Count"] == 1
+
+
+def test_create_user_with_tenant_0_moves_into_the_domain_tenant(corporate_emulator, imap_stub):
+    acme = create_tenant(corporate_emulator, "acme")
+    server_id = local_server(corporate_emulator, imap_stub.port, TenantId=acme)
+    domain_id = result(create_domain(corporate_emulator, acme, server_id, "local.test"))
+    moved = create_user(corporate_emulator, "moved@local.test")
+    stays = create_user(corporate_emulator, "stays@local.test", TenantId=1)  # explicit tenant: not linked
+    assert result(corporate_emulator.api("Core", "GetUser", {"Id": moved}))["IdTenant"] == acme
+    assert result(corporate_emulator.api("Core", "GetUser", {"Id": stays}))["IdTenant"] == 1
+    assert result(corporate_emulator.api("MailDomains", "GetDomain", {"Id": domain_id}))["Count"] == 1
+    # With Password an account is made on the domain's server; a failed IMAP login takes the user back.
+    imap_stub.add_user("pat@local.test", "pat-pw")
+    pat = create_user(corporate_emulator, "pat@local.test", Password="pat-pw")
+    assert [a["ServerId"] for a in result(corporate_emulator.api("Mail", "GetAccounts", {"UserId": pat}))] \
+        == [server_id]
+    failed = corporate_emulator.api("Core", "CreateUser", {"TenantId": 0, "PublicId": "eve@local.test",
+                                                          "Password": "wrong"})
+    assert_error(failed, 4002, "Core", AUTH_FAILED)
+    assert "eve@local.test" not in [u["PublicId"] for u in corporate_emulator.state()["users"]]
+
+
+def test_delete_domains_leaves_group_members_behind_and_count_leaves_them_out(corporate_emulator):
+    imap_off(corporate_emulator)
+    acme = create_tenant(corporate_emulator, "acme")
+    server_id = create_server(corporate_emulator, TenantId=acme)
+    domain_id = result(create_domain(corporate_emulator, acme, server_id, "mydomain.com"))
+    grouped = create_user(corporate_emulator, "grouped@mydomain.com", Password="x")
+    create_user(corporate_emulator, "plain@mydomain.com", Password="x")
+    group_id = result(corporate_emulator.api("Core", "CreateGroup", {"TenantId": acme, "Name": "Sales"}))
+    assert result(corporate_emulator.api("Core", "AddUsersToGroup", {"GroupId": group_id, "UserIds": [grouped]}))
+    assert result(corporate_emulator.api("MailDomains", "GetDomain", {"Id": domain_id}))["Count"] == 1
+    listed = result(corporate_emulator.api("MailDomains", "GetDomains", {"TenantId": acme}))
+    assert [d["Count"] for d in listed["Items"]] == [1]
+    assert result(corporate_emulator.api("MailDomains", "DeleteDomains", {"IdList": [domain_id]})) is True
+    state = corporate_emulator.state()
+    assert [u["PublicId"] for u in state["users"]] == ["grouped@mydomain.com"] and state["domains"] == []
+    assert [a["Email"] for a in state["accounts"]] == ["grouped@mydomain.com"]
+    again = corporate_emulator.call("MailDomains", "DeleteDomains", {"IdList": [domain_id]})
+    assert again.status == 500 and again.body == b""
+
+
+def test_delete_groups_with_existing_and_missing_ids(corporate_emulator):
+    def create_group(name):
+        return result(corporate_emulator.api("Core", "CreateGroup", {"TenantId": 1, "Name": name}))
+
+    def group_names():
+        return [g["Name"] for g in result(corporate_emulator.api("Core", "GetGroups", {"TenantId": 1}))["Items"]]
+
+    first, second = create_group("first"), create_group("second")
+    answer = corporate_emulator.api("Core", "DeleteGroups", {"IdList": [first, 99]})
+    assert result(answer) is False and "ErrorCode" not in answer
+    assert group_names() == ["second"]
+    assert result(corporate_emulator.api("Core", "DeleteGroups", {"IdList": [99, second]})) is False
+    assert group_names() == ["second"]  # after the first false the rest is not tried
+    assert result(corporate_emulator.api("Core", "DeleteGroups", {"IdList": []})) is True
+    assert result(corporate_emulator.api("Core", "DeleteGroups", {"IdList": [second]})) is True
+    assert group_names() == []

@@ -3,7 +3,8 @@
 tests/contract/README.md says how: one super-admin login, then every step in order, each answer compared with the
 recorded one (HTTP status, key sets and values, recursively) except the values that differ between any two runs of
 the real server.  contract.json (WebMail Lite 9.8.5) is replayed whole on the lite profile; corporate.json (the same
-core with MailDomains, EnableMultiTenant and AllowGroups) on the corporate profile, up to CORPORATE_STEPS_MODELLED.
+core with MailDomains, EnableMultiTenant and AllowGroups: tenants, tenant servers, mail domains, groups, users in
+tenants and the cascades of their deletion) is replayed whole on the corporate profile.
 """
 import functools
 import json
@@ -17,10 +18,6 @@ from tests.emulator.recordings import recorded_steps
 
 CONTRACT = "contract.json"
 CORPORATE_CONTRACT = "corporate.json"
-# Steps 0-29: tenants, tenant-owned servers and users in tenants.  Steps 30 on need MailDomains' domains
-# (CreateDomain, GetDomains, users linked to a domain) and Core groups, which the emulator does not model yet;
-# they follow with those (and so does the tenant-deletion cascade of steps 58-64, which reaches domains and groups).
-CORPORATE_STEPS_MODELLED = 30
 VOLATILE_KEYS = {"@Time", "@TimeApiInit", "CreatedAt", "UpdatedAt", "UUID"}
 OPTIONAL_KEYS = {"@LoggerGuid"}  # only present when the real server logs requests
 NEVER_ISSUED_TOKEN = "bm90LWEtcmVhbC10b2tlbi1mcm9tLWF1cm9yYQ"
@@ -29,8 +26,7 @@ TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]+$")
 
 @functools.lru_cache(maxsize=None)
 def contract_steps(name=CONTRACT):
-    steps = recorded_steps(name)
-    return steps[:CORPORATE_STEPS_MODELLED] if name == CORPORATE_CONTRACT else steps
+    return recorded_steps(name)
 
 
 # The test parameter of each contract's steps.
@@ -147,10 +143,3 @@ def test_contract_step(replay, index):
 
 def test_corporate_contract_step(corporate_replay, corporate_index):
     check_step(corporate_replay, CORPORATE_CONTRACT, corporate_index)
-
-
-def test_corporate_replay_stops_before_the_first_mail_domains_call():
-    """The modelled steps are the tenant part; the first step left out is the first MailDomains call."""
-    steps = recorded_steps(CORPORATE_CONTRACT)
-    assert all(step["module"] != "MailDomains" for step in steps[:CORPORATE_STEPS_MODELLED])
-    assert steps[CORPORATE_STEPS_MODELLED]["module"] == "MailDomains"

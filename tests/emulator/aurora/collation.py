@@ -1,4 +1,5 @@
 """MySQL's default *_ci collations as the emulator applies them: comparisons that ignore case and accents."""
+import re
 import unicodedata
 
 
@@ -11,3 +12,14 @@ def collation_key(text):
 def like_contains(text, fragment):
     """``text LIKE '%fragment%'`` with ``%`` and ``_`` escaped in ``fragment``."""
     return collation_key(fragment) in collation_key(text)
+
+
+def like_pattern_contains(text, fragment):
+    """``text LIKE '%fragment%'`` with ``fragment`` not escaped: ``%`` and ``_`` are wildcards, ``\\`` escapes."""
+    parts, chars = [], iter(collation_key(fragment))
+    for char in chars:
+        if char == "\\":
+            parts.append(re.escape(next(chars, "\\")))
+        else:
+            parts.append({"%": ".*", "_": "."}.get(char) or re.escape(char))
+    return re.search("".join(parts), collation_key(text), re.DOTALL) is not None

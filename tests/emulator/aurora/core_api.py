@@ -3,16 +3,29 @@ import re
 import uuid
 
 from .errors import ApiError, DbError, PhpFatal, access_denied, invalid_input
+from .groups_api import core_update_user_groups
 from .listing import page
+from .mail_domains_api import create_domain_account, domain_filter, link_new_user
 from .php import is_php_int, lookup_id, php_str, php_trim, php_truthy, strict_int_equals
 from .registry import api_method
-from .render import render_user
+from .render import render_user, render_user_groups
 from .roles import ROLE_NORMAL, ROLE_SUPERADMIN, ROLE_TENANTADMIN, USER_ROLES
 
 
-def user_list_item(row):
+def user_list_item(call, row):
+    groups = render_user_groups(call.db, row["Id"]) if call.setting("Core", "AllowGroups") else []
     return {"Id": row["Id"], "UUID": row["UUID"], "Name": row["Name"], "PublicId": row["PublicId"],
-            "Role": row["Role"], "IsDisabled": row["IsDisabled"], "Groups": []}
+            "Role": row["Role"], "IsDisabled": row["IsDisabled"], "Groups": groups}
+
+
+def group_filter(call, GroupId):
+    """The users manager's group id: -1 (the default) any user, 0 users in no group, above 0 that group's members."""
+    if strict_int_equals(GroupId, 0):
+        return lambda user: not call.db.in_a_group(user["Id"])
+    group_id = lookup_id(GroupId)
+    if group_id is not None and group_id > 0:
+        return lambda user: user["Id"] in call.db.member_ids(group_id)
+    return lambda user: True
 
 
 def sort_key(value):
@@ -23,7 +36,8 @@ def sort_key(value):
 
 @api_method("Core", "GetUsers")
 def core_get_users(call, TenantId=0, Offset=0, Limit=0, OrderBy="PublicId", OrderType=0, Search="",
-                   Filters=None, GroupId=-1):
+                   Filters=None, GroupId=-1, DomainId=None):
+    """``DomainId`` is no Core argument: MailDomains' Core::GetUsers::before subscriber reads it."""
     call.require_role(ROLE_TENANTADMIN)
     if not call.caller.is_superadmin and not strict_int_equals(TenantId, call.caller.tenant_id):
         raise access_denied()
@@ -31,12 +45,13 @@ def core_get_users(call, TenantId=0, Offset=0, Limit=0, OrderBy="PublicId", Orde
     if not isinstance(OrderBy, str) or (OrderBy not in call.db.users.columns and OrderBy != "Id"):
         raise DbError(f"Unknown column '{OrderBy}' in 'order clause'")
     search = php_str(Search).casefold()
+    in_group, in_domain = group_filter(call, GroupId), domain_filter(call, DomainId)
     users = [u for u in call.db.users.all()
              if (strict_int_equals(TenantId, 0) or u["IdTenant"] == lookup_id(TenantId))
-             and search in u["PublicId"].casefold()]
-    # inferred: GroupId is ignored (the emulator has no groups); ties keep Id order.
+             and search in u["PublicId"].casefold() and in_group(u) and in_domain(u)]
+    # inferred: ties keep Id order.
     users.sort(key=lambda u: sort_key(u[OrderBy]), reverse=strict_int_equals(OrderType, 1))
-    return {"Items": [user_list_item(u) for u in page(users, Offset, Limit)], "Count": len(users)}
+    return {"Items": [user_list_item(call, u) for u in page(users, Offset, Limit)], "Count": len(users)}
 
 
 @api_method("Core", "GetUser")
@@ -50,9 +65,24 @@ def core_get_user(call, Id):
 PUBLIC_ID_PATTERN = re.compile(r"^[a-zA-Z0-9._\-+@]+$")
 
 
-@api_method("Core", "CreateUser")
+@api_method("Core", "CreateUser", self_locking=True)
 def core_create_user(call, TenantId=0, PublicId="", Role=ROLE_NORMAL, WriteSeparateLog=False, IsDisabled=False,
-                     Note=None):
+                     Note=None, Password=None):
+    """``Password`` is no Core argument: MailDomains' Core::CreateUser::after subscriber reads it.
+
+    Self-locking: with MailDomains, the account it then creates may log in to IMAP, which holds no lock.
+    """
+    with call.lock:
+        user_id = insert_user(call, TenantId, PublicId, Role, WriteSeparateLog, IsDisabled, Note)
+        domain = link_new_user(call, user_id, PublicId, TenantId) if user_id and call.db.domains is not None \
+            else None
+    if domain and Password is not None:
+        create_domain_account(call, user_id, PublicId, Password, domain)
+    return user_id
+
+
+def insert_user(call, TenantId, PublicId, Role, WriteSeparateLog, IsDisabled, Note):
+    """Core's own CreateUser: the new user's id, or None."""
     call.require_role(ROLE_SUPERADMIN if strict_int_equals(TenantId, 0) else ROLE_TENANTADMIN)
     # inferred: UserRole::validateValue accepts exactly the enum's ints.
     if not is_php_int(Role) or Role not in USER_ROLES.values():
@@ -99,6 +129,8 @@ def core_update_user(call, UserId, PublicId="", TenantId=0, Role=-1, IsDisabled=
         if "PublicId" in changes:
             call.db.check_public_id_free(changes["PublicId"], user)
         call.db.users.update(user, changes)
+    if call.setting("Core", "AllowGroups") and GroupIds is not None:
+        core_update_user_groups(call, UserId, GroupIds)  # its result is not Core.UpdateUser's
     return True
 
 

@@ -6,7 +6,8 @@ import threading
 import time
 from dataclasses import dataclass
 
-from . import auth_api, core_api, mail_accounts_api, mail_servers_api, settings_api, tenants_api
+from . import (auth_api, core_api, groups_api, mail_accounts_api, mail_domains_api, mail_servers_api, settings_api,
+               tenants_api)
 from .calls import ANONYMOUS, INVALID_TOKEN, SUPERADMIN, Call, Caller
 from .contention import Contention
 from .errors import ApiError, DbError, PhpFatal
@@ -20,7 +21,8 @@ from .settings import Settings
 from .store import Database
 from .tokens import TokenService
 
-HANDLERS = handler_table(auth_api, settings_api, core_api, tenants_api, mail_servers_api, mail_accounts_api)
+HANDLERS = handler_table(auth_api, settings_api, core_api, tenants_api, groups_api, mail_servers_api,
+                         mail_accounts_api, mail_domains_api)
 
 
 class Stopwatch:

@@ -57,6 +57,21 @@ def lookup_id(value):
     return None
 
 
+def php_foreach(value):
+    """The values ``foreach`` walks: an array's (a JSON list or object); anything else warns and walks none."""
+    if isinstance(value, dict):
+        return list(value.values())
+    return list(value) if isinstance(value, list) else []
+
+
+def ascii_lower(text):
+    """PHP 8's strtolower()/stripos() case folding: ASCII letters only."""
+    return text.translate(_ASCII_LOWER)
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
 def _refuse_constant(name):
     raise ValueError(f"{name} is not JSON")
 

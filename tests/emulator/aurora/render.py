@@ -1,4 +1,5 @@
 """Stored rows as the API shows them: model objects with "@Object", appended keys and masked secrets."""
+from .schema import USER_DOMAIN_LINK
 
 
 MASK = "*****"
@@ -7,6 +8,7 @@ SERVER_OBJECT = "Object/Aurora\\Modules\\Mail\\Models\\Server"
 ACCOUNT_OBJECT = "Object/Aurora\\Modules\\Mail\\Models\\MailAccount"
 USER_OBJECT = "Object/Aurora\\Modules\\Core\\Models\\User"
 TENANT_OBJECT = "Object/Aurora\\Modules\\Core\\Models\\Tenant"
+DOMAIN_OBJECT = "Object/Aurora\\Modules\\MailDomains\\Models\\Domain"
 
 
 def render_server(db, row, with_object=True, viewer_tenant=None):
@@ -23,7 +25,23 @@ def render_server(db, row, with_object=True, viewer_tenant=None):
 
 
 def render_user(row):
-    return {"@Object": USER_OBJECT, **row, "ParentUUID": "", "ModuleName": "Core"}
+    data = {"@Object": USER_OBJECT, **row, "ParentUUID": "", "ModuleName": "Core"}
+    del data[USER_DOMAIN_LINK]
+    return data
+
+
+def render_user_groups(db, user_id):
+    """The ``Groups`` of a Core.GetUsers item (Traits/Users.php GetUsers): the user's groups but "All"."""
+    return [{"Id": g["Id"], "TenantId": g["TenantId"], "Name": g["Name"]}
+            for g in db.groups_of_user(user_id) if not g["IsAll"]]
+
+
+def render_domain(db, row):
+    """A MailDomains domain (tests/contract/corporate.json step 41); Count: the users it would delete.
+
+    GetDomains also trims Name, a no-op: CreateDomain refuses names with surrounding spaces.
+    """
+    return {"@Object": DOMAIN_OBJECT, **row, "Count": len(db.users_of_domain(row["Id"]))}
 
 
 def render_tenant(row):

@@ -69,6 +69,8 @@ SERVER_COLUMNS = [
     Column("ExternalAccessSmtpUseSsl", "bool", False),
 ]
 
+USER_DOMAIN_LINK = "MailDomains::DomainId"
+
 USER_COLUMNS = [
     Column("UUID", "str", ""), Column("Name", "str", ""), Column("PublicId", "str", ""),
     Column("IdTenant", "int", 0), Column("IsDisabled", "bool", False), Column("IdSubscription", "int", 0),
@@ -81,6 +83,9 @@ USER_COLUMNS = [
     Column("CustomFields", "str", ""), Column("FilesEnable", "bool", True), Column("EmailNotification", "str", ""),
     Column("PasswordResetHash", "str", ""), Column("WriteSeparateLog", "bool", False),
     Column("DefaultTimeZone", "str", ""), *_timestamps(),
+    # MailDomains' extended property (in the Properties column): the domain the user was created in.  Not part of
+    # the user object the emulator shows.  # inferred: whether GetUser would show it is not recorded.
+    Column(USER_DOMAIN_LINK, "int", None, True),
 ]
 
 ACCOUNT_COLUMNS = [
@@ -111,3 +116,8 @@ TENANT_COLUMNS = [
 DOMAIN_COLUMNS = [Column("TenantId", "int", 0), Column("MailServerId", "int", 0), Column("Name", "str", "")]
 
 CHANNEL_COLUMNS = [Column("Login", "str", ""), Column("Password", "str", ""), Column("Description", "str", "")]
+
+# Core's groups (core_groups) and their members (core_group_user).  # inferred: no IsAll ("All") group ever
+# exists: only Core.GetAllGroup creates one, and the web API may not call it.
+GROUP_COLUMNS = [Column("TenantId", "int", 0), Column("Name", "str", ""), Column("IsAll", "bool", False)]
+GROUP_USER_COLUMNS = [Column("GroupId", "int", 0), Column("UserId", "int", 0)]

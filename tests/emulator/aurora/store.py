@@ -3,10 +3,11 @@ import copy
 from datetime import datetime, timezone
 
 from .addresses import split_domains
-from .errors import DbError
+from .collation import collation_key
+from .errors import DbError, PhpFatal
 from .php import lookup_id, strict_int_equals
-from .schema import (ACCOUNT_COLUMNS, CHANNEL_COLUMNS, DOMAIN_COLUMNS, SERVER_COLUMNS, TENANT_COLUMNS, USER_COLUMNS,
-                     to_column)
+from .schema import (ACCOUNT_COLUMNS, CHANNEL_COLUMNS, DOMAIN_COLUMNS, GROUP_COLUMNS, GROUP_USER_COLUMNS,
+                     SERVER_COLUMNS, TENANT_COLUMNS, USER_COLUMNS, USER_DOMAIN_LINK, to_column)
 
 
 def now_iso():
@@ -65,12 +66,15 @@ class Database:
         self.servers = Table("au_mail_servers", SERVER_COLUMNS)
         self.users = Table("au_core_users", USER_COLUMNS)
         self.accounts = Table("au_mail_accounts", ACCOUNT_COLUMNS)
+        self.groups = Table("au_core_groups", GROUP_COLUMNS)
+        self.group_users = Table("au_core_group_user", GROUP_USER_COLUMNS)
         self.domains = Table("au_mail_domains", DOMAIN_COLUMNS) if mail_domains else None
         self.channels.insert({"Login": "Default"})
         self.tenants.insert({"IdChannel": 1, "IsDefault": True, "Name": "Default"})
 
     def snapshot(self):
-        tables = {"tenants": self.tenants, "servers": self.servers, "users": self.users, "accounts": self.accounts}
+        tables = {"tenants": self.tenants, "servers": self.servers, "users": self.users, "accounts": self.accounts,
+                  "groups": self.groups, "group_users": self.group_users}
         if self.domains is not None:
             tables["domains"] = self.domains
         return {name: copy.deepcopy(table.all()) for name, table in tables.items()}
@@ -104,18 +108,92 @@ class Database:
                      if a["UseToAuthorize"] and a["Id"] != excluding_id
                      and a["Email"].casefold() == email.casefold()), None)
 
+    # ---- groups (Core) and their members
+
+    def member_ids(self, group_id):
+        # inferred: the pivot query has no ORDER BY; rows come in user Id order (the pivot's key order).
+        return sorted(m["UserId"] for m in self.group_users.all() if m["GroupId"] == group_id)
+
+    def groups_of_user(self, user_id):
+        # inferred: in group Id order (no ORDER BY either).
+        ids = {m["GroupId"] for m in self.group_users.all() if m["UserId"] == user_id}
+        return [g for g in self.groups.all() if g["Id"] in ids]
+
+    def in_a_group(self, user_id):
+        return any(m["UserId"] == user_id for m in self.group_users.all())
+
+    def add_members(self, group_id, user_ids):
+        """syncWithoutDetaching(): one INSERT of the missing pairs; a missing user fails it (the foreign key)."""
+        self.check_member_keys(group_id, user_ids)
+        have = set(self.member_ids(group_id))
+        for user_id in user_ids:
+            if user_id not in have:
+                self.group_users.insert({"GroupId": group_id, "UserId": user_id})
+
+    def check_member_keys(self, group_id, user_ids):
+        """The pivot's foreign keys: a row may name only a stored group and stored users."""
+        if group_id not in self.groups.rows or any(user_id not in self.users.rows for user_id in user_ids):
+            raise DbError("Cannot add or update a child row: a foreign key constraint fails")
+
+    def remove_members(self, group_id=None, user_ids=None, user_id=None):
+        """Delete membership rows: of ``group_id`` (only ``user_ids`` unless None), or of ``user_id``."""
+        for member in self.group_users.all():
+            if (member["GroupId"] == group_id and (user_ids is None or member["UserId"] in user_ids)) \
+                    or (user_id is not None and member["UserId"] == user_id):
+                self.group_users.delete(member)
+
+    def set_user_groups(self, user_id, group_ids):
+        """sync(): exactly ``group_ids`` for the user."""
+        self.remove_members(user_id=user_id)
+        for group_id in group_ids:
+            self.check_member_keys(group_id, [user_id])
+            self.group_users.insert({"GroupId": group_id, "UserId": user_id})
+
+    def delete_group(self, group):
+        self.remove_members(group_id=group["Id"])  # the pivot's ON DELETE CASCADE
+        self.groups.delete(group)
+
+    # ---- MailDomains' domains
+
     def domain_names_of_server(self, server_id, tenant_id=None):
-        """MailDomains' names of the domains on a server (only ``tenant_id``'s unless None), in Id order."""
-        # inferred: the manager's query has no ORDER BY, so rows come in insertion (Id) order.
-        return [d["Name"] for d in self.domains.all()
+        """MailDomains' names of the domains on a server (only ``tenant_id``'s unless None), sorted by Name."""
+        # afterlogic/aurora-module-mail-domains Managers/Domains/Manager.php getDomainsNames: orderBy('Name').
+        rows = [d for d in self.domains.all()
                 if d["MailServerId"] == server_id and (tenant_id is None or d["TenantId"] == tenant_id)]
+        return [d["Name"] for d in sorted(rows, key=lambda d: (collation_key(d["Name"]), d["Id"]))]
+
+    def domain_by_name(self, name, tenant_id=None):
+        """MailDomains getDomainByName: any tenant's domain when ``tenant_id`` is None."""
+        # inferred: compared ignoring case (the table's *_ci collation; names are unique ignoring case).
+        wanted = name.casefold()
+        return next((d for d in self.domains.all() if d["Name"].casefold() == wanted
+                     and (tenant_id is None or d["TenantId"] == tenant_id)), None)
 
     def server_of_registered_domain(self, domain):
         """MailDomains' server lookup: only a registered domain matches; no wildcard, no server Domains."""
-        # inferred: compared ignoring case (the table's *_ci collation; names are unique ignoring case).
-        wanted = domain.casefold()
-        row = next((d for d in self.domains.all() if d["Name"].casefold() == wanted), None)
+        row = self.domain_by_name(domain)
         return (self.servers.rows.get(row["MailServerId"]) if row else None), False
+
+    def users_of_domain(self, domain_id):
+        """The users MailDomains counts and deletes for a domain: linked to it and in no group.
+
+        MailDomains passes its filter to the users manager without a group id, whose default (0) adds
+        "doesn't have Groups" (afterlogic/aurora-module-core Managers/Users.php getUsersCount, getUserList).
+        """
+        if domain_id is None:
+            return []
+        users = [u for u in self.users.all() if u[USER_DOMAIN_LINK] == domain_id and not self.in_a_group(u["Id"])]
+        return sorted(users, key=lambda u: (u["PublicId"].casefold(), u["Id"]))
+
+    def delete_domain(self, domain_id):
+        """MailDomains DeleteDomains for one id: its users (through Core.DeleteUser), then the row."""
+        for user in self.users_of_domain(domain_id):
+            self.delete_user(user)
+        domain = self.domains.rows.get(domain_id)
+        if domain is None:  # Domain::find($iDomainId)->delete()
+            raise PhpFatal("Call to a member function delete() on null")
+        self.domains.delete(domain)
+        return True
 
     def server_for_domain(self, domain, allow_wildcard, tenant_id=None):
         """Mail GetMailServerByDomain: (server, found_with_wildcard) or (None, False)."""
@@ -153,6 +231,7 @@ class Database:
 
     def delete_user(self, user):
         self.delete_accounts_of_user(user["Id"])
+        self.remove_members(user_id=user["Id"])  # inferred: the pivot's foreign key cascades from users too
         self.users.delete(user)
 
     def delete_server_row(self, server):
@@ -163,7 +242,14 @@ class Database:
                 self.accounts.delete(account)
 
     def delete_server(self, server, tenant_id):
-        """Mail DeleteServer: users whose login account is on it, its other accounts, then the server."""
+        """Mail DeleteServer: users whose login account is on it, its other accounts, then the server.
+
+        With MailDomains, its Mail::DeleteServer::before subscriber first deletes the server's domains with their
+        users, whatever the tenant check below then decides.
+        """
+        if self.domains is not None:
+            for domain in [d for d in self.domains.all() if d["MailServerId"] == server["Id"]]:
+                self.delete_domain(domain["Id"])
         on_server = [a for a in self.accounts.all() if a["ServerId"] == server["Id"]]
         for user_id in sorted({a["IdUser"] for a in on_server if a["UseToAuthorize"]}):
             user = self.users.rows.get(user_id)
@@ -179,13 +265,20 @@ class Database:
         self.delete_server_row(server)
         return True
 
-    def delete_tenant(self, tenant):
-        """Core DeleteTenant: its users with their accounts, the row, then (Mail's hook) its servers.
+    def delete_tenant(self, tenant, own_domains=True):
+        """Core DeleteTenant: its groups, its users with their accounts, the row, then the after-hooks: Mail's
+        deletes its servers, MailDomains' its domains (``own_domains``) with their users.
 
-        Deleting a server deletes every user whose login account is on it, whatever that user's tenant.
+        Deleting a server deletes every user whose login account is on it, whatever that user's tenant, and (with
+        MailDomains) every domain on it, whatever the domain's tenant.
         """
+        for group in [g for g in self.groups.all() if g["TenantId"] == tenant["Id"]]:
+            self.delete_group(group)
         for user in [u for u in self.users.all() if u["IdTenant"] == tenant["Id"]]:
             self.delete_user(user)
         self.tenants.delete(tenant)
         for server in [s for s in self.servers.all() if s["OwnerType"] == "tenant" and s["TenantId"] == tenant["Id"]]:
             self.delete_server(server, tenant["Id"])
+        if self.domains is not None and own_domains:
+            for domain in [d for d in self.domains.all() if d["TenantId"] == tenant["Id"]]:
+                self.delete_domain(domain["Id"])

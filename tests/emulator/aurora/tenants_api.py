@@ -4,7 +4,7 @@ import re
 from .collation import collation_key, like_contains
 from .errors import ApiError, access_denied, invalid_input
 from .listing import page
-from .php import lookup_id, php_int, php_str, php_trim, php_truthy, strict_int_equals
+from .php import is_php_int, lookup_id, php_foreach, php_int, php_str, php_trim, php_truthy, strict_int_equals
 from .profiles import SYSTEM_SITE_NAME
 from .registry import api_method
 from .render import render_tenant
@@ -96,16 +96,16 @@ def core_delete_tenant(call, TenantId):
     with call.transaction(call.db.tenants):
         if tenant["Id"] not in call.db.tenants.rows:
             return False  # an overlapping call deleted it meanwhile
-        call.db.delete_tenant(tenant)
+        # MailDomains' after-hook keeps the listed domains whose TenantId === the argument: a string id keeps none.
+        call.db.delete_tenant(tenant, own_domains=is_php_int(TenantId))
     return True
 
 
 @api_method("Core", "DeleteTenants")
 def core_delete_tenants(call, IdList):
     call.require_role(ROLE_SUPERADMIN)
-    ids = list(IdList.values()) if isinstance(IdList, dict) else IdList if isinstance(IdList, list) else []
     result = True
-    for tenant_id in ids:
+    for tenant_id in php_foreach(IdList):
         # PHP's "$result && DeleteTenant(...)": after the first false the remaining ids are not even tried.
         result = result and core_delete_tenant(call, tenant_id)
     return result
