@@ -322,6 +322,11 @@ class AuroraClient:
         """The users Aurora lists, one page at a time: every tenant's with ``tenant_id`` 0, else that tenant's."""
         return self._pages('Core', 'GetUsers', {'TenantId': tenant_id, 'Search': search}, 'the user list')
 
+    def list_domains(self, tenant_id, search=''):
+        """The MailDomains domains of a tenant (Aurora refuses TenantId 0); in Search, ``_`` matches any character."""
+        return self._pages('MailDomains', 'GetDomains', {'TenantId': tenant_id, 'Search': search},
+                           'the mail domains of tenant %s' % tenant_id)
+
     def list_tenants(self, search=''):
         return self._pages('Core', 'GetTenants', {'Search': search}, 'the tenant list')
 

@@ -28,6 +28,7 @@ from ansible.module_utils.common.parameters import remove_values
 
 from ansible_collections.afterlogic.aurora.plugins.module_utils._errors import AuroraError
 from ansible_collections.afterlogic.aurora.plugins.module_utils._mail_server import (
+    MAIL_DOMAINS_MODULE,
     account_emails_by_server,
     apply_plan,
     domains_from_aurora,
@@ -229,6 +230,7 @@ class MailServers:
         self._usage_lock = threading.Lock()
         self._usage = None
         self._tenants = _Once.each()
+        self.mail_domains_module = False
 
     @staticmethod
     def item_spec():
@@ -264,6 +266,7 @@ class MailServers:
     def prepare(self, client):
         """One listing of every server; each item then finds its own among the ones with its name."""
         self.client = client
+        self.mail_domains_module = client.has_backend_module(MAIL_DOMAINS_MODULE)
         names = set(params['name'] for params in self.items)
         for server in client.list_servers():
             if server.get('Name') in names:
@@ -289,7 +292,7 @@ class MailServers:
 
     def process(self, index):
         try:
-            params = dict(self.items[index])
+            params = dict(self.items[index], mail_domains_module=self.mail_domains_module)
             params['tenant_id'] = self._tenant_id(params)
             current = find_server(self.client, params['name'], self._candidates(params['name'], params['tenant_id']),
                                   params['tenant_id'])

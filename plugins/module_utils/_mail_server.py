@@ -230,13 +230,14 @@ def _port_error(option, value, lowest=1):
     return None
 
 
-def _domain_error(domain):
+def domain_error(domain, option='domains'):
+    """Why ``domain`` is not a domain name (nor the catch-all ``*``), naming ``option``; None when it is one."""
     if domain == WILDCARD_DOMAIN:
         return None
     candidate = domain.strip().lower()
     if not candidate or len(candidate) > MAX_DOMAIN_LENGTH or not DOMAIN_NAME.match(candidate):
-        return ('domains: %r is not a domain name (labels of letters, digits and hyphens joined by dots, '
-                'or * alone for a catch-all server)' % domain)
+        return ('%s: %r is not a domain name (labels of letters, digits and hyphens joined by dots, '
+                'or * alone for a catch-all server)' % (option, domain))
     return None
 
 
@@ -245,7 +246,7 @@ def _domains_errors(domains):
         return []
     if not domains:
         return ['domains must list at least one domain; use [\'*\'] for a catch-all server']
-    return [error for error in (_domain_error(domain) for domain in domains) if error]
+    return [error for error in (domain_error(domain) for domain in domains) if error]
 
 
 def _name_error(name):
@@ -337,6 +338,52 @@ def find_server(client, name, candidates=None, tenant_id=0):
     return servers[0] if servers else None
 
 
+# ---- a server named by a user or a domain: the nearest to its tenant ----------------------------
+
+def server_by_name(client, name, servers=None, tenant_id=None):
+    """The server named ``name`` that a user of the tenant ``tenant_id`` uses: the tenant's own, else one of the
+    super-administrator's. With no tenant known: the super-administrator's, else any tenant's."""
+    found = usable_servers(client.find_servers(name) if servers is None else servers.get(name, []), tenant_id)
+    if len(found) > 1:  # perhaps the copies of runs that raced to create it, which they delete at once
+        found = read_until_settled(lambda: usable_servers(client.find_servers(name), tenant_id),
+                                   lambda listed: len(listed) < 2, client.timeout)
+    if not found:
+        raise ResourceError('server: no mail server named %r%s; create it with afterlogic.aurora.aurora_mail_server '
+                            'or give its server_id' % (name, ' that tenant %s can use' % tenant_id if tenant_id else ''))
+    if len(found) > 1:
+        raise ResourceError('server: %d mail servers are named %r (ids %s, of %s), equally near the tenant; give '
+                            'server_id instead' % (len(found), name, ', '.join(str(server_id_of(server)) for server in found),
+                                                   ' and '.join(sorted(set(_owner(server) for server in found)))))
+    return found[0]
+
+
+def usable_servers(servers, tenant_id):
+    """The servers of the nearest owner: the tenant's own, else the super-administrator's (``tenant_id`` None:
+    the super-administrator's, else any tenant's)."""
+    owners = (tenant_id, 0) if tenant_id else (0, None)
+    for owner in owners:
+        near = [server for server in servers if owner is None or owner_tenant_id(server) == owner]
+        if near:
+            return near
+    return []
+
+
+def _owner(server):
+    owner = owner_tenant_id(server)
+    return 'tenant %s' % owner if owner else 'the super-administrator'
+
+
+def server_by_id(client, server_id, servers=None):
+    for listed in (servers or {}).values():
+        for server in listed:
+            if server_id_of(server) == server_id:
+                return server
+    found = client.call('Mail', 'GetServer', {'ServerId': server_id}, 'mail server %s' % server_id)
+    if not isinstance(found, dict):
+        raise ResourceError('server_id: no mail server with id %s' % server_id)
+    return found
+
+
 # ---- planning (pure) -----------------------------------------------------------------------
 
 def server_plan(action, name, current=None, changes=None, password_changed=False, **parts):
@@ -394,17 +441,37 @@ def _oauth_error(view, changed):
     return None
 
 
+MAIL_DOMAINS_MODULE = 'MailDomains'
+
+
+def domains_owned_by_mail_domains(params, current=None):
+    """Whether Aurora's MailDomains module owns the servers' domains: it then shows its own registered domains on
+    each server (with AllowEditDomains false) and clears the Domains that UpdateServer is sent."""
+    return bool(params.get('mail_domains_module')) or (current is not None and current.get('AllowEditDomains') is False)
+
+
+def _mail_domains_error(name, domains):
+    return ('on this Aurora the MailDomains module owns the domains of mail servers, so aurora_mail_server cannot set '
+            'the domains %s of mail server %r; register or remove them with afterlogic.aurora.aurora_mail_domain and '
+            'leave domains out of the server (only the catch-all %r can be given, when the server is created)'
+            % (', '.join(sorted(domains)), name, WILDCARD_DOMAIN))
+
+
 def _creation_errors(view, params):
     errors = [_oauth_error(view, [option for option in OAUTH_OPTIONS if params.get(option)])]
     if view['incoming_server'] is None:
         errors.append('incoming_server is required to create mail server %r' % params['name'])
-    if not view['domains']:
+    if domains_owned_by_mail_domains(params):
+        registered = [domain for domain in view['domains'] or [] if domain != WILDCARD_DOMAIN]
+        if registered:
+            errors.append(_mail_domains_error(params['name'], registered))
+    elif not view['domains']:
         errors.append('domains (at least one) is required to create mail server %r' % params['name'])
     errors.append(_credentials_error(view, params.get('smtp_password') is not None))
     return [error for error in errors if error]
 
 
-def predicted_new_server(view, tenant_id=0):
+def predicted_new_server(view, tenant_id=0, mail_domains=False):
     """The object Aurora will hold after CreateServer; its id is not known before Aurora answers."""
     server = {
         '@Object': 'Object/Aurora\\Modules\\Mail\\Models\\Server',
@@ -413,6 +480,8 @@ def predicted_new_server(view, tenant_id=0):
         'CreatedAt': None, 'UpdatedAt': None, 'UUID': '', 'ParentUUID': '', 'ModuleName': '',
     }
     server.update(aurora_fields(view))
+    if mail_domains:  # a new server has no registered domain yet; MailDomains shows the catch-all as "*" + CRLF
+        server.update(Domains='*\r\n' if WILDCARD_DOMAIN in view['domains'] else '', AllowEditDomains=False)
     return server
 
 
@@ -421,11 +490,14 @@ def plan_create(params):
     errors = _creation_errors(view, params)
     if errors:
         raise ResourceError('; '.join(errors))
+    if domains_owned_by_mail_domains(params):
+        view['domains'] = [WILDCARD_DOMAIN] if WILDCARD_DOMAIN in (view['domains'] or []) else []
     password = _password_to_send(params, creating=True)
     tenant_id = params.get('tenant_id') or 0
     request = dict(aurora_fields(view), Name=params['name'], TenantId=tenant_id, SmtpPassword=password or '')
     after = view if password is None else _with_password_shown(view, PASSWORD_CHANGED)
-    return server_plan('create', params['name'], server=predicted_new_server(view, tenant_id), after=after,
+    server = predicted_new_server(view, tenant_id, domains_owned_by_mail_domains(params))
+    return server_plan('create', params['name'], server=server, after=after,
                        request=request, password_changed=password is not None, params=params, tenant_id=tenant_id)
 
 
@@ -444,6 +516,8 @@ def plan_update(current, params):
     error = _oauth_error(after, changes)
     if 'smtp_auth_type' in changes or 'smtp_login' in changes:
         error = error or _credentials_error(after, password_given=True)
+    if domains_owned_by_mail_domains(params, current):
+        error = error or _mail_domains_update_error(current['Name'], before, changes, params)
     if error:
         raise ResourceError(error)
     password = _password_to_send(params, creating=False)
@@ -458,6 +532,18 @@ def plan_update(current, params):
     server = dict(current, **dict((key, value) for key, value in request.items() if key != 'SmtpPassword'))
     return server_plan('update', current['Name'], current=current, server=server, before=before, after=after,
                        changes=changes, request=request, password_changed=password is not None, params=params)
+
+
+def _mail_domains_update_error(name, before, changes, params):
+    """Where MailDomains owns the domains: they cannot change, and any update would drop the catch-all ``*``."""
+    if 'domains' in changes:
+        old, new = changes['domains']
+        return _mail_domains_error(name, set(old) ^ set(new))
+    if (changes or _password_to_send(params, creating=False) is not None) and WILDCARD_DOMAIN in before['domains']:
+        return ('updating mail server %r would drop its catch-all domain %r: on this Aurora the MailDomains module '
+                'clears the domains of a server on every UpdateServer; delete and re-create the server with the new '
+                'settings instead' % (name, WILDCARD_DOMAIN))
+    return None
 
 
 def plan_delete(current, params):
@@ -681,6 +767,7 @@ def apply_plan(client, plan, check_mode=False, diff=False, usage=None):
 
 def ensure_mail_server(client, params, check_mode=False, diff=False):
     """find -> plan -> apply for one server; see the module docs for the result."""
-    params = dict(params, tenant_id=tenant_id_for(client, params.get('tenant'), params.get('tenant_id')))
+    params = dict(params, tenant_id=tenant_id_for(client, params.get('tenant'), params.get('tenant_id')),
+                  mail_domains_module=client.has_backend_module(MAIL_DOMAINS_MODULE))
     current = find_server(client, params['name'], tenant_id=params['tenant_id'])
     return apply_plan(client, plan_server(current, params), check_mode, diff)

@@ -42,13 +42,12 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._resource import
     same_ignoring_case,
     server_id_of,
 )
-from ansible_collections.afterlogic.aurora.plugins.module_utils._mail_server import owner_tenant_id
+from ansible_collections.afterlogic.aurora.plugins.module_utils._mail_server import server_by_id, server_by_name
 from ansible_collections.afterlogic.aurora.plugins.module_utils._tenant import (
     tenant_id_for,
     tenant_name,
     tenant_option_errors,
 )
-from ansible_collections.afterlogic.aurora.plugins.module_utils._writes import read_until_settled
 
 # Aurora's UserRole enum; only the first two can be set by this module.
 ROLES = {'user': 2, 'tenant_admin': 1}
@@ -309,50 +308,6 @@ def resolve_server(client, wanted, current, servers=None):
     if wanted['server_id'] is not None:
         return server_by_id(client, wanted['server_id'], servers)
     return server_for_domain(client, domain_of(wanted['email']))
-
-
-def server_by_name(client, name, servers=None, tenant_id=None):
-    """The server named ``name`` that a user of the tenant ``tenant_id`` uses: the tenant's own, else one of the
-    super-administrator's. With no tenant known: the super-administrator's, else any tenant's."""
-    found = usable_servers(client.find_servers(name) if servers is None else servers.get(name, []), tenant_id)
-    if len(found) > 1:  # perhaps the copies of runs that raced to create it, which they delete at once
-        found = read_until_settled(lambda: usable_servers(client.find_servers(name), tenant_id),
-                                   lambda listed: len(listed) < 2, client.timeout)
-    if not found:
-        raise ResourceError('server: no mail server named %r%s; create it with afterlogic.aurora.aurora_mail_server '
-                            'or give its server_id' % (name, ' that tenant %s can use' % tenant_id if tenant_id else ''))
-    if len(found) > 1:
-        raise ResourceError('server: %d mail servers are named %r (ids %s, of %s), equally near the user; give '
-                            'server_id instead' % (len(found), name, ', '.join(str(server_id_of(server)) for server in found),
-                                                   ' and '.join(sorted(set(_owner(server) for server in found)))))
-    return found[0]
-
-
-def usable_servers(servers, tenant_id):
-    """The servers of the nearest owner: the tenant's own, else the super-administrator's (``tenant_id`` None:
-    the super-administrator's, else any tenant's)."""
-    owners = (tenant_id, 0) if tenant_id else (0, None)
-    for owner in owners:
-        near = [server for server in servers if owner is None or owner_tenant_id(server) == owner]
-        if near:
-            return near
-    return []
-
-
-def _owner(server):
-    owner = owner_tenant_id(server)
-    return 'tenant %s' % owner if owner else 'the super-administrator'
-
-
-def server_by_id(client, server_id, servers=None):
-    for listed in (servers or {}).values():
-        for server in listed:
-            if server_id_of(server) == server_id:
-                return server
-    found = client.call('Mail', 'GetServer', {'ServerId': server_id}, 'mail server %s' % server_id)
-    if not isinstance(found, dict):
-        raise ResourceError('server_id: no mail server with id %s' % server_id)
-    return found
 
 
 def server_for_domain(client, domain):

@@ -139,7 +139,13 @@ options:
           - E-mail domains whose users log in through this server, for example V(example.com).
           - V(*) makes the server the catch-all for domains no other server lists.
           - Compared as a set, in lower case; order and duplicates do not matter.
-          - At least one is required to create the server.
+          - At least one is required to create the server, except on an Aurora with the MailDomains module.
+          - With the MailDomains module (Aurora's C(AvailableBackendModules) lists it), the domains of a server belong
+            to that module, and Aurora clears the domains C(UpdateServer) is sent. Register them with
+            M(afterlogic.aurora.aurora_mail_domain) instead. There this option is only compared with the domains
+            registered on the server, and a difference fails the item before any write. The catch-all V(*) can be given
+            only when the server is created, and an update of a catch-all server fails before any write, because Aurora
+            would drop V(*).
         type: list
         elements: str
       enable_threading:

@@ -36,6 +36,7 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._user_account im
     MUTUALLY_EXCLUSIVE,
     user_account_argument_spec,
 )
+from ansible_collections.afterlogic.aurora.plugins.module_utils._mail_domain import mail_domain_argument_spec
 from ansible_collections.afterlogic.aurora.plugins.module_utils._tenant import tenant_argument_spec
 from tests.helpers.figures import figures_fixture
 from tests.helpers.module_runner import module_task, run_module
@@ -44,7 +45,8 @@ MIN_EXAMPLES = 1000
 EXAMPLES = {  # per test; 1,200 in all
     'aurora_api_token': 150,
     'aurora_tenant': 100,
-    'aurora_mail_server': 300,
+    'aurora_mail_domain': 100,
+    'aurora_mail_server': 200,
     'aurora_user_account': 250,
     'aurora_mail_servers': 150,
     'aurora_user_accounts': 150,
@@ -92,6 +94,11 @@ TENANT_OPTIONS = tenant_argument_spec()
 TENANT_TASKS = [
     dict(name='acme', description='Acme Inc', web_domain='mail.acme.example', site_name='Acme'),  # create or update
     dict(name='acme', state='absent', force=True),                                                # delete
+]
+MAIL_DOMAIN_OPTIONS = mail_domain_argument_spec()
+MAIL_DOMAIN_TASKS = [
+    dict(name='acme.example', tenant='acme', server='mail'),  # register
+    dict(name='acme.example', state='absent', force=True),    # delete
 ]
 EXTERNAL_ACCESS_OPTIONS = SERVER_OPTIONS['external_access']['options']
 MAIL_SERVERS_OPTIONS = bulk_argument_spec(MailServers)
@@ -291,6 +298,11 @@ TENANT_VALUES = dict(
     web_domain=st.one_of(WITH_CONTROL, long_text()),
     site_name=st.one_of(WITH_CONTROL, long_text()),
 )
+MAIL_DOMAIN_VALUES = dict(
+    name=st.one_of(BAD_DOMAIN, st.sampled_from(['*', ' acme.example', 'acme.example '])),
+    tenant=BAD_TENANT,
+    server=st.one_of(EMPTY_OR_BLANK, WITH_CONTROL, long_text()),
+)
 
 
 def connection_cases():
@@ -337,6 +349,16 @@ def account_cases():
         st.integers(1, 10).map(lambda number: case({'server': 'mydomain', 'server_id': number}, 'server', 'server_id')),
         st.integers(1, 10).map(lambda number: case({'tenant': 'acme', 'tenant_id': number}, 'tenant', 'tenant_id')),
         unknown_option_cases(dict(ACCOUNT_OPTIONS, **CONNECTION_OPTIONS)),
+    )
+
+
+def mail_domain_cases():
+    """One bad option of a mail domain task."""
+    return st.one_of(
+        *option_cases(MAIL_DOMAIN_OPTIONS, MAIL_DOMAIN_VALUES),
+        *missing_required_cases(MAIL_DOMAIN_OPTIONS),
+        st.integers(1, 10).map(lambda number: case({'server': 'mail', 'server_id': number}, 'server', 'server_id')),
+        unknown_option_cases(dict(MAIL_DOMAIN_OPTIONS, **CONNECTION_OPTIONS)),
     )
 
 
@@ -501,6 +523,12 @@ def test_aurora_tenant_refuses_bad_options(aurora, figures, task, check_mode):
     assert_refused(aurora, figures, 'aurora_tenant', task[0], task[1], check_mode)
 
 
+@examples(EXAMPLES['aurora_mail_domain'])
+@given(task=single_tasks(MAIL_DOMAIN_TASKS, mail_domain_cases()), check_mode=st.booleans())
+def test_aurora_mail_domain_refuses_bad_options(aurora, figures, task, check_mode):
+    assert_refused(aurora, figures, 'aurora_mail_domain', task[0], task[1], check_mode)
+
+
 @examples(EXAMPLES['aurora_mail_servers'])
 @given(task=mail_servers_tasks(), check_mode=st.booleans())
 def test_aurora_mail_servers_refuses_bad_options_and_items(aurora, figures, task, check_mode):
@@ -521,6 +549,7 @@ LONG_TEXT_TARGETS = [(module, bases, option, list_option) for module, bases, spe
     ('aurora_mail_server', SERVER_TASKS, SERVER_OPTIONS, None),
     ('aurora_user_account', ACCOUNT_TASKS, ACCOUNT_OPTIONS, None),
     ('aurora_tenant', TENANT_TASKS, TENANT_OPTIONS, None),
+    ('aurora_mail_domain', MAIL_DOMAIN_TASKS, MAIL_DOMAIN_OPTIONS, None),
     ('aurora_mail_servers', SERVER_TASKS, SERVER_OPTIONS, MailServers.option),
     ('aurora_user_accounts', ACCOUNT_TASKS, ACCOUNT_OPTIONS, UserAccounts.option),
 ) for option in _text_options(spec)]
