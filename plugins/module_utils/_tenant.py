@@ -138,7 +138,8 @@ def tenant_name(client, tenant_id):
 
 
 def tenant_holdings(client, tenant):
-    """What deleting ``tenant`` would delete with it: ``{'users': [...], 'servers': [...], 'other_users': [...]}``."""
+    """What deleting ``tenant`` would delete with it: its ``users``, ``servers``, ``domains`` and ``groups``, and
+    the ``other_users`` and ``other_domains`` of other tenants that are on its servers."""
     tenant_id = tenant_id_of(tenant)
     own_users = list(client.list_users(tenant_id=tenant_id))
     own_ids = set(first_id(user, 'Id', 'EntityId') for user in own_users)
@@ -156,8 +157,26 @@ def tenant_holdings(client, tenant):
             if any(account.get('UseToAuthorize') and first_id(account, 'ServerId') in server_ids
                    for account in accounts):
                 other_users.append(str(user.get('PublicId')))
+    domains, other_domains = _domains_going_with(client, tenant_id, servers)
+    groups = sorted(str(group.get('Name')) for group in client.list_groups(tenant_id)) \
+        if client.settings().get('AllowGroups') else []
     return {'users': users, 'servers': sorted(str(server.get('Name')) for server in servers),
-            'other_users': sorted(other_users)}
+            'other_users': sorted(other_users), 'domains': domains, 'other_domains': other_domains, 'groups': groups}
+
+
+def _domains_going_with(client, tenant_id, servers):
+    """(the tenant's MailDomains domains, other tenants' domains on its servers); both [] without MailDomains."""
+    if not client.has_backend_module('MailDomains'):
+        return [], []
+    own = sorted(str(domain.get('Name')) for domain in client.list_domains(tenant_id))
+    server_ids = set(server_id_of(server) for server in servers)
+    others = []
+    if server_ids:
+        for other in client.list_tenants():
+            if tenant_id_of(other) != tenant_id:
+                others.extend(str(domain.get('Name')) for domain in client.list_domains(tenant_id_of(other))
+                              if first_id(domain, 'MailServerId') in server_ids)
+    return own, sorted(others)
 
 
 # ---- planning (pure) -----------------------------------------------------------------------------
@@ -208,7 +227,7 @@ def _plan_delete(params, current, holdings):
     if current.get('IsDefault'):
         raise ResourceError('tenant %r (id %s) is the default tenant, which Aurora needs; it is never deleted'
                             % (current.get('Name'), tenant_id_of(current)))
-    held = dict((kind, items) for kind, items in (holdings or {}).items() if items)
+    held = dict((kind, items) for kind, items in (holdings or {}).items() if items and kind not in NOT_BLOCKING)
     if held and not params.get('force'):
         raise ResourceError('refusing to delete tenant %r (id %s): Aurora would delete with it %s; delete or move them '
                             'first, or set force: true to delete them all'
@@ -218,11 +237,20 @@ def _plan_delete(params, current, holdings):
                 name=current.get('Name'), tenant=None, deleted_with_it=holdings or {})
 
 
+HOLDINGS = (
+    ('users', 'its users'),
+    ('servers', 'its mail servers'),
+    ('other_users', 'the users of other tenants whose login account is on its servers'),
+    ('domains', 'its mail domains with their users'),
+    ('other_domains', 'the mail domains of other tenants on its servers, with their users'),
+)
+NOT_BLOCKING = ('groups',)  # the members of a deleted group stay users
+
+
 def _holdings_text(held):
-    words = {'users': 'its users', 'servers': 'its mail servers',
-             'other_users': 'the users of other tenants whose login account is on its servers'}
+    words = dict(HOLDINGS)
     parts = []
-    for kind in ('users', 'servers', 'other_users'):
+    for kind, dummy in HOLDINGS:
         items = held.get(kind) or []
         if items:
             more = ' and %d more' % (len(items) - MAX_LISTED) if len(items) > MAX_LISTED else ''

@@ -40,8 +40,9 @@ options:
     description:
       - V(present) creates or updates the tenant; V(absent) deletes it.
       - Deleting a tenant makes Aurora delete its users with their mail accounts, its groups, its mail servers and its
-        mail domains, and also the users of other tenants whose login account is on one of its mail servers. So the
-        task refuses to delete a tenant that holds users or mail servers, and names them, unless O(force=true).
+        mail domains, and also the users of other tenants whose login account is on one of its mail servers, and the
+        mail domains of other tenants on its servers. So the task refuses to delete a tenant that holds users, mail
+        servers or mail domains, and names them, unless O(force=true). Groups alone do not stop it.
       - The default tenant is never deleted.
     type: str
     choices: [present, absent]
@@ -63,8 +64,8 @@ options:
     type: str
   force:
     description:
-      - With O(state=absent), delete the tenant even though it holds users or mail servers, and everything Aurora deletes
-        with it, which the result lists in RV(deleted_with_it).
+      - With O(state=absent), delete the tenant even though it holds users, mail servers or mail domains, and
+        everything Aurora deletes with it, which the result lists in RV(deleted_with_it).
     type: bool
     default: false
 notes:
@@ -145,10 +146,25 @@ deleted_with_it:
       description: The e-mail addresses of other tenants' users whose login account is on one of those servers.
       type: list
       elements: str
+    domains:
+      description: The tenant's mail domains (Aurora's MailDomains module), which go with the users linked to them.
+      type: list
+      elements: str
+    other_domains:
+      description: The mail domains of other tenants on the tenant's servers, which go too, with their users.
+      type: list
+      elements: str
+    groups:
+      description: The tenant's user groups. They alone do not stop a deletion, since their members stay users.
+      type: list
+      elements: str
   sample:
     users: [ann@acme.example]
     servers: [acme-mail]
     other_users: []
+    domains: [acme.example]
+    other_domains: []
+    groups: [Sales]
 retries:
   description:
     - How many times a write was sent again because Aurora refused it silently (C(Result false), no error code) and

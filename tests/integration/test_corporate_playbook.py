@@ -1,10 +1,7 @@
-"""Two tenants, each with its own mail server of one name and its users, as a real ansible-playbook: changed on the
+"""A small hosting set-up on the emulator's corporate profile, as a real ansible-playbook: two tenants, each with
+its own mail server of one name, its mail domain registered with MailDomains, its users, and a group. Changed on the
 first run, ok on the rerun, ok in check mode; deleting a tenant that holds users fails without force and leaves
-everything in place.
-
-The emulator runs its default profile with multi-tenancy on: in the corporate profile MailDomains owns the servers'
-domains, and the server module that leaves them to MailDomains comes with the mail domains.
-"""
+everything in place."""
 
 import textwrap
 
@@ -26,7 +23,13 @@ PLAYBOOK = connected_play('''\
             tenant: "{{ item }}"
             incoming_server: "imap.{{ item }}.example"
             outgoing_server: "smtp.{{ item }}.example"
-            domains: ["{{ item }}.example"]
+          loop: "{{ tenants }}"
+
+        - name: Each tenant's mail domain, on its own server
+          afterlogic.aurora.aurora_mail_domain:
+            name: "{{ item }}.example"
+            tenant: "{{ item }}"
+            server: mail
           loop: "{{ tenants }}"
 
         - name: The tenants' users, each on its own tenant's server
@@ -35,7 +38,7 @@ PLAYBOOK = connected_play('''\
               - {email: ann@acme.example, password: "{{ mailbox_password }}", tenant: acme, server: mail}
               - {email: al@acme.example, password: "{{ mailbox_password }}", tenant: acme, server: mail,
                  role: tenant_admin}
-              - {email: bob@beta.example, password: "{{ mailbox_password }}", tenant: beta, server: mail}
+              - {email: bob@beta.example, password: "{{ mailbox_password }}", tenant: beta}
 
         - name: One more user, by the single module
           afterlogic.aurora.aurora_user_account:
@@ -43,6 +46,12 @@ PLAYBOOK = connected_play('''\
             password: "{{ mailbox_password }}"
             tenant: beta
             server: mail
+
+        - name: A group of acme
+          afterlogic.aurora.aurora_group:
+            name: Admins
+            tenant: acme
+            members: [al@acme.example]
 ''')
 
 DELETE_TENANT = textwrap.dedent('''\
@@ -60,11 +69,12 @@ DELETE_TENANT = textwrap.dedent('''\
 ''')
 
 
-def test_two_tenants_with_same_named_servers_converge_and_are_kept(tmp_path, emulator):
-    emulator.settings({'System': {'EnableMultiTenant': True}, 'Mail': {'DoImapLoginOnAccountCreate': False}})
+def test_two_tenants_with_same_named_servers_converge_and_are_kept(tmp_path, corporate_emulator):
+    emulator = corporate_emulator
+    emulator.settings({'Mail': {'DoImapLoginOnAccountCreate': False}})  # the mail hosts do not exist
     extra_vars = dict(connection_vars(emulator), mailbox_password='Corporate-Playbook-Secret-1')
     first = run_playbook(tmp_path, PLAYBOOK, extra_vars)
-    assert first.returncode == 0 and first.recap() == (4, 4, 0), first.output
+    assert first.returncode == 0 and first.recap() == (6, 6, 0), first.output
     state = emulator.state()
     tenants = dict((tenant['Name'], tenant['Id']) for tenant in state['tenants'])
     servers = dict((server['TenantId'], server['Id']) for server in state['servers'] if server['Name'] == 'mail')
@@ -74,10 +84,13 @@ def test_two_tenants_with_same_named_servers_converge_and_are_kept(tmp_path, emu
     assert placed == sorted((email, tenants[tenant], servers[tenants[tenant]]) for email, tenant in (
         ('ann@acme.example', 'acme'), ('al@acme.example', 'acme'), ('bob@beta.example', 'beta'),
         ('bea@beta.example', 'beta'))), placed
+    assert sorted((domain['Name'], domain['MailServerId']) for domain in state['domains']) == [
+        ('acme.example', servers[tenants['acme']]), ('beta.example', servers[tenants['beta']])]
+    assert [(group['Name'], group['TenantId']) for group in state['groups']] == [('Admins', tenants['acme'])]
 
     for options in ((), ('--check',)):
         again = run_playbook(tmp_path, PLAYBOOK, extra_vars, options=options)
-        assert again.returncode == 0 and again.recap() == (4, 0, 0), (options, again.output)
+        assert again.returncode == 0 and again.recap() == (6, 0, 0), (options, again.output)
     assert emulator.state() == state
 
     refused = run_playbook(tmp_path, DELETE_TENANT, connection_vars(emulator))

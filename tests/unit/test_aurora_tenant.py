@@ -106,21 +106,47 @@ def test_deleting_a_tenant_that_holds_users_or_servers_needs_force(corporate_emu
     assert 'bob@other.example' in refused['msg'] and 'acme-mail' in refused['msg']
     assert refused['blocking'] == {'users': ['ann@acme.example'], 'servers': ['acme-mail'],
                                    'other_users': ['bob@other.example']}
+    nothing_else = {'domains': [], 'other_domains': [], 'groups': []}
     assert writes(corporate_emulator, start) == [] and corporate_emulator.state() == before
 
     predicted = run(check_mode=True, name='acme', state='absent', force=True)
     assert predicted['changed'] and corporate_emulator.state() == before
     forced = run(name='acme', state='absent', force=True)
     assert forced['changed'] and forced['msg'] == 'deleted' and forced['tenant'] is None
-    assert forced['deleted_with_it'] == predicted['deleted_with_it'] == refused['blocking']
+    assert forced['deleted_with_it'] == predicted['deleted_with_it'] == dict(refused['blocking'], **nothing_else)
     assert 'acme' not in tenants(corporate_emulator)
     assert run(name='acme', state='absent')['msg'] == 'absent'
+
+
+def register_domain(emulator, name, tenant_id, server_id):
+    answer = emulator.api('MailDomains', 'CreateDomain', {'TenantId': tenant_id, 'MailServerId': server_id,
+                                                          'DomainName': name})
+    assert answer['Result'], answer
+
+
+def test_domains_block_a_deletion_and_groups_are_listed(corporate_emulator, run):
+    acme_id, beta_id = run(name='acme')['tenant_id'], run(name='beta')['tenant_id']
+    register_domain(corporate_emulator, 'acme.example', acme_id, add_server(corporate_emulator, 'shared', 0))
+    assert corporate_emulator.api('Core', 'CreateGroup', {'TenantId': acme_id, 'Name': 'Sales'})['Result']
+    refused = run(name='acme', state='absent')
+    assert refused.failed and refused['blocking'] == {'domains': ['acme.example']}, refused
+    assert 'its mail domains with their users (acme.example)' in refused['msg'], refused
+    forced = run(name='acme', state='absent', force=True)
+    assert forced['deleted_with_it'] == {'users': [], 'servers': [], 'other_users': [], 'domains': ['acme.example'],
+                                         'other_domains': [], 'groups': ['Sales']}, forced
+    assert corporate_emulator.state()['domains'] == [] and corporate_emulator.state()['groups'] == []
+
+    acme_id = run(name='acme')['tenant_id']
+    register_domain(corporate_emulator, 'beta.example', beta_id, add_server(corporate_emulator, 'acme-mail', acme_id))
+    refused = run(name='acme', state='absent')
+    assert refused['blocking'] == {'servers': ['acme-mail'], 'other_domains': ['beta.example']}, refused
 
 
 def test_an_empty_tenant_is_deleted_and_the_default_tenant_never(corporate_emulator, run):
     run(name='empty')
     deleted = run(name='empty', state='absent')
-    assert deleted['changed'] and deleted['deleted_with_it'] == {'users': [], 'servers': [], 'other_users': []}
+    assert deleted['changed'] and deleted['deleted_with_it'] == {
+        'users': [], 'servers': [], 'other_users': [], 'domains': [], 'other_domains': [], 'groups': []}
     start = len(corporate_emulator.calls())
     refused = run(name='Default', state='absent', force=True)
     assert refused.failed and 'default tenant' in refused['msg'], refused

@@ -36,6 +36,7 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._user_account im
     MUTUALLY_EXCLUSIVE,
     user_account_argument_spec,
 )
+from ansible_collections.afterlogic.aurora.plugins.module_utils._group import group_argument_spec
 from ansible_collections.afterlogic.aurora.plugins.module_utils._mail_domain import mail_domain_argument_spec
 from ansible_collections.afterlogic.aurora.plugins.module_utils._tenant import tenant_argument_spec
 from tests.helpers.figures import figures_fixture
@@ -46,8 +47,9 @@ EXAMPLES = {  # per test; 1,200 in all
     'aurora_api_token': 150,
     'aurora_tenant': 100,
     'aurora_mail_domain': 100,
+    'aurora_group': 100,
     'aurora_mail_server': 200,
-    'aurora_user_account': 250,
+    'aurora_user_account': 150,
     'aurora_mail_servers': 150,
     'aurora_user_accounts': 150,
     'too_long': 100,
@@ -99,6 +101,11 @@ MAIL_DOMAIN_OPTIONS = mail_domain_argument_spec()
 MAIL_DOMAIN_TASKS = [
     dict(name='acme.example', tenant='acme', server='mail'),  # register
     dict(name='acme.example', state='absent', force=True),    # delete
+]
+GROUP_OPTIONS = group_argument_spec()
+GROUP_TASKS = [
+    dict(name='Sales', tenant='acme', members=['ann@acme.example']),  # create or set members
+    dict(name='Sales', tenant='acme', state='absent'),                # delete
 ]
 EXTERNAL_ACCESS_OPTIONS = SERVER_OPTIONS['external_access']['options']
 MAIL_SERVERS_OPTIONS = bulk_argument_spec(MailServers)
@@ -303,6 +310,11 @@ MAIL_DOMAIN_VALUES = dict(
     tenant=BAD_TENANT,
     server=st.one_of(EMPTY_OR_BLANK, WITH_CONTROL, long_text()),
 )
+GROUP_VALUES = dict(
+    name=st.one_of(EMPTY_OR_BLANK, WITH_CONTROL, long_text(), st.sampled_from([' Sales', 'Sales '])),
+    tenant=BAD_TENANT,
+    members=st.lists(st.one_of(BAD_EMAIL, st.sampled_from([' ann@acme.example', 'ann'])), min_size=1, max_size=3),
+)
 
 
 def connection_cases():
@@ -359,6 +371,16 @@ def mail_domain_cases():
         *missing_required_cases(MAIL_DOMAIN_OPTIONS),
         st.integers(1, 10).map(lambda number: case({'server': 'mail', 'server_id': number}, 'server', 'server_id')),
         unknown_option_cases(dict(MAIL_DOMAIN_OPTIONS, **CONNECTION_OPTIONS)),
+    )
+
+
+def group_cases():
+    """One bad option of a group task."""
+    return st.one_of(
+        *option_cases(GROUP_OPTIONS, GROUP_VALUES),
+        *missing_required_cases(GROUP_OPTIONS),
+        st.just(case({}, 'tenant', removed=('tenant',))),
+        unknown_option_cases(dict(GROUP_OPTIONS, **CONNECTION_OPTIONS)),
     )
 
 
@@ -529,6 +551,12 @@ def test_aurora_mail_domain_refuses_bad_options(aurora, figures, task, check_mod
     assert_refused(aurora, figures, 'aurora_mail_domain', task[0], task[1], check_mode)
 
 
+@examples(EXAMPLES['aurora_group'])
+@given(task=single_tasks(GROUP_TASKS, group_cases()), check_mode=st.booleans())
+def test_aurora_group_refuses_bad_options(aurora, figures, task, check_mode):
+    assert_refused(aurora, figures, 'aurora_group', task[0], task[1], check_mode)
+
+
 @examples(EXAMPLES['aurora_mail_servers'])
 @given(task=mail_servers_tasks(), check_mode=st.booleans())
 def test_aurora_mail_servers_refuses_bad_options_and_items(aurora, figures, task, check_mode):
@@ -550,6 +578,7 @@ LONG_TEXT_TARGETS = [(module, bases, option, list_option) for module, bases, spe
     ('aurora_user_account', ACCOUNT_TASKS, ACCOUNT_OPTIONS, None),
     ('aurora_tenant', TENANT_TASKS, TENANT_OPTIONS, None),
     ('aurora_mail_domain', MAIL_DOMAIN_TASKS, MAIL_DOMAIN_OPTIONS, None),
+    ('aurora_group', GROUP_TASKS, GROUP_OPTIONS, None),
     ('aurora_mail_servers', SERVER_TASKS, SERVER_OPTIONS, MailServers.option),
     ('aurora_user_accounts', ACCOUNT_TASKS, ACCOUNT_OPTIONS, UserAccounts.option),
 ) for option in _text_options(spec)]

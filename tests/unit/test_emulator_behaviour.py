@@ -1125,8 +1125,8 @@ def test_create_user_with_tenant_0_moves_into_the_domain_tenant(corporate_emulat
     pat = create_user(corporate_emulator, "pat@local.test", Password="pat-pw")
     assert [a["ServerId"] for a in result(corporate_emulator.api("Mail", "GetAccounts", {"UserId": pat}))] \
         == [server_id]
-    failed = corporate_emulator.api("Core", "CreateUser", {"TenantId": 0, "PublicId": "eve@local.test",
-                                                          "Password": "wrong"})
+    failed = corporate_emulator.api("Core", "CreateUser",
+                                    {"TenantId": 0, "PublicId": "eve@local.test", "Password": "wrong"})
     assert_error(failed, 4002, "Core", AUTH_FAILED)
     assert "eve@local.test" not in [u["PublicId"] for u in corporate_emulator.state()["users"]]
 

@@ -83,6 +83,23 @@ def seed(emulator):
     add_user(emulator, MOVER, tenant_id=tenants['acme'])
 
 
+def seed_corporate(emulator):
+    """On the corporate profile: tenant acme (id 2) with server mail (id 1), users ann@ and bob@ on it, the domain
+    old.example, and the groups upd (member ann@) and old."""
+    emulator.settings(IMAP_CHECK_OFF)
+    acme = emulator.api('Core', 'CreateTenant', {'Name': 'acme'})['Result']
+    assert emulator.add_server('mail', Domains='', TenantId=acme) == 1
+    ann, dummy = [add_user(emulator, email, tenant_id=acme) for email in ('ann@acme.example', 'bob@acme.example')]
+    assert emulator.api('MailDomains', 'CreateDomain', {'TenantId': acme, 'MailServerId': 1,
+                                                        'DomainName': 'old.example'})['Result']
+    groups = [emulator.api('Core', 'CreateGroup', {'TenantId': acme, 'Name': name})['Result'] for name in ('upd', 'old')]
+    assert emulator.api('Core', 'AddUsersToGroup', {'GroupId': groups[0], 'UserIds': [ann]})['Result'] is True
+
+
+SEEDS = {'lite': seed, 'corporate': seed_corporate}
+FIXTURES = {'lite': 'emulator', 'corporate': 'corporate_emulator'}
+
+
 # ---- the write operations ------------------------------------------------------------------------
 
 def servers_named(state, name):
@@ -163,16 +180,51 @@ def deleted_tenant(state):
     assert [tenant for tenant in state['tenants'] if tenant['Name'] == 'old'] == [], state['tenants']
 
 
+def domain_names(state):
+    return sorted(domain['Name'] for domain in state['domains'])
+
+
+def created_domain(state):
+    assert domain_names(state) == ['new.example', 'old.example'], state['domains']
+
+
+def deleted_domain(state):
+    assert domain_names(state) == [], state['domains']
+
+
+def group_members(state, name):
+    group, = [group for group in state['groups'] if group['Name'] == name]
+    users = dict((user['Id'], user['PublicId']) for user in state['users'])
+    return sorted(users[link['UserId']] for link in state['group_users'] if link['GroupId'] == group['Id'])
+
+
+def created_group(state):
+    assert group_members(state, 'new') == []
+
+
+def added_member(state):
+    assert group_members(state, 'upd') == ['ann@acme.example', 'bob@acme.example']
+
+
+def removed_member(state):
+    assert group_members(state, 'upd') == []
+
+
+def deleted_group(state):
+    assert sorted(group['Name'] for group in state['groups']) == ['upd'], state['groups']
+
+
 class Op:
     """One write a module makes: the Aurora call to fault, the task that makes it, and what Aurora holds after."""
 
-    def __init__(self, name, kind, call, item, holds):
+    def __init__(self, name, kind, call, item, holds, profile='lite'):
         self.name = name
         self.kind = kind
         self.call = call
         self.item = item
         self.holds = holds
-        self.forms = ('single',) if kind == 'tenant' else ('single', 'bulk')
+        self.profile = profile
+        self.forms = ('single', 'bulk') if kind in ('server', 'user') else ('single',)
 
     @property
     def method(self):
@@ -181,7 +233,8 @@ class Op:
     def modules(self, form):
         return {('server', 'single'): 'aurora_mail_server', ('server', 'bulk'): 'aurora_mail_servers',
                 ('user', 'single'): 'aurora_user_account', ('user', 'bulk'): 'aurora_user_accounts',
-                ('tenant', 'single'): 'aurora_tenant'}[self.kind, form]
+                ('tenant', 'single'): 'aurora_tenant', ('domain', 'single'): 'aurora_mail_domain',
+                ('group', 'single'): 'aurora_group'}[self.kind, form]
 
     def task(self, form):
         if form == 'single':
@@ -208,6 +261,17 @@ OPS = [
     Op('tenant-create', 'tenant', 'Core.CreateTenant', dict(name='new', description='New'), created_tenant),
     Op('tenant-update', 'tenant', 'Core.UpdateTenant', dict(name='upd', description='New'), updated_tenant),
     Op('tenant-delete', 'tenant', 'Core.DeleteTenant', dict(name='old', state='absent'), deleted_tenant),
+    Op('domain-create', 'domain', 'MailDomains.CreateDomain', dict(name='new.example', tenant='acme', server='mail'),
+       created_domain, 'corporate'),
+    Op('domain-delete', 'domain', 'MailDomains.DeleteDomains', dict(name='old.example', state='absent'),
+       deleted_domain, 'corporate'),
+    Op('group-create', 'group', 'Core.CreateGroup', dict(name='new', tenant='acme'), created_group, 'corporate'),
+    Op('group-add', 'group', 'Core.AddUsersToGroup',
+       dict(name='upd', tenant='acme', members=['ann@acme.example', 'bob@acme.example']), added_member, 'corporate'),
+    Op('group-remove', 'group', 'Core.RemoveUsersFromGroup', dict(name='upd', tenant='acme', members=[]),
+       removed_member, 'corporate'),
+    Op('group-delete', 'group', 'Core.DeleteGroups', dict(name='old', tenant='acme', state='absent'), deleted_group,
+       'corporate'),
 ]
 FORMS = ('single', 'bulk')
 CASES = [(op, form) for op in OPS for form in op.forms]
@@ -242,7 +306,8 @@ def writes(calls):
 
 def created_objects(calls):
     """``{(method, object): times sent}`` of the create calls."""
-    keys = {'CreateServer': 'Name', 'CreateUser': 'PublicId', 'CreateAccount': 'Email', 'CreateTenant': 'Name'}
+    keys = {'CreateServer': 'Name', 'CreateUser': 'PublicId', 'CreateAccount': 'Email', 'CreateTenant': 'Name',
+            'CreateDomain': 'DomainName', 'CreateGroup': 'Name'}
     return collections.Counter((call['Method'], str((call['Parameters'] or {}).get(keys[call['Method']])).lower())
                                for call in calls if call['Method'] in keys)
 
@@ -269,12 +334,13 @@ def assert_clear_outcome(result, call):
 
 
 def assert_sound(state, without_account=()):
-    """Each server name, tenant name and user once, every user with a mail account, every account with its user.
+    """Each server, tenant, domain and group name once in its tenant, each user once, every user with a mail
+    account, every account with its user.
 
     ``without_account``: the users the seed made without an account that the task does not give one.
     """
-    for table in ('servers', 'tenants'):
-        names = collections.Counter(item['Name'] for item in state[table])
+    for table in ('servers', 'tenants', 'domains', 'groups'):
+        names = collections.Counter((item.get('TenantId'), item['Name'].lower()) for item in state.get(table) or [])
         assert [name for name, count in names.items() if count > 1] == [], state[table]
     emails = collections.Counter(user['PublicId'].lower() for user in state['users'])
     assert [email for email, count in emails.items() if count > 1] == [], state['users']
@@ -300,12 +366,14 @@ def assert_converges(emulator, run, options, op):
 
 # ---- every fault x every write -------------------------------------------------------------------
 
-def test_the_ops_are_the_writes_the_modules_make(emulator):
+@pytest.mark.parametrize('profile', sorted(SEEDS))
+def test_the_ops_are_the_writes_the_modules_make(request, profile):
     """Each op, run clean, sends exactly its call as its first write; Mail.DeleteAccount is never needed."""
-    seed(emulator)
+    emulator = request.getfixturevalue(FIXTURES[profile])
+    SEEDS[profile](emulator)
     for op in OPS:
-        if op.name == 'account-create':
-            continue  # the same task as user-create: CreateUser, then CreateAccount
+        if op.name == 'account-create' or op.profile != profile:
+            continue  # account-create is the same task as user-create: CreateUser, then CreateAccount
         emulator.calls_clear()
         result = module_task(emulator, op.modules('single'))(**op.task('single'))
         assert not result.failed and result['changed'], result
@@ -316,9 +384,10 @@ def test_the_ops_are_the_writes_the_modules_make(emulator):
 
 @pytest.mark.parametrize('fault', sorted(FAULTS))
 @pytest.mark.parametrize('op, form', CASES, ids=['%s-%s' % (op.name, form) for op, form in CASES])
-def test_fault_on_a_write(emulator, figures, op, fault, form):
+def test_fault_on_a_write(request, figures, op, fault, form):
     """One fault on the op's write call: a clear outcome, no second create, changed told truly, then convergence."""
-    seed(emulator)
+    emulator = request.getfixturevalue(FIXTURES[op.profile])
+    SEEDS[op.profile](emulator)
     run = module_task(emulator, op.modules(form))
     options = op.task(form)
     before = emulator.state()

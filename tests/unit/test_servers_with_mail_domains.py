@@ -40,8 +40,8 @@ def test_a_server_without_domains_is_created_updated_and_converges(corporate_emu
     updated = run(incoming_port=993, **SERVER)
     assert updated['msg'] == 'updated: incoming_port 143\u2192993', updated
     assert run(incoming_port=993, **SERVER)['changed'] is False
-    bulk = module_task(corporate_emulator, 'aurora_mail_servers')(servers=[dict(SERVER, incoming_port=993),
-                                                                             dict(SERVER, name='other')])
+    servers = [dict(SERVER, incoming_port=993), dict(SERVER, name='other')]
+    bulk = module_task(corporate_emulator, 'aurora_mail_servers')(servers=servers)
     assert (bulk['summary']['unchanged'], bulk['summary']['created']) == (1, 1), bulk
 
 
