@@ -28,11 +28,11 @@ from ansible.module_utils.common.parameters import remove_values
 
 from ansible_collections.afterlogic.aurora.plugins.module_utils._errors import AuroraError
 from ansible_collections.afterlogic.aurora.plugins.module_utils._mail_server import (
-    MAIL_DOMAINS_MODULE,
     account_emails_by_server,
     apply_plan,
     domains_from_aurora,
     find_server,
+    mail_domains_installed,
     mail_server_argument_spec,
     owner_tenant_id,
     plan_server,
@@ -140,11 +140,13 @@ class _Once:
 class SharedReads:
     """The client as the items of one task see it: reads that no item can change are made once for all.
 
-    ``Mail.GetMailServerByDomain`` (an account task never changes servers) and ``Mail.GetSettings``;
+    ``Mail.GetMailServerByDomain`` (an account task never changes servers), ``Mail.GetSettings``, and the
+    listings of tenants and mail domains (an account task changes neither);
     every other call goes to the client as it is. The answers are shared, so they must not be changed.
     """
 
-    SHARED = frozenset((('Mail', 'GetMailServerByDomain'), ('Mail', 'GetSettings')))
+    SHARED = frozenset((('Mail', 'GetMailServerByDomain'), ('Mail', 'GetSettings'), ('Core', 'GetTenants'),
+                        ('MailDomains', 'GetDomains')))
 
     def __init__(self, client, planned_domains=None):
         self._client = client
@@ -266,11 +268,12 @@ class MailServers:
     def prepare(self, client):
         """One listing of every server; each item then finds its own among the ones with its name."""
         self.client = client
-        self.mail_domains_module = client.has_backend_module(MAIL_DOMAINS_MODULE)
         names = set(params['name'] for params in self.items)
-        for server in client.list_servers():
+        listed = list(client.list_servers())
+        for server in listed:
             if server.get('Name') in names:
                 self.by_name.setdefault(server.get('Name'), []).append(server)
+        self.mail_domains_module = mail_domains_installed(client, listed)
 
     def usage(self):
         """The accounts of every server (for deletions), scanned once for all the items that delete a server."""
@@ -552,6 +555,9 @@ class BulkTask:
         report = dict(changed=any(result.get('changed') for result in results), summary=summary, results=results,
                       retries=sum(result.get('retries') or 0 for result in results))
         report.update(self.kind.extra_results(results))
+        for result in results:  # an item's warnings would not be shown where they are
+            for warning in result.pop('warnings', None) or ():
+                self.module.warn(warning)
         if self.module._diff:
             report['diff'] = [
                 dict(result['diff'], before_header=label(self.kind, index, result[self.kind.key]),

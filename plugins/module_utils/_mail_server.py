@@ -108,8 +108,9 @@ def mail_server_argument_spec():
 # ---- value conversions ---------------------------------------------------------------------
 
 def domains_from_aurora(stored):
-    """Aurora's newline-separated Domains text (``\\n`` or MailDomains' ``\\r\\n``) -> sorted list."""
-    return sorted(set(item.strip() for item in re.split(r'\r?\n', text(stored)) if item.strip()))
+    """Aurora's newline-separated Domains text (``\\n`` or MailDomains' ``\\r\\n``), or a list, -> sorted list."""
+    items = stored if isinstance(stored, list) else re.split(r'\r?\n', text(stored))
+    return sorted(set(item.strip() for item in items if item.strip()))
 
 
 def domains_to_aurora(domains):
@@ -403,6 +404,7 @@ def server_plan(action, name, current=None, changes=None, password_changed=False
     parts.setdefault('tenant_id', owner_tenant_id(current) if current is not None else 0)
     parts.setdefault('request', None)
     parts.setdefault('force', False)
+    parts.setdefault('warnings', [])
     return Plan(actions=() if action == 'none' else (action,), current=current, changes=changes, msg=msg,
                 password_changed=password_changed, name=name, **parts)
 
@@ -450,22 +452,35 @@ def domains_owned_by_mail_domains(params, current=None):
     return bool(params.get('mail_domains_module')) or (current is not None and current.get('AllowEditDomains') is False)
 
 
-def _mail_domains_error(name, domains):
-    return ('on this Aurora the MailDomains module owns the domains of mail servers, so aurora_mail_server cannot set '
-            'the domains %s of mail server %r; register or remove them with afterlogic.aurora.aurora_mail_domain and '
-            'leave domains out of the server (only the catch-all %r can be given, when the server is created)'
-            % (', '.join(sorted(domains)), name, WILDCARD_DOMAIN))
+def mail_domains_installed(client, servers):
+    """Whether Aurora has the MailDomains module: every server it lists then says AllowEditDomains false; with no
+    server at hand, Aurora's settings tell."""
+    if servers:
+        return any(server.get('AllowEditDomains') is False for server in servers)
+    return client.has_backend_module(MAIL_DOMAINS_MODULE)
+
+
+def _mail_domains_warnings(name, registered, wanted):
+    """Where MailDomains owns the domains, the task's domains are neither compared nor set: a difference is told."""
+    if wanted is None or set(wanted) == set(registered):
+        return []
+    return ['mail server %r: on this Aurora the MailDomains module owns the domains of mail servers, so the domains '
+            'option is neither compared nor set; the server has %s registered and the task lists %s; register or '
+            'remove domains with afterlogic.aurora.aurora_mail_domain'
+            % (name, ', '.join(registered) or 'none', ', '.join(wanted) or 'none')]
+
+
+def shown_domains(domains):
+    """The domains MailDomains shows for a server created with ``domains``: none registered yet, and the catch-all
+    when the server was created with it."""
+    return [WILDCARD_DOMAIN] if WILDCARD_DOMAIN in (domains or []) else []
 
 
 def _creation_errors(view, params):
     errors = [_oauth_error(view, [option for option in OAUTH_OPTIONS if params.get(option)])]
     if view['incoming_server'] is None:
         errors.append('incoming_server is required to create mail server %r' % params['name'])
-    if domains_owned_by_mail_domains(params):
-        registered = [domain for domain in view['domains'] or [] if domain != WILDCARD_DOMAIN]
-        if registered:
-            errors.append(_mail_domains_error(params['name'], registered))
-    elif not view['domains']:
+    if not view['domains'] and not domains_owned_by_mail_domains(params):
         errors.append('domains (at least one) is required to create mail server %r' % params['name'])
     errors.append(_credentials_error(view, params.get('smtp_password') is not None))
     return [error for error in errors if error]
@@ -481,7 +496,7 @@ def predicted_new_server(view, tenant_id=0, mail_domains=False):
     }
     server.update(aurora_fields(view))
     if mail_domains:  # a new server has no registered domain yet; MailDomains shows the catch-all as "*" + CRLF
-        server.update(Domains='*\r\n' if WILDCARD_DOMAIN in view['domains'] else '', AllowEditDomains=False)
+        server.update(Domains='\r\n'.join(shown_domains(view['domains'])), AllowEditDomains=False)
     return server
 
 
@@ -490,15 +505,21 @@ def plan_create(params):
     errors = _creation_errors(view, params)
     if errors:
         raise ResourceError('; '.join(errors))
-    if domains_owned_by_mail_domains(params):
-        view['domains'] = [WILDCARD_DOMAIN] if WILDCARD_DOMAIN in (view['domains'] or []) else []
     password = _password_to_send(params, creating=True)
     tenant_id = params.get('tenant_id') or 0
+    mail_domains = domains_owned_by_mail_domains(params)
+    wanted = view['domains']
+    if mail_domains:
+        view = dict(view, domains=wanted or [])
     request = dict(aurora_fields(view), Name=params['name'], TenantId=tenant_id, SmtpPassword=password or '')
+    warnings = []
+    if mail_domains:
+        view = dict(view, domains=shown_domains(wanted))
+        warnings = _mail_domains_warnings(params['name'], view['domains'], wanted)
     after = view if password is None else _with_password_shown(view, PASSWORD_CHANGED)
-    server = predicted_new_server(view, tenant_id, domains_owned_by_mail_domains(params))
-    return server_plan('create', params['name'], server=server, after=after,
-                       request=request, password_changed=password is not None, params=params, tenant_id=tenant_id)
+    server = predicted_new_server(view, tenant_id, mail_domains)
+    return server_plan('create', params['name'], server=server, after=after, request=request,
+                       password_changed=password is not None, params=params, tenant_id=tenant_id, warnings=warnings)
 
 
 def update_request(current, view, password):
@@ -516,10 +537,14 @@ def plan_update(current, params):
     error = _oauth_error(after, changes)
     if 'smtp_auth_type' in changes or 'smtp_login' in changes:
         error = error or _credentials_error(after, password_given=True)
-    if domains_owned_by_mail_domains(params, current):
-        error = error or _mail_domains_update_error(current['Name'], before, changes, params)
     if error:
         raise ResourceError(error)
+    warnings = []
+    mail_domains = domains_owned_by_mail_domains(params, current)
+    if mail_domains:
+        changes.pop('domains', None)
+        after['domains'] = before['domains']
+        warnings = _mail_domains_warnings(current['Name'], before['domains'], wanted_view(params)['domains'])
     password = _password_to_send(params, creating=False)
     if password is not None:
         changes[PASSWORD_KEY] = (None, None)
@@ -527,23 +552,20 @@ def plan_update(current, params):
         after = _with_password_shown(after, PASSWORD_CHANGED)
     if not changes:
         return server_plan('none', current['Name'], current=current, server=current, before=before, after=after,
-                           params=params)
+                           params=params, warnings=warnings)
     request = update_request(current, after, password)
     server = dict(current, **dict((key, value) for key, value in request.items() if key != 'SmtpPassword'))
+    if mail_domains:
+        server['Domains'] = current.get('Domains')
+        if WILDCARD_DOMAIN in before['domains']:
+            after['domains'] = [domain for domain in before['domains'] if domain != WILDCARD_DOMAIN]
+            server['Domains'] = '\r\n'.join(after['domains'])
+            warnings.append('mail server %r loses its catch-all domain %r with this update: on this Aurora the '
+                            'MailDomains module clears the domains of a server on every update' % (current['Name'],
+                                                                                                   WILDCARD_DOMAIN))
     return server_plan('update', current['Name'], current=current, server=server, before=before, after=after,
-                       changes=changes, request=request, password_changed=password is not None, params=params)
-
-
-def _mail_domains_update_error(name, before, changes, params):
-    """Where MailDomains owns the domains: they cannot change, and any update would drop the catch-all ``*``."""
-    if 'domains' in changes:
-        old, new = changes['domains']
-        return _mail_domains_error(name, set(old) ^ set(new))
-    if (changes or _password_to_send(params, creating=False) is not None) and WILDCARD_DOMAIN in before['domains']:
-        return ('updating mail server %r would drop its catch-all domain %r: on this Aurora the MailDomains module '
-                'clears the domains of a server on every UpdateServer; delete and re-create the server with the new '
-                'settings instead' % (name, WILDCARD_DOMAIN))
-    return None
+                       changes=changes, request=request, password_changed=password is not None, params=params,
+                       warnings=warnings)
 
 
 def plan_delete(current, params):
@@ -750,7 +772,11 @@ def _write(client, plan):
 
 def server_result(plan, server, notes=(), diff=False, retries=0, wrote=None):
     """The module result; the same for a real run and for check mode (where the server is predicted)."""
+    if server is not None and (server.get('AllowEditDomains') is False or (plan.params or {}).get('mail_domains_module')):
+        server = dict(server, Domains=domains_from_aurora(server.get('Domains')))  # the registered domains
     returned = dict(server=server, server_id=server_id_of(server) if server else server_id_of(plan.current or {}))
+    if plan.warnings:
+        returned['warnings'] = list(plan.warnings)
     return result_of(plan, returned, notes, wrote, retries, diff)
 
 
@@ -767,7 +793,7 @@ def apply_plan(client, plan, check_mode=False, diff=False, usage=None):
 
 def ensure_mail_server(client, params, check_mode=False, diff=False):
     """find -> plan -> apply for one server; see the module docs for the result."""
-    params = dict(params, tenant_id=tenant_id_for(client, params.get('tenant'), params.get('tenant_id')),
-                  mail_domains_module=client.has_backend_module(MAIL_DOMAINS_MODULE))
+    params = dict(params, tenant_id=tenant_id_for(client, params.get('tenant'), params.get('tenant_id')))
     current = find_server(client, params['name'], tenant_id=params['tenant_id'])
+    params['mail_domains_module'] = mail_domains_installed(client, [current] if current else [])
     return apply_plan(client, plan_server(current, params), check_mode, diff)

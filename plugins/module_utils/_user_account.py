@@ -198,6 +198,7 @@ class Current(object):
         self.multi_accounts = multi_accounts
         self.tenant_id = tenant_id
         self.tenant_name = None
+        self.domain_tenant_id = None  # a new user's e-mail domain is registered with MailDomains in this tenant
 
 
 def server_map(servers):
@@ -229,6 +230,8 @@ def lookup(client, wanted, users=None, servers=None, tenant_id=None, tenant_memb
             current.tenant_name = tenant_name(client, integer(user.get('IdTenant')))
     if needs_server(wanted, current):
         current.server = resolve_server(client, wanted, current, servers)
+        if current.user is None and tenant_id is None and current.server.get('AllowEditDomains') is False:
+            current.domain_tenant_id = domain_tenant_id(client, domain_of(wanted['email']))
     if needs_multi_account_check(wanted, current):
         current.multi_accounts = multi_accounts_allowed(client)
     return current
@@ -244,6 +247,17 @@ def managed_tenant_id(client, wanted, resolved=None):
     if not names_tenant(wanted):
         return None
     return resolved if resolved is not None else tenant_id_for(client, wanted['tenant'], wanted['tenant_id'])
+
+
+def domain_tenant_id(client, domain):
+    """The tenant in which MailDomains registered ``domain``, where Aurora puts a new user of it that is created
+    without a tenant; None when no tenant has it. Only an Aurora with MailDomains is asked (its servers say
+    AllowEditDomains false)."""
+    for tenant in client.list_tenants():
+        for registered in client.list_domains(first_id(tenant, 'Id', 'EntityId')):
+            if str(registered.get('Name', '')).lower() == domain:
+                return integer(registered.get('TenantId'))
+    return None
 
 
 def find_user(client, email, users=None):
@@ -457,7 +471,7 @@ def _plan_new_user(wanted, current):
     _require_password(wanted)
     settings = aurora_values(USER_FIELDS, _creation_values(USER_FIELDS, wanted))
     user_params = dict(settings, TenantId=current.tenant_id or 0, PublicId=wanted['email'])
-    user = dict(settings, Id=None, PublicId=wanted['email'], IdTenant=current.tenant_id)
+    user = dict(settings, Id=None, PublicId=wanted['email'], IdTenant=current.tenant_id or current.domain_tenant_id)
     return _plan(wanted, current, actions=('create_user', 'create_account'), user=user,
                  account=_new_account(wanted, current.server, None), user_params=user_params,
                  account_params=_create_account_params(wanted, current.server), msg='created', created=True,

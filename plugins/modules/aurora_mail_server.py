@@ -126,10 +126,11 @@ options:
       - At least one is required to create the server, except on an Aurora with the MailDomains module.
       - With the MailDomains module (Aurora's C(AvailableBackendModules) lists it), the domains of a server belong to
         that module, and Aurora clears the domains C(UpdateServer) is sent. Register them with
-        M(afterlogic.aurora.aurora_mail_domain) instead. There this option is only compared with the domains
-        registered on the server, and a difference fails the task before any write. The catch-all V(*) can be
-        given only when the server is created, and an update of a catch-all server fails before any write, because
-        Aurora would drop V(*).
+        M(afterlogic.aurora.aurora_mail_domain) instead. There this option is neither compared nor set, so that
+        playbooks written for WebMail Lite converge; when it differs from the domains registered on the server, the
+        task warns and says so. A new server gets the catch-all V(*) when this lists it, and Aurora drops V(*) on the
+        server's next update, which the task warns about too. The returned server then holds the registered
+        domains as a list.
     type: list
     elements: str
   enable_threading:
@@ -339,6 +340,7 @@ server:
   description:
     - The server as Aurora holds it after the run, or as it would in check mode (a server to be created then has a null id).
     - C(SmtpPassword) is always C(*****).
+    - With Aurora's MailDomains module, C(Domains) is the list of the domains registered on the server.
     - Null when there is no server after the run.
   returned: always
   type: dict

@@ -88,8 +88,9 @@ options:
         M(afterlogic.aurora.aurora_tenant).
       - A new user is created in this tenant. An existing user in another tenant is moved to it (Aurora's
         C(Core.UpdateUser) with C(TenantId)); its accounts stay on their servers.
-      - Without O(tenant) or O(tenant_id), a new user goes to Aurora's default tenant and the tenant of an existing
-        user is left as it is.
+      - Without O(tenant) or O(tenant_id), a new user goes to Aurora's default tenant, or, when its e-mail domain is
+        registered with Aurora's MailDomains module, to that domain's tenant, and the tenant of an existing user is
+        left as it is.
       - The tenant must exist; the task fails before any write when it does not.
       - With O(state=absent) the tenant is not looked at, because e-mail addresses are unique across all tenants.
       - Mutually exclusive with O(tenant_id).
@@ -238,6 +239,8 @@ user:
       description:
         - Id of the user's tenant; null when the task sets neither O(tenant) nor O(tenant_id), because Aurora's user
           listing does not say it and the module does not read it then.
+        - A user created without them whose e-mail domain is registered with Aurora's MailDomains module goes to the
+          domain's tenant, as Aurora puts it there; this is that tenant's id, in check mode too.
       type: int
       sample: 2
 account:

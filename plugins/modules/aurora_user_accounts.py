@@ -106,7 +106,8 @@ options:
             M(afterlogic.aurora.aurora_tenant).
           - A new user is created in this tenant. An existing user in another tenant is moved to it (Aurora's
             C(Core.UpdateUser) with C(TenantId)); its accounts stay on their servers.
-          - Without O(accounts[].tenant) or O(accounts[].tenant_id), a new user goes to Aurora's default tenant and the
+          - Without O(accounts[].tenant) or O(accounts[].tenant_id), a new user goes to Aurora's default tenant, or,
+            when its e-mail domain is registered with Aurora's MailDomains module, to that domain's tenant, and the
             tenant of an existing user is left as it is.
           - The tenant must exist; the item fails before any write when it does not.
           - With O(accounts[].state=absent) the tenant is not looked at, because e-mail addresses are unique across all

@@ -13,6 +13,7 @@ import subprocess
 import sys
 
 from ansible.module_utils import basic
+from ansible.module_utils.common import warnings as ansible_warnings
 
 from tests.helpers.collection import REPO_ROOT, ensure_collection_on_path
 
@@ -38,11 +39,20 @@ class ModuleResult(dict):
     def failed(self):
         return bool(self.get('failed'))
 
+    @property
+    def warning_texts(self):
+        """The texts of the module's warnings (ansible-core 2.19 returns each as a summary object)."""
+        return [warning if isinstance(warning, str) else (warning.get('event') or warning).get('msg')
+                for warning in self.get('warnings') or []]
+
 
 def run_module(name, args, check_mode=False, diff=False):
     """Run plugins/modules/<name>.py with ``args`` and return its result (a ModuleResult)."""
     module = importlib.import_module(MODULE_PACKAGE + name)
     full_args = dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff)
+    # A module process starts with no warnings; in this process they would pile up from run to run.
+    ansible_warnings._global_warnings.clear()
+    ansible_warnings._global_deprecations.clear()
     out = io.StringIO()
     with patch_module_args(full_args), contextlib.redirect_stdout(out):
         try:

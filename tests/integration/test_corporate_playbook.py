@@ -1,7 +1,7 @@
 """A small hosting set-up on the emulator's corporate profile, as a real ansible-playbook: two tenants, each with
-its own mail server of one name, its mail domain registered with MailDomains, its users, and a group. Changed on the
-first run, ok on the rerun, ok in check mode; deleting a tenant that holds users fails without force and leaves
-everything in place."""
+its own mail server of one name, its mail domains registered with MailDomains (two for acme), its users (one of
+them found by its domain alone), and a group of three. Changed on the first run, ok on the rerun, ok in check mode;
+deleting a tenant that holds users fails without force and leaves everything in place."""
 
 import textwrap
 
@@ -25,12 +25,15 @@ PLAYBOOK = connected_play('''\
             outgoing_server: "smtp.{{ item }}.example"
           loop: "{{ tenants }}"
 
-        - name: Each tenant's mail domain, on its own server
+        - name: The tenants' mail domains, each on its tenant's own server
           afterlogic.aurora.aurora_mail_domain:
-            name: "{{ item }}.example"
-            tenant: "{{ item }}"
+            name: "{{ item.name }}"
+            tenant: "{{ item.tenant }}"
             server: mail
-          loop: "{{ tenants }}"
+          loop:
+            - {name: acme.example, tenant: acme}
+            - {name: acme.net, tenant: acme}
+            - {name: beta.example, tenant: beta}
 
         - name: The tenants' users, each on its own tenant's server
           afterlogic.aurora.aurora_user_accounts:
@@ -39,6 +42,7 @@ PLAYBOOK = connected_play('''\
               - {email: al@acme.example, password: "{{ mailbox_password }}", tenant: acme, server: mail,
                  role: tenant_admin}
               - {email: bob@beta.example, password: "{{ mailbox_password }}", tenant: beta}
+              - {email: cy@acme.net, password: "{{ mailbox_password }}"}
 
         - name: One more user, by the single module
           afterlogic.aurora.aurora_user_account:
@@ -51,7 +55,7 @@ PLAYBOOK = connected_play('''\
           afterlogic.aurora.aurora_group:
             name: Admins
             tenant: acme
-            members: [al@acme.example]
+            members: [ann@acme.example, al@acme.example, cy@acme.net]
 ''')
 
 DELETE_TENANT = textwrap.dedent('''\
@@ -83,9 +87,11 @@ def test_two_tenants_with_same_named_servers_converge_and_are_kept(tmp_path, cor
     placed = sorted((user['PublicId'], user['IdTenant'], logins[user['Id']]) for user in state['users'])
     assert placed == sorted((email, tenants[tenant], servers[tenants[tenant]]) for email, tenant in (
         ('ann@acme.example', 'acme'), ('al@acme.example', 'acme'), ('bob@beta.example', 'beta'),
-        ('bea@beta.example', 'beta'))), placed
+        ('bea@beta.example', 'beta'), ('cy@acme.net', 'acme'))), placed
     assert sorted((domain['Name'], domain['MailServerId']) for domain in state['domains']) == [
-        ('acme.example', servers[tenants['acme']]), ('beta.example', servers[tenants['beta']])]
+        ('acme.example', servers[tenants['acme']]), ('acme.net', servers[tenants['acme']]),
+        ('beta.example', servers[tenants['beta']])]
+    assert len(state['group_users']) == 3
     assert [(group['Name'], group['TenantId']) for group in state['groups']] == [('Admins', tenants['acme'])]
 
     for options in ((), ('--check',)):

@@ -145,3 +145,21 @@ def test_the_bulk_module_reads_each_tenant_once_and_moves_only_who_differs(auror
     assert called(aurora, 'GetUser', start) == 1  # only the user who moves is read
     assert users(aurora)['u0@acme.example'] == (beta, aurora.server_ids['beta'])  # "mail" is now beta's own
     assert sorted(tenant for email, (tenant, dummy) in users(aurora).items()) == [acme] * 2 + [beta] * 4
+
+
+def test_a_user_of_a_registered_domain_goes_where_aurora_puts_it_and_check_mode_says_so(aurora, run):
+    acme = aurora.tenant_ids['acme']
+    answer = aurora.api('MailDomains', 'CreateDomain', {'TenantId': acme, 'MailServerId': aurora.server_ids['acme'],
+                                                        'DomainName': 'acme.example'})
+    assert answer['Result'], answer
+    task = dict(email='dan@acme.example', password=PASSWORD)  # no tenant, no server: Aurora decides both
+    predicted = run(check_mode=True, **task)
+    created = run(**task)
+    assert (created['changed'], created['msg']) == (True, 'created'), created
+    assert predicted['user']['tenant_id'] == created['user']['tenant_id'] == acme, (predicted, created)
+    assert predicted['account']['server_id'] == created['account']['server_id'] == aurora.server_ids['acme']
+    assert users(aurora)['dan@acme.example'] == (acme, aurora.server_ids['acme'])
+    assert [write for write in writes(aurora) if write[0] == 'CreateUser'] == [('CreateUser', 0)]
+    bulk = module_task(aurora, 'aurora_user_accounts')(accounts=[task, dict(task, email='eve@acme.example')],
+                                                       check_mode=True)
+    assert [result['user']['tenant_id'] for result in bulk['results']] == [None, acme], bulk
