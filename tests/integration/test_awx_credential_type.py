@@ -34,7 +34,8 @@ RECAP = re.compile(r'^localhost\s*: ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)
 MAILBOX_PASSWORD = 'Fake-Mailbox-Secret-1'
 
 # One task for each module of the collection, without any connection option: the connection comes from the job's
-# environment only. A module added to plugins/modules/ needs its task here (test_every_module_has_a_task).
+# environment only. A module added to plugins/modules/ needs its task here (test_every_module_has_a_task). The play
+# runs them in this order, on the corporate profile (tenants, MailDomains and groups).
 MODULE_TASKS = {
     'aurora_api_token': {
         'name': 'Log in once',
@@ -49,6 +50,14 @@ MODULE_TASKS = {
             'outgoing_server': 'mail.mydomain.com', 'outgoing_port': 25, 'outgoing_use_ssl': False,
             'smtp_auth_type': 'user_credentials', 'domains': ['mydomain.com']},
     },
+    'aurora_tenant': {
+        'name': 'A tenant',
+        'afterlogic.aurora.aurora_tenant': {'name': 'acme', 'description': 'Acme Inc'},
+    },
+    'aurora_mail_domain': {
+        'name': "The tutorial's domain, registered in the tenant",
+        'afterlogic.aurora.aurora_mail_domain': {'name': 'mydomain.com', 'tenant': 'acme', 'server': 'mydomain'},
+    },
     'aurora_user_account': {
         'name': "The tutorial's user",
         'afterlogic.aurora.aurora_user_account': {
@@ -59,19 +68,21 @@ MODULE_TASKS = {
         'afterlogic.aurora.aurora_mail_servers': {
             'servers': [{'name': 'example-org', 'incoming_server': 'imap.example.org', 'domains': ['example.org']}]},
     },
-    'aurora_tenant': {
-        'name': 'A tenant',
-        'afterlogic.aurora.aurora_tenant': {'name': 'acme', 'description': 'Acme Inc'},
-    },
     'aurora_user_accounts': {
         'name': 'More users in one task',
         'afterlogic.aurora.aurora_user_accounts': {
             'accounts': [{'email': 'sales@example.org', 'password': '{{ mailbox_password }}', 'server': 'example-org'}]},
     },
+    'aurora_group': {
+        'name': 'A group of the tenant, with the user Aurora put there by its domain',
+        'afterlogic.aurora.aurora_group': {'name': 'Sales', 'tenant': 'acme', 'members': ['user@mydomain.com']},
+    },
 }
 # What each module's task leaves in Aurora: (mail server names, user e-mail addresses).
 MODULE_OBJECTS = {
     'aurora_tenant': ([], []),
+    'aurora_mail_domain': ([], []),
+    'aurora_group': ([], []),
     'aurora_mail_server': (['mydomain'], []),
     'aurora_user_account': ([], ['user@mydomain.com']),
     'aurora_mail_servers': (['example-org'], []),
@@ -145,8 +156,10 @@ def test_the_injectors_set_exactly_the_aurora_variables_with_safe_defaults():
         awx.job_environment({'url': 'https://a/', 'validate_certs': True})  # a string with two choices, not a boolean
 
 
-def test_every_module_runs_with_the_connection_only_from_the_credential(tmp_path, aurora):
-    modules = module_names()
+def test_every_module_runs_with_the_connection_only_from_the_credential(tmp_path, corporate_emulator):
+    aurora = corporate_emulator
+    aurora.settings({'Mail': {'DoImapLoginOnAccountCreate': False}})
+    modules = list(MODULE_TASKS)
     env = job_env(tmp_path, {'url': aurora.url, 'username': aurora.admin_login, 'password': aurora.admin_password})
     assert not any(name.startswith('AURORA_') and name not in awx.credential_type()['injectors']['env'] for name in env)
     playbook = write_modules_playbook(tmp_path, modules)
