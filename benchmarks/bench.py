@@ -3,7 +3,7 @@
 """Benchmark of the bulk modules against the API's own floor (issue 7). Not part of the tests.
 
     python benchmarks/bench.py [--users 1000] [--servers 10] [--parallel 4] [--loop-users 100]
-                               [--memory-accounts 10000] [--latency-ms 10]
+                               [--memory-accounts 10000] [--latency-ms 10] [--info-users 10000]
 
 Starts the Aurora emulator with --latency-ms 10 (every API call then takes at least 10 ms, as a real Aurora's
 reads do) with Aurora's IMAP check off (the generated hosts do not exist), and prints one table:
@@ -23,10 +23,14 @@ reads do) with Aurora's IMAP check off (the generated hosts do not exist), and p
 * the peak memory (maximum resident set size) of the module process: ansible-playbook runs the module under a
   wrapper interpreter that waits for it and reads getrusage(RUSAGE_CHILDREN), so the controller is not counted.
   The last rows do it for --memory-accounts accounts at latency 0 (to save time).
+* aurora_info reading --info-users users (each with its login account, on --servers servers) at --latency-ms, with
+  parallel=N: one paged listing of the servers and one of the users, then Mail.GetAccounts per user. The users are
+  created straight through the API beforehand, many calls at once, and that is not timed.
 
 The goals (issue 7): first run <= 1.2 x floor with parallel=1 and <= 0.5 x floor with parallel=N; re-run and
 --check run <= 1.2 x the read floor with parallel=N (the modules' default, as the role runs them; the parallel=1
-rows are shown for information); module peak < 150 MiB for 10,000 accounts. The exit status is 0 when all are met.
+rows are shown for information); module peak < 150 MiB for 10,000 accounts; aurora_info of 10,000 users < 60 s.
+The exit status is 0 when all are met.
 
 """
 
@@ -34,6 +38,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from concurrent.futures import ThreadPoolExecutor
 import stat
 import subprocess
 import sys
@@ -52,7 +57,7 @@ from tests.helpers.playbook import connection_vars, run_playbook  # noqa: E402  
 
 ensure_collection_on_path()
 
-from ansible_collections.afterlogic.aurora.plugins.module_utils._bulk import (  # noqa: E402  pylint: disable=wrong-import-position
+from ansible_collections.afterlogic.aurora.plugins.module_utils._module import (  # noqa: E402  pylint: disable=wrong-import-position
     DEFAULT_PARALLEL,
 )
 
@@ -62,6 +67,8 @@ GOAL_FIRST_SEQUENTIAL = 1.2
 GOAL_FIRST_PARALLEL = 0.5
 GOAL_READS = 1.2
 GOAL_MEMORY_MB = 150
+GOAL_INFO_SECONDS = 45
+SEED_THREADS = 8  # concurrent API calls that fill the emulator before the aurora_info row (not timed)
 
 # ---- data --------------------------------------------------------------------------------------------
 
@@ -148,6 +155,23 @@ LOOP_PLAYBOOK = textwrap.dedent('''\
             label: "{{ item.email }}"
 ''')
 
+INFO_PLAYBOOK = textwrap.dedent('''\
+    - hosts: localhost
+      connection: local
+      gather_facts: false
+      tasks:
+        - name: Read every kind Aurora has
+          afterlogic.aurora.aurora_info:
+            api_url: "{{ aurora_url }}"
+            api_username: "{{ aurora_login }}"
+            api_password: "{{ aurora_password }}"
+            parallel: "{{ bench_parallel }}"
+          register: bench_info
+        - name: Check that every user was read
+          ansible.builtin.assert:
+            that: bench_info.users | length == bench_users
+''')
+
 WRAPPER = textwrap.dedent('''\
     #!{python}
     """Run the module with the real interpreter, then log its peak RSS (KiB) and its arguments."""
@@ -169,13 +193,13 @@ class Runner:
         self.wrapper.write_text(WRAPPER.format(python=sys.executable, log=str(self.rss_log)))
         self.wrapper.chmod(self.wrapper.stat().st_mode | stat.S_IXUSR)
 
-    def run(self, emulator, playbook, servers, accounts, parallel, options=(), measure=True):
+    def run(self, emulator, playbook, servers, accounts, parallel, options=(), measure=True, extra=None):
         """(seconds, peak RSS in MiB of the largest module process or None) of one ansible-playbook run."""
         (self.workdir / 'data.json').write_text(json.dumps(
             {'bench_servers': servers, 'bench_accounts': accounts, 'bench_parallel': parallel}))
         if self.rss_log.exists():
             self.rss_log.unlink()
-        extra_vars = dict(connection_vars(emulator))
+        extra_vars = dict(connection_vars(emulator), bench_parallel=parallel, **(extra or {}))
         if measure:
             extra_vars['ansible_python_interpreter'] = str(self.wrapper)
         started = time.monotonic()
@@ -213,6 +237,24 @@ class Table:
             lines.append('| %s | %.2f | %d | %s | %s | %s |' % (
                 name, seconds, calls, shown('%d', floor_calls), shown('%.2f', ratio), shown('%.0f', peak)))
         return '\n'.join(lines)
+
+
+def seed(emulator, servers, accounts):
+    """Create the servers, and the users with their login accounts, straight through the API, many calls at once."""
+    ids = dict((server['name'], emulator.add_server(server['name'], IncomingServer=server['incoming_server'],
+                                                    OutgoingServer=server['outgoing_server'],
+                                                    Domains=server['domains'][0])) for server in servers)
+
+    def create(account):
+        user = emulator.api('Core', 'CreateUser', {'TenantId': 0, 'PublicId': account['email']})
+        created = emulator.api('Mail', 'CreateAccount', {
+            'UserId': user['Result'], 'FriendlyName': account['friendly_name'], 'Email': account['email'],
+            'IncomingLogin': account['email'], 'IncomingPassword': account['password'],
+            'Server': {'ServerId': ids[account['server']]}})
+        if not isinstance(created.get('Result'), dict):
+            raise RuntimeError('seeding %s failed: %s' % (account['email'], created))
+    with ThreadPoolExecutor(SEED_THREADS) as pool:
+        list(pool.map(create, accounts))
 
 
 def fresh(emulator):
@@ -310,6 +352,23 @@ class Bench:
                 self.goal('%s of %d accounts: module peak < %d MiB' % (name, args.memory_accounts, GOAL_MEMORY_MB),
                           peak < GOAL_MEMORY_MB)
 
+    def info(self):
+        """aurora_info reading --info-users users with their accounts at --latency-ms, with parallel=N."""
+        args, n = self.args, self.parallel
+        accounts = accounts_data(args.info_users, self.servers)
+        with Emulator(admin_password=ADMIN_PASSWORD, latency_ms=args.latency_ms, write_window_ms=0) as emulator:
+            fresh(emulator)
+            print('seeding %d users at latency %d ms (not timed)' % (args.info_users, args.latency_ms), flush=True)
+            seed(emulator, self.servers, accounts)
+            emulator.calls_clear()
+            seconds, peak = Runner(self.workdir).run(emulator, INFO_PLAYBOOK, [], [], n,
+                                                     extra={'bench_users': args.info_users})
+            self.table.add('aurora_info, %d servers + %d users at latency %d ms, parallel=%d'
+                           % (args.servers, args.info_users, args.latency_ms, n), seconds, len(emulator.calls()),
+                           peak=peak)
+            self.goal('aurora_info of %d users: < %d s' % (args.info_users, GOAL_INFO_SECONDS),
+                      seconds < GOAL_INFO_SECONDS)
+
     def report(self):
         print()
         print(self.table.render())
@@ -328,6 +387,8 @@ def main(argv=None):
     parser.add_argument('--loop-users', type=int, default=100, help='users of the single-module loop (0 skips it)')
     parser.add_argument('--memory-accounts', type=int, default=10000, help='accounts of the memory rows (0 skips them)')
     parser.add_argument('--latency-ms', type=int, default=10)
+    parser.add_argument('--info-users', type=int, default=10000,
+                        help='users that aurora_info reads, at --latency-ms (0 skips the row)')
     parser.add_argument('--deadlock-probability', type=float, default=0.1,
                         help='a first run with lock contention: the chance that a write overlapping another write '
                              'into its table is a deadlock victim (0 skips the row)')
@@ -338,6 +399,8 @@ def main(argv=None):
             bench.speed()
         if args.memory_accounts:
             bench.memory()
+        if args.info_users:
+            bench.info()
         return bench.report()
 
 

@@ -27,6 +27,14 @@ import traceback
 from ansible.module_utils.common.parameters import remove_values
 
 from ansible_collections.afterlogic.aurora.plugins.module_utils._errors import AuroraError
+from ansible_collections.afterlogic.aurora.plugins.module_utils._mail_account import (
+    lookup as mail_account_lookup,
+    mail_account_argument_spec,
+    mail_account_result,
+    plan as mail_account_plan,
+    validate as mail_account_validate,
+    validation_errors as mail_account_validation_errors,
+)
 from ansible_collections.afterlogic.aurora.plugins.module_utils._mail_server import (
     account_emails_by_server,
     apply_plan,
@@ -39,8 +47,10 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._mail_server imp
     validation_errors,
 )
 from ansible_collections.afterlogic.aurora.plugins.module_utils._module import (
+    DEFAULT_PARALLEL,
     aurora_module,
     client_for,
+    each,
     error_details,
     fail_with,
     secrets_in,
@@ -48,18 +58,19 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._module import (
 from ansible_collections.afterlogic.aurora.plugins.module_utils._resource import ResourceError, server_id_of
 from ansible_collections.afterlogic.aurora.plugins.module_utils._tenant import tenant_id_for
 from ansible_collections.afterlogic.aurora.plugins.module_utils._user_account import (
+    find_user,
     lookup,
     names_tenant,
     plan,
     server_map,
     user_account_argument_spec,
+    user_accounts,
     user_id_of,
     validate,
     validation_errors as user_validation_errors,
 )
 from ansible_collections.afterlogic.aurora.plugins.module_utils._user_account_writes import apply
 
-DEFAULT_PARALLEL = 4
 NO_LOG_PLACEHOLDER = 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'  # what Ansible shows for a no_log value
 SUMMARY_KEYS = ('created', 'updated', 'unchanged', 'deleted', 'failed')
 MAX_LISTED_FAILURES = 20
@@ -173,36 +184,6 @@ class SharedReads:
         if not isinstance(found, dict) and '*' in self._planned_domains:
             return {'Server': self._planned_domains['*']}
         return answer
-
-
-def each(count, work, parallel):
-    """``[work(0), ..., work(count - 1)]``, with at most ``parallel`` running at once; 1 runs them in order.
-
-    ``work`` must not raise. The workers take the next index when they are free, so no item waits
-    behind a slow one, and nothing is queued per item (a future per item would cost ~1 KiB each).
-    """
-    results = [None] * count
-    if parallel <= 1 or count < 2:
-        for index in range(count):
-            results[index] = work(index)
-        return results
-    indexes = iter(range(count))
-    lock = threading.Lock()
-
-    def worker():
-        while True:
-            with lock:
-                index = next(indexes, None)
-            if index is None:
-                return
-            results[index] = work(index)
-
-    workers = [threading.Thread(target=worker) for dummy in range(min(parallel, count))]
-    for thread in workers:
-        thread.start()
-    for thread in workers:
-        thread.join()
-    return results
 
 
 def failure(error):
@@ -419,9 +400,87 @@ class UserAccounts:
     def category(account_plan):
         if not account_plan.actions:
             return 'unchanged'
-        if 'delete_user' in account_plan.actions:
+        if 'delete_user' in account_plan.actions or 'delete_account' in account_plan.actions:
             return 'deleted'
         return 'created' if account_plan.created else 'updated'
+
+
+class MailAccounts:
+    """Items of afterlogic.aurora.aurora_mail_accounts: the steps of aurora_mail_account per extra account; the
+    accounts of each user are listed once for all of that user's items."""
+
+    option = 'accounts'
+    key = 'email'
+    noun = 'mail accounts'
+
+    def __init__(self, params, check_mode, diff):
+        self.items = params[self.option]
+        self.check_mode = check_mode
+        self.diff = diff
+        self.client = None
+        self.wanted = [None] * len(self.items)
+        self.users = {}
+        self.servers = None
+        self._accounts = _Once.each()
+
+    @staticmethod
+    def item_spec():
+        return mail_account_argument_spec()
+
+    @staticmethod
+    def extra_spec():
+        return {}
+
+    @staticmethod
+    def extra_results(results):
+        return {}
+
+    def validate(self, index):
+        errors = mail_account_validation_errors(self.items[index])
+        if errors:
+            return self.items[index].get('email'), errors
+        self.wanted[index] = mail_account_validate(self.items[index])
+        return self.wanted[index]['email'], []
+
+    def identity(self, index):
+        return self.wanted[index]['email']
+
+    def owner(self, index):
+        """An e-mail may be an extra account of several users."""
+        return self.wanted[index]['user']
+
+    def prepare(self, client):
+        """One listing of every user and, when an item names its server, one of every server."""
+        owners = set(wanted['user'] for wanted in self.wanted)
+        for user in client.list_users():
+            email = str(user.get('PublicId', '')).lower()
+            if email in owners:
+                self.users.setdefault(email, []).append(user)
+        if any(wanted['server'] is not None or wanted['server_id'] is not None for wanted in self.wanted):
+            self.servers = server_map(client.list_servers())
+        self.client = SharedReads(client)
+
+    def _user_accounts(self, users, email):
+        """The accounts of the user ``email``, read once for all its items (None: no such user)."""
+        user = find_user(self.client, email, users)
+        if user is None:
+            return None
+        user_id = user_id_of(user)
+        return self._accounts(user_id, lambda: user_accounts(self.client, user_id))
+
+    def process(self, index):
+        wanted = self.wanted[index]
+        self.wanted[index] = None
+        users = self.users.get(wanted['user'], [])
+        try:
+            account_plan = mail_account_plan(wanted, mail_account_lookup(
+                self.client, wanted, users, self._user_accounts(users, wanted['user']), self.servers))
+            result = mail_account_result(account_plan, apply(self.client, account_plan, self.check_mode))
+        except AuroraError as error:
+            return failure(error), 'failed'
+        if not self.diff:
+            result.pop('diff')
+        return result, UserAccounts.category(account_plan) if result['changed'] else 'unchanged'
 
 
 def tenant_key(wanted):

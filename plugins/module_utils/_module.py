@@ -8,6 +8,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import threading
+
 try:
     from urllib.parse import urlparse
 except ImportError:  # pragma: no cover - Python 2 is not supported, import sanity only
@@ -25,6 +27,8 @@ CONNECTION_OPTIONS = ('api_url', 'api_username', 'api_password', 'api_token', 'v
 # Aurora keeps the text it is given (names, addresses, logins, passwords) in varchar(255) columns: a longer value
 # would be cut or refused by the database half-way through a run, so it is refused before any API call.
 MAX_TEXT_LENGTH = 255
+
+DEFAULT_PARALLEL = 4  # the default of every module's option parallel: the reads or writes it makes at once
 
 
 def connection_argument_spec():
@@ -161,6 +165,36 @@ def client_for(module, connections=None):
         timeout=params['timeout'],
         **extra
     )
+
+
+def each(count, work, parallel):
+    """``[work(0), ..., work(count - 1)]``, with at most ``parallel`` running at once; 1 runs them in order.
+
+    ``work`` must not raise. The workers take the next index when they are free, so no item waits
+    behind a slow one, and nothing is queued per item (a future per item would cost ~1 KiB each).
+    """
+    results = [None] * count
+    if parallel <= 1 or count < 2:
+        for index in range(count):
+            results[index] = work(index)
+        return results
+    indexes = iter(range(count))
+    lock = threading.Lock()
+
+    def worker():
+        while True:
+            with lock:
+                index = next(indexes, None)
+            if index is None:
+                return
+            results[index] = work(index)
+
+    workers = [threading.Thread(target=worker) for dummy in range(min(parallel, count))]
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join()
+    return results
 
 
 def error_details(error):

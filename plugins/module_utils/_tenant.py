@@ -108,12 +108,16 @@ def find_tenant(client, name, full=True):
     if item.get('Name') != name:
         raise ResourceError('Aurora holds this tenant as %r (id %s), and tenant names cannot be changed; give the name '
                             'as %r' % (item.get('Name'), tenant_id_of(item), item.get('Name')))
-    if not full:
-        return item
-    tenant = client.call('Core', 'GetTenant', {'Id': tenant_id_of(item)}, 'tenant %r' % name)
+    return full_tenant(client, item) if full else item
+
+
+def full_tenant(client, listed):
+    """The whole tenant (GetTenant) of a ``GetTenants`` item, with the SiteName only the listing has; None when it was
+    deleted between the listing and the read."""
+    tenant = client.call('Core', 'GetTenant', {'Id': tenant_id_of(listed)}, 'tenant %r' % listed.get('Name'))
     if not isinstance(tenant, dict):
-        return None  # deleted between the listing and the read
-    return dict(tenant, SiteName=item.get('SiteName'))
+        return None
+    return dict(tenant, SiteName=listed.get('SiteName'))
 
 
 def tenant_id_for(client, name=None, tenant_id=None):

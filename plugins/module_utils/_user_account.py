@@ -85,7 +85,15 @@ ACCOUNT_FIELDS = [
 
 def user_account_argument_spec():
     """Options of one user with its login account (connection options are added by aurora_module)."""
-    spec = argument_spec(USER_FIELDS + ACCOUNT_FIELDS)
+    spec = account_argument_spec(USER_FIELDS)
+    spec.update(tenant=dict(type='str'), tenant_id=dict(type='int'))
+    return spec
+
+
+def account_argument_spec(fields=()):
+    """The options of a mail account task, login account or not: the fields, ``email``, ``state``, the password
+    and the server."""
+    spec = argument_spec(list(fields) + ACCOUNT_FIELDS)
     spec.update(
         email=dict(type='str', required=True),
         state=dict(type='str', default='present', choices=['present', 'absent']),
@@ -93,8 +101,6 @@ def user_account_argument_spec():
         update_password=dict(type='str', default='on_create', choices=['on_create', 'always'], no_log=False),
         server=dict(type='str'),
         server_id=dict(type='int'),
-        tenant=dict(type='str'),
-        tenant_id=dict(type='int'),
     )
     return spec
 
@@ -107,43 +113,54 @@ CHOICES = (('state', 'present', ('present', 'absent')), ('update_password', 'on_
 
 def validation_errors(params):
     """Every problem in a task's options, each naming its option; [] when the task is valid."""
-    errors = text_length_errors(user_account_argument_spec(), params) + [_email_error(params.get('email'))]
-    for option, default, choices in CHOICES:
-        value = params.get(option) or default
-        if value is not None and value not in choices:
-            errors.append('%s must be one of %s, got %r' % (option, ', '.join(choices), value))
-    errors.extend(_server_option_errors(params))
+    errors = account_option_errors(params, user_account_argument_spec(), CHOICES)
     errors.extend(tenant_option_errors(params))
+    return [error for error in errors if error]
+
+
+def account_option_errors(params, spec, choices):
+    """The problems of the options a mail account task shares (``choices``: (option, default, allowed values))."""
+    errors = text_length_errors(spec, params) + [email_error(params.get('email'))]
+    for option, default, allowed in choices:
+        value = params.get(option) or default
+        if value is not None and value not in allowed:
+            errors.append('%s must be one of %s, got %r' % (option, ', '.join(allowed), value))
+    errors.extend(server_option_errors(params))
     for option in ('password', 'incoming_login'):
         if params.get(option) is not None and not params[option].strip():
             errors.append('%s must not be empty; leave it out to keep the current value' % option)
     for option in ('incoming_login', 'friendly_name'):
         if params.get(option) is not None and CONTROL.search(params[option]):
             errors.append('%s must not hold control characters (such as a newline)' % option)
-    return [error for error in errors if error]
+    return errors
 
 
 def validate(params):
     """A normalised copy of the options, or ResourceError naming every offending option."""
-    errors = validation_errors(params)
+    return validated(params, validation_errors(params), user_account_argument_spec(), CHOICES)
+
+
+def validated(params, errors, spec, choices):
+    """The options of ``spec`` with the defaults of ``choices`` and the e-mail in lower case; ResourceError naming
+    every offending option when there are ``errors``."""
     if errors:
         raise ResourceError('; '.join(errors))
-    wanted = dict((key, params.get(key)) for key in user_account_argument_spec())
-    for option, default, dummy in CHOICES:
+    wanted = dict((key, params.get(key)) for key in spec)
+    for option, default, dummy in choices:
         wanted[option] = wanted[option] or default
     wanted['email'] = wanted['email'].strip().lower()
     return wanted
 
 
-def _email_error(value):
+def email_error(value, option='email'):
     email = (value or '').strip()
     if not EMAIL_PATTERN.match(email):
-        return ('email %r is not an address Aurora accepts: it needs exactly one "@" between a non-empty local part '
-                'and domain, and only the characters a-z A-Z 0-9 . _ - +' % email)
+        return ('%s %r is not an address Aurora accepts: it needs exactly one "@" between a non-empty local part '
+                'and domain, and only the characters a-z A-Z 0-9 . _ - +' % (option, email))
     return None
 
 
-def _server_option_errors(params):
+def server_option_errors(params):
     server, server_id = params.get('server'), params.get('server_id')
     if server is not None and server_id is not None:
         return ['server and server_id are mutually exclusive; give the name or the id of the mail server']
@@ -468,28 +485,28 @@ def _plan_absent(wanted, current):
 
 
 def _plan_new_user(wanted, current):
-    _require_password(wanted)
+    require_password(wanted)
     settings = aurora_values(USER_FIELDS, _creation_values(USER_FIELDS, wanted))
     user_params = dict(settings, TenantId=current.tenant_id or 0, PublicId=wanted['email'])
     user = dict(settings, Id=None, PublicId=wanted['email'], IdTenant=current.tenant_id or current.domain_tenant_id)
     return _plan(wanted, current, actions=('create_user', 'create_account'), user=user,
-                 account=_new_account(wanted, current.server, None), user_params=user_params,
-                 account_params=_create_account_params(wanted, current.server), msg='created', created=True,
+                 account=new_account(wanted, current.server, None), user_params=user_params,
+                 account_params=create_account_params(wanted, current.server), msg='created', created=True,
                  password_changed=True)
 
 
 def _plan_new_account(wanted, current):
-    _require_password(wanted)
+    require_password(wanted)
     _require_room_for_account(wanted, current)
     user_changes = _user_changes(wanted, current)
     actions = ('create_account',) + (('update_user',) if user_changes else ())
     msg = 'created account for existing user'
     if user_changes:
-        msg += '; updated: %s' % _describe(user_changes)
+        msg += '; updated: %s' % describe(user_changes)
     return _plan(wanted, current, actions=actions, user=updated_user(current.user, user_changes, current.tenant_id),
-                 account=_new_account(wanted, current.server, user_id_of(current.user)),
+                 account=new_account(wanted, current.server, user_id_of(current.user)),
                  user_params=update_user_params(current.user, user_changes, current.tenant_id),
-                 account_params=_create_account_params(wanted, current.server), changes=user_changes, msg=msg,
+                 account_params=create_account_params(wanted, current.server), changes=user_changes, msg=msg,
                  created=True, password_changed=True)
 
 
@@ -502,11 +519,11 @@ def _plan_update(wanted, current):
                  account=updated_account(current.account, changed_account, current.server),
                  user_params=update_user_params(current.user, user_changes, current.tenant_id),
                  account_params=update_account_params(wanted, current.account, changed_account, current.server),
-                 changes=changes, msg='updated: %s' % _describe(changes) if changes else 'unchanged',
+                 changes=changes, msg='updated: %s' % describe(changes) if changes else 'unchanged',
                  password_changed='password' in changed_account)
 
 
-def _require_password(wanted):
+def require_password(wanted):
     if wanted['password'] is None:
         raise ResourceError('password is required to create the mail account %s; nothing was changed'
                             % wanted['email'])
@@ -535,15 +552,16 @@ def _account_creation_values(wanted):
     return _creation_values(ACCOUNT_FIELDS, wanted, incoming_login=wanted['email'])
 
 
-def _new_account(wanted, server, user_id):
-    """The account CreateAccount will return: Aurora 9 lower-cases Email and IncomingLogin."""
+def new_account(wanted, server, user_id, login=True):
+    """The account CreateAccount will return: Aurora 9 lower-cases Email and IncomingLogin; ``login``: the user's
+    login account (its e-mail is the user's PublicId)."""
     account = aurora_values(ACCOUNT_FIELDS, _account_creation_values(wanted))
     account.update(AccountID=None, IdUser=user_id, Email=wanted['email'], IncomingLogin=account['IncomingLogin'].lower(),
-                   IncomingPassword=STORED_SECRET, ServerId=server_id_of(server), Server=server, UseToAuthorize=True)
+                   IncomingPassword=STORED_SECRET, ServerId=server_id_of(server), Server=server, UseToAuthorize=login)
     return account
 
 
-def _create_account_params(wanted, server):
+def create_account_params(wanted, server):
     params = aurora_values(ACCOUNT_FIELDS, _account_creation_values(wanted))
     params.update(Email=wanted['email'], IncomingPassword=wanted['password'], Server={'ServerId': server_id_of(server)})
     return params
@@ -619,6 +637,6 @@ def update_account_params(wanted, account, changes, server):
     return params
 
 
-def _describe(changes):
+def describe(changes):
     """``friendly_name ''→'Ann', role 'user'→'tenant_admin'``; the password is named, never shown."""
     return describe_changes(changes, secret_keys=('password',))

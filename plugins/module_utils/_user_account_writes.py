@@ -138,6 +138,7 @@ FAILED_TO = {
     'update_account': 'could not update the mail account %s',
     'update_user': 'could not update the user %s',
     'delete_user': 'could not delete the user %s',
+    'delete_account': 'could not delete the mail account %s',
 }
 
 
@@ -332,6 +333,16 @@ def _without_raced_copies(run):
     return _adopt_account(run, kept)
 
 
+def _delete_account(run):
+    account_id = run.plan.account_params['AccountID']
+    dummy, how = run.client.write('Mail', 'DeleteAccount', {'AccountID': account_id}, run.target('account'),
+                                  lambda answer_lost: None if _account_by_id(run, account_id) is None else NOT_DONE)
+    run.wrote = run.wrote or how != ADOPTED
+    if how == ADOPTED:
+        run.notes.append('another actor had already deleted the mail account %s' % run.plan.email)
+    run.account = None
+
+
 def _account_by_id(run, account_id):
     return next((account for account in user_accounts(run.client, run.user_id)
                  if account_id_of(account) == account_id), None)
@@ -381,6 +392,7 @@ STEPS = {
     'update_account': _update_account,
     'update_user': _update_user,
     'delete_user': _delete_user,
+    'delete_account': _delete_account,
 }
 
 

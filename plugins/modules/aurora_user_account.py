@@ -131,6 +131,8 @@ notes:
 seealso:
   - module: afterlogic.aurora.aurora_mail_server
   - module: afterlogic.aurora.aurora_tenant
+  - module: afterlogic.aurora.aurora_mail_account
+    description: The user's further mail accounts, beside its login account.
 '''
 
 EXAMPLES = r'''

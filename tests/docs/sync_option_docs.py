@@ -2,9 +2,10 @@
 
     .venv/bin/python -m tests.docs.sync_option_docs [--check]     (from the root of the checkout)
 
-The options of aurora_mail_server and aurora_user_account are the only hand-written docs of one mail server and one
-user account. From them this writes the ``suboptions`` of ``servers`` in aurora_mail_servers.py and of ``accounts``
-in aurora_user_accounts.py, and the ``options`` of the variables ``aurora_mail_servers`` and ``aurora_user_accounts``
+The options of aurora_mail_server, aurora_user_account and aurora_mail_account are the only hand-written docs of one
+mail server, one user account and one extra mail account. From them this writes the ``suboptions`` of ``servers`` in
+aurora_mail_servers.py and of ``accounts`` in aurora_user_accounts.py and aurora_mail_accounts.py, and the ``options``
+of the variables ``aurora_mail_servers`` and ``aurora_user_accounts``
 in roles/provision/meta/argument_specs.yml. Only that YAML subtree is rewritten; the rest of each file stays as it is.
 With --check nothing is written: each stale file is named and the exit code is 1.
 
@@ -36,6 +37,7 @@ ItemDocs = collections.namedtuple('ItemDocs', 'single bulk kind role_variable')
 ITEMS = (
     ItemDocs('aurora_mail_server', 'aurora_mail_servers', 'MailServers', 'aurora_mail_servers'),
     ItemDocs('aurora_user_account', 'aurora_user_accounts', 'UserAccounts', 'aurora_user_accounts'),
+    ItemDocs('aurora_mail_account', 'aurora_mail_accounts', 'MailAccounts', None),  # no role variable yet
 )
 ROLE_SPEC = 'roles/provision/meta/argument_specs.yml'
 ROLE_ITEMS_PATH = ('argument_specs', 'main', 'options')
@@ -330,7 +332,8 @@ def generated_files(root):
     for item in ITEMS:
         options, anchors = single_options(root, item)
         files[module_path(item.bulk)] = with_bulk_copy(read(root, module_path(item.bulk)), item, options, anchors)
-        files[ROLE_SPEC] = with_role_copy(files[ROLE_SPEC], item, options)
+        if item.role_variable:
+            files[ROLE_SPEC] = with_role_copy(files[ROLE_SPEC], item, options)
     return files
 
 

@@ -73,9 +73,24 @@ MODULE_TASKS = {
         'afterlogic.aurora.aurora_user_accounts': {
             'accounts': [{'email': 'sales@example.org', 'password': '{{ mailbox_password }}', 'server': 'example-org'}]},
     },
+    'aurora_mail_account': {
+        'name': 'A further mail account of the user',
+        'afterlogic.aurora.aurora_mail_account': {'user': 'user@mydomain.com', 'email': 'sales@mydomain.com',
+                                                  'password': '{{ mailbox_password }}', 'server': 'mydomain'},
+    },
+    'aurora_mail_accounts': {
+        'name': 'More further mail accounts in one task',
+        'afterlogic.aurora.aurora_mail_accounts': {'accounts': [
+            {'user': 'user@mydomain.com', 'email': 'info@mydomain.com', 'password': '{{ mailbox_password }}',
+             'server': 'mydomain'}]},
+    },
     'aurora_group': {
         'name': 'A group of the tenant, with the user Aurora put there by its domain',
         'afterlogic.aurora.aurora_group': {'name': 'Sales', 'tenant': 'acme', 'members': ['user@mydomain.com']},
+    },
+    'aurora_info': {
+        'name': 'Read back what the tasks above made',
+        'afterlogic.aurora.aurora_info': {'gather': ['servers', 'users'], 'tenant': 'acme'},
     },
 }
 # What each module's task leaves in Aurora: (mail server names, user e-mail addresses).
@@ -83,6 +98,8 @@ MODULE_OBJECTS = {
     'aurora_tenant': ([], []),
     'aurora_mail_domain': ([], []),
     'aurora_group': ([], []),
+    'aurora_mail_account': ([], []),
+    'aurora_mail_accounts': ([], []),
     'aurora_mail_server': (['mydomain'], []),
     'aurora_user_account': ([], ['user@mydomain.com']),
     'aurora_mail_servers': (['example-org'], []),
@@ -158,7 +175,7 @@ def test_the_injectors_set_exactly_the_aurora_variables_with_safe_defaults():
 
 def test_every_module_runs_with_the_connection_only_from_the_credential(tmp_path, corporate_emulator):
     aurora = corporate_emulator
-    aurora.settings({'Mail': {'DoImapLoginOnAccountCreate': False}})
+    aurora.settings({'Mail': {'DoImapLoginOnAccountCreate': False}, 'MailMultiAccountsPlugin': {'Enabled': True}})
     modules = list(MODULE_TASKS)
     env = job_env(tmp_path, {'url': aurora.url, 'username': aurora.admin_login, 'password': aurora.admin_password})
     assert not any(name.startswith('AURORA_') and name not in awx.credential_type()['injectors']['env'] for name in env)

@@ -37,6 +37,8 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._user_account im
     user_account_argument_spec,
 )
 from ansible_collections.afterlogic.aurora.plugins.module_utils._group import group_argument_spec
+from ansible_collections.afterlogic.aurora.plugins.module_utils._info import info_argument_spec
+from ansible_collections.afterlogic.aurora.plugins.module_utils._mail_account import mail_account_argument_spec
 from ansible_collections.afterlogic.aurora.plugins.module_utils._mail_domain import mail_domain_argument_spec
 from ansible_collections.afterlogic.aurora.plugins.module_utils._tenant import tenant_argument_spec
 from tests.helpers.figures import figures_fixture
@@ -44,15 +46,17 @@ from tests.helpers.module_runner import module_task, run_module
 
 MIN_EXAMPLES = 1000
 EXAMPLES = {  # per test; 1,200 in all
-    'aurora_api_token': 150,
+    'aurora_api_token': 100,
     'aurora_tenant': 100,
     'aurora_mail_domain': 100,
     'aurora_group': 100,
     'aurora_mail_server': 200,
     'aurora_user_account': 150,
-    'aurora_mail_servers': 150,
+    'aurora_mail_servers': 100,
+    'aurora_mail_account': 100,
     'aurora_user_accounts': 150,
-    'too_long': 100,
+    'aurora_info': 50,
+    'too_long': 50,
 }
 
 figures = figures_fixture('bad-input')
@@ -102,6 +106,14 @@ MAIL_DOMAIN_TASKS = [
     dict(name='acme.example', tenant='acme', server='mail'),  # register
     dict(name='acme.example', state='absent', force=True),    # delete
 ]
+MAIL_ACCOUNT_OPTIONS = mail_account_argument_spec()
+MAIL_ACCOUNT_TASKS = [
+    dict(user='user@mydomain.com', email='sales@mydomain.com', password='Sales-Secret-1', server='mydomain'),  # create
+    dict(user='user@mydomain.com', email='sales@mydomain.com', friendly_name='Sales'),                          # update
+    dict(user='user@mydomain.com', email='sales@mydomain.com', state='absent'),                                 # delete
+]
+INFO_OPTIONS = info_argument_spec()
+INFO_TASKS = [dict(gather=['servers', 'users']), dict(tenant='Default', search='example')]
 GROUP_OPTIONS = group_argument_spec()
 GROUP_TASKS = [
     dict(name='Sales', tenant='acme', members=['ann@acme.example']),  # create or set members
@@ -310,6 +322,8 @@ MAIL_DOMAIN_VALUES = dict(
     tenant=BAD_TENANT,
     server=st.one_of(EMPTY_OR_BLANK, WITH_CONTROL, long_text()),
 )
+MAIL_ACCOUNT_VALUES = dict(
+    [(option, value) for option, value in ACCOUNT_VALUES.items() if option in MAIL_ACCOUNT_OPTIONS], user=BAD_EMAIL)
 GROUP_VALUES = dict(
     name=st.one_of(EMPTY_OR_BLANK, WITH_CONTROL, long_text(), st.sampled_from([' Sales', 'Sales '])),
     tenant=BAD_TENANT,
@@ -371,6 +385,24 @@ def mail_domain_cases():
         *missing_required_cases(MAIL_DOMAIN_OPTIONS),
         st.integers(1, 10).map(lambda number: case({'server': 'mail', 'server_id': number}, 'server', 'server_id')),
         unknown_option_cases(dict(MAIL_DOMAIN_OPTIONS, **CONNECTION_OPTIONS)),
+    )
+
+
+def mail_account_cases():
+    """One bad option of an extra mail account task."""
+    return st.one_of(
+        *option_cases(MAIL_ACCOUNT_OPTIONS, MAIL_ACCOUNT_VALUES),
+        *missing_required_cases(MAIL_ACCOUNT_OPTIONS),
+        st.integers(1, 10).map(lambda number: case({'server': 'mydomain', 'server_id': number}, 'server', 'server_id')),
+        unknown_option_cases(dict(MAIL_ACCOUNT_OPTIONS, **CONNECTION_OPTIONS)),
+    )
+
+
+def info_cases():
+    """One bad option of an aurora_info task."""
+    return st.one_of(
+        *option_cases(INFO_OPTIONS, dict(tenant=BAD_TENANT)),
+        unknown_option_cases(dict(INFO_OPTIONS, **CONNECTION_OPTIONS)),
     )
 
 
@@ -551,6 +583,18 @@ def test_aurora_mail_domain_refuses_bad_options(aurora, figures, task, check_mod
     assert_refused(aurora, figures, 'aurora_mail_domain', task[0], task[1], check_mode)
 
 
+@examples(EXAMPLES['aurora_mail_account'])
+@given(task=single_tasks(MAIL_ACCOUNT_TASKS, mail_account_cases()), check_mode=st.booleans())
+def test_aurora_mail_account_refuses_bad_options(aurora, figures, task, check_mode):
+    assert_refused(aurora, figures, 'aurora_mail_account', task[0], task[1], check_mode)
+
+
+@examples(EXAMPLES['aurora_info'])
+@given(task=single_tasks(INFO_TASKS, info_cases()), check_mode=st.booleans())
+def test_aurora_info_refuses_bad_options(aurora, figures, task, check_mode):
+    assert_refused(aurora, figures, 'aurora_info', task[0], task[1], check_mode)
+
+
 @examples(EXAMPLES['aurora_group'])
 @given(task=single_tasks(GROUP_TASKS, group_cases()), check_mode=st.booleans())
 def test_aurora_group_refuses_bad_options(aurora, figures, task, check_mode):
@@ -579,6 +623,7 @@ LONG_TEXT_TARGETS = [(module, bases, option, list_option) for module, bases, spe
     ('aurora_tenant', TENANT_TASKS, TENANT_OPTIONS, None),
     ('aurora_mail_domain', MAIL_DOMAIN_TASKS, MAIL_DOMAIN_OPTIONS, None),
     ('aurora_group', GROUP_TASKS, GROUP_OPTIONS, None),
+    ('aurora_mail_account', MAIL_ACCOUNT_TASKS, MAIL_ACCOUNT_OPTIONS, None),
     ('aurora_mail_servers', SERVER_TASKS, SERVER_OPTIONS, MailServers.option),
     ('aurora_user_accounts', ACCOUNT_TASKS, ACCOUNT_OPTIONS, UserAccounts.option),
 ) for option in _text_options(spec)]

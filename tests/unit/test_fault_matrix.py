@@ -96,8 +96,21 @@ def seed_corporate(emulator):
     assert emulator.api('Core', 'AddUsersToGroup', {'GroupId': groups[0], 'UserIds': [ann]})['Result'] is True
 
 
-SEEDS = {'lite': seed, 'corporate': seed_corporate}
-FIXTURES = {'lite': 'emulator', 'corporate': 'corporate_emulator'}
+def seed_multi_accounts(emulator):
+    """With MailMultiAccountsPlugin: server keep (id 1), and ann@ with her login account and the extra accounts
+    upd@ and old@."""
+    emulator.settings(dict(IMAP_CHECK_OFF, MailMultiAccountsPlugin={'Enabled': True}))
+    assert emulator.add_server('keep', Domains='') == 1
+    ann = add_user(emulator, 'ann@keep.example')
+    for email in ('upd@keep.example', 'old@keep.example'):
+        answer = emulator.api('Mail', 'CreateAccount', dict(
+            UserId=ann, FriendlyName='Old Name', Email=email, IncomingLogin=email, IncomingPassword=PASSWORD,
+            Server={'ServerId': 1}))
+        assert answer.get('Result'), answer
+
+
+SEEDS = {'lite': seed, 'corporate': seed_corporate, 'multi-accounts': seed_multi_accounts}
+FIXTURES = {'lite': 'emulator', 'corporate': 'corporate_emulator', 'multi-accounts': 'corporate_emulator'}
 
 
 # ---- the write operations ------------------------------------------------------------------------
@@ -210,6 +223,25 @@ def removed_member(state):
     assert group_members(state, 'upd') == []
 
 
+def extra_accounts(state):
+    """``{e-mail: FriendlyName}`` of ann's extra accounts, each once."""
+    extras = [account for account in state['accounts'] if not account['UseToAuthorize']]
+    assert len(set(account['Email'] for account in extras)) == len(extras), extras
+    return dict((account['Email'], account['FriendlyName']) for account in extras)
+
+
+def created_extra(state):
+    assert extra_accounts(state).get('new@keep.example') == '', state['accounts']
+
+
+def updated_extra(state):
+    assert extra_accounts(state)['upd@keep.example'] == 'New Name', state['accounts']
+
+
+def deleted_extra(state):
+    assert sorted(extra_accounts(state)) == ['upd@keep.example'], state['accounts']
+
+
 def deleted_group(state):
     assert sorted(group['Name'] for group in state['groups']) == ['upd'], state['groups']
 
@@ -224,7 +256,7 @@ class Op:
         self.item = item
         self.holds = holds
         self.profile = profile
-        self.forms = ('single', 'bulk') if kind in ('server', 'user') else ('single',)
+        self.forms = ('single', 'bulk') if kind in ('server', 'user', 'extra') else ('single',)
 
     @property
     def method(self):
@@ -234,7 +266,8 @@ class Op:
         return {('server', 'single'): 'aurora_mail_server', ('server', 'bulk'): 'aurora_mail_servers',
                 ('user', 'single'): 'aurora_user_account', ('user', 'bulk'): 'aurora_user_accounts',
                 ('tenant', 'single'): 'aurora_tenant', ('domain', 'single'): 'aurora_mail_domain',
-                ('group', 'single'): 'aurora_group'}[self.kind, form]
+                ('group', 'single'): 'aurora_group', ('extra', 'single'): 'aurora_mail_account',
+                ('extra', 'bulk'): 'aurora_mail_accounts'}[self.kind, form]
 
     def task(self, form):
         if form == 'single':
@@ -272,6 +305,13 @@ OPS = [
        removed_member, 'corporate'),
     Op('group-delete', 'group', 'Core.DeleteGroups', dict(name='old', tenant='acme', state='absent'), deleted_group,
        'corporate'),
+    Op('extra-create', 'extra', 'Mail.CreateAccount',
+       dict(user='ann@keep.example', email='new@keep.example', password=PASSWORD, server='keep'), created_extra,
+       'multi-accounts'),
+    Op('extra-update', 'extra', 'Mail.UpdateAccount',
+       dict(user='ann@keep.example', email='upd@keep.example', friendly_name='New Name'), updated_extra, 'multi-accounts'),
+    Op('extra-delete', 'extra', 'Mail.DeleteAccount', dict(user='ann@keep.example', email='old@keep.example',
+                                                           state='absent'), deleted_extra, 'multi-accounts'),
 ]
 FORMS = ('single', 'bulk')
 CASES = [(op, form) for op in OPS for form in op.forms]

@@ -25,8 +25,8 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--write-window-ms", type=int, default=2)
     parser.add_argument("--profile", choices=sorted(PROFILES), default="lite",
-                        help="the product to answer as (profiles.py): lite (WebMail Lite) or corporate "
-                             "(MailDomains, multi-tenancy and groups)")
+                        help="the product to answer as (profiles.py): lite (WebMail Lite), corporate (MailDomains, "
+                             "multi-tenancy and groups) or multi-accounts (corporate with MailMultiAccountsPlugin)")
     args = parser.parse_args(argv)
     if args.latency_ms < 0:
         parser.error("--latency-ms must not be negative")

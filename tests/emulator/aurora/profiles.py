@@ -3,6 +3,13 @@
   lite       WebMail Lite 9.8.5 as reset before tests/contract/contract.json was recorded (the default)
   corporate  the same core with the MailDomains module installed, EnableMultiTenant in config.json and Core
              AllowGroups on, as reset before tests/contract/corporate.json was recorded
+  multi-accounts
+             the corporate profile with MailMultiAccountsPlugin loaded: several mail accounts per user. This part
+             was NOT recorded on a real server (the plugin loads only with a license key); it follows the plugin's
+             source (docs/aurora-api-notes.md, "several accounts per user"): its accounts manager's canCreate() is
+             always true, so a user may hold any number of accounts (two overlapping creations of one e-mail leave
+             two rows), and Mail.GetSettings reports AllowMultiAccounts true. The same switch is the setting
+             {"MailMultiAccountsPlugin": {"Enabled": true}} of POST /_emulator/settings on any profile.
 """
 from dataclasses import dataclass, field
 
@@ -62,4 +69,12 @@ CORPORATE = Profile(
     core_settings=RECORDED_CORE_SETTINGS,
     version_suffix="\n",  # the VERSION file's line end, as recorded on the corporate instance
 )
-PROFILES = {profile.name: profile for profile in (LITE, CORPORATE)}
+MULTI_ACCOUNTS = Profile(
+    "multi-accounts",
+    settings=dict(CORPORATE.settings, MailMultiAccountsPlugin={"Enabled": True}),
+    mail_domains=True,
+    listed_modules=CORPORATE.listed_modules,
+    core_settings=RECORDED_CORE_SETTINGS,
+    version_suffix=CORPORATE.version_suffix,
+)
+PROFILES = {profile.name: profile for profile in (LITE, CORPORATE, MULTI_ACCOUNTS)}
