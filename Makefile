@@ -80,7 +80,7 @@ RUN_TOOLS := PATH="$(CURDIR)/$(BIN):$$PATH" ANSIBLE_COLLECTIONS_PATH="$(COLLECTI
 collection: venv
 	$(BIN)/python -c 'import sys; sys.path.insert(0, "."); from tests.helpers.collection import ensure_collection_on_path as e; e()'
 
-# Both molecule scenarios of the role (extensions/molecule/default and drift); no containers: the bundled emulator.
+# The molecule scenarios of the role (extensions/molecule/default, drift and corporate); no containers: the bundled emulator.
 molecule: collection
 	$(RUN_TOOLS) molecule test --all
 

@@ -15,6 +15,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.afterlogic.aurora.plugins.module_utils._exclusive import unlisted
 from ansible_collections.afterlogic.aurora.plugins.module_utils._group import group_members
 from ansible_collections.afterlogic.aurora.plugins.module_utils._mail_server import (
     FIELDS as SERVER_FIELDS,
@@ -62,6 +63,7 @@ def info_argument_spec():
         tenant=dict(type='str'),
         search=dict(type='str'),
         parallel=dict(type='int', default=DEFAULT_PARALLEL),
+        compare=dict(type='dict'),
     )
 
 
@@ -320,6 +322,11 @@ def gather_info(client, params):
             result[kind] = reader.gather_users(want_accounts)
         else:
             result[kind] = getattr(reader, 'gather_' + kind)()
+    if params.get('compare') is not None:
+        tenant_names = dict((tenant_id, name) for tenant_id, (name, dummy) in reader.tenant_listing().items()) \
+            if reader.supported['multi_tenancy'] else {}
+        result['unlisted'] = unlisted(dict((kind, result[kind]) for kind in gather if kind != 'settings'),
+                                      params['compare'], tenant_names)
     counts = ['%d %s' % (len(result[kind]), kind) for kind in gather if kind != 'settings']
     result['msg'] = 'gathered %s' % (', '.join(counts) or 'the settings')
     return result, reader.warnings

@@ -67,6 +67,17 @@ options:
       - V(1) reads one after the other.
     type: int
     default: 4
+  compare:
+    description:
+      - A description of Aurora in the variables of the role P(afterlogic.aurora.provision#role), by the kinds of
+        O(gather) (V(tenants), V(servers), V(domains), V(users), V(accounts), V(groups)), each a list of items in the
+        options of the module that manages the kind.
+      - When given, RV(unlisted) lists what Aurora holds that it does not name, as the role's exclusive mode
+        (C(aurora_exclusive)) deletes it.
+      - Only the tenants it names are compared (every tenant when it names none); tenants themselves, and the
+        super-administrator's mail servers, are compared everywhere. Items with O(afterlogic.aurora.aurora_tenant#module:state=absent)
+        do not count as named.
+    type: dict
 notes:
   - Items leave nothing out that their module would then change. An option whose value is the module's creation
     default is returned too, so the items also recreate the same objects on another Aurora.
@@ -344,6 +355,17 @@ groups:
       elements: str
   sample:
     - {name: Sales, tenant: acme, members: [ann@acme.example, bob@acme.example]}
+unlisted:
+  description:
+    - With O(compare), for each gathered kind, what Aurora holds that O(compare) does not name, each as the item that
+      deletes it (the options that identify it, and C(state=absent)).
+  returned: when O(compare) is given
+  type: dict
+  sample:
+    users:
+      - email: added.by.hand@example.com
+        state: absent
+    servers: []
 msg:
   description: How many items of each kind were read.
   returned: always

@@ -1,7 +1,7 @@
 """Start the bundled Aurora emulator in the background, or stop it again; for `make demo` and molecule.
 
-    python3 tests/demo/emulator_ctl.py start DIR [--admin-password PW] [--no-imap-check]
-        starts the emulator in the background and prints its base URL
+    python3 tests/demo/emulator_ctl.py start DIR [--admin-password PW] [--no-imap-check] [--profile NAME]
+        starts the emulator in the background (as the product PROFILE, default lite) and prints its base URL
     python3 tests/demo/emulator_ctl.py stop DIR
         stops the emulator started with DIR
 
@@ -52,7 +52,7 @@ def _control(url, path, payload):
         return json.loads(answer.read())
 
 
-def start(directory, admin_login, admin_password, imap_check):
+def start(directory, admin_login, admin_password, imap_check, profile='lite'):
     os.makedirs(directory, exist_ok=True)
     pid_file, url_file = os.path.join(directory, 'pid'), os.path.join(directory, 'url')
     old = _read(pid_file)
@@ -62,7 +62,7 @@ def start(directory, admin_login, admin_password, imap_check):
     with open(log_path, 'w') as log:
         process = subprocess.Popen(
             [sys.executable, EMULATOR, '--host', '127.0.0.1', '--port', '0',
-             '--admin-login', admin_login, '--admin-password', admin_password],
+             '--admin-login', admin_login, '--admin-password', admin_password, '--profile', profile],
             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
     with open(pid_file, 'w') as handle:
         handle.write('%d\n' % process.pid)
@@ -117,11 +117,14 @@ def main(argv=None):
     start_parser.add_argument('--admin-password', default='')
     start_parser.add_argument('--no-imap-check', action='store_true',
                               help="turn off Aurora's IMAP login on account creation")
+    start_parser.add_argument('--profile', default='lite',
+                              help='the product to answer as: lite, corporate or multi-accounts')
     stop_parser = commands.add_parser('stop', help='stop the emulator started with the same directory')
     stop_parser.add_argument('directory')
     args = parser.parse_args(argv)
     if args.command == 'start':
-        start(args.directory, args.admin_login, args.admin_password, imap_check=not args.no_imap_check)
+        start(args.directory, args.admin_login, args.admin_password, imap_check=not args.no_imap_check,
+              profile=args.profile)
     else:
         stop(args.directory)
 

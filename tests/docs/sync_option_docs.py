@@ -19,11 +19,13 @@ The rules that make a copy read right where it is (an item of a bulk task, or of
    in the role, ROLE_NOTES too: what only the role does.
 5. The role keeps only the keys of the argument_spec format, with ``options`` for ``suboptions``; suboptions shared
    through a YAML anchor keep the anchor in the bulk module and are written out in full in the role.
+6. In the role, a module's return value RV(x) reads C(x): the role has no return values.
 """
 
 import argparse
 import ast
 import collections
+import importlib
 import os
 import re
 import sys
@@ -37,7 +39,11 @@ ItemDocs = collections.namedtuple('ItemDocs', 'single bulk kind role_variable')
 ITEMS = (
     ItemDocs('aurora_mail_server', 'aurora_mail_servers', 'MailServers', 'aurora_mail_servers'),
     ItemDocs('aurora_user_account', 'aurora_user_accounts', 'UserAccounts', 'aurora_user_accounts'),
-    ItemDocs('aurora_mail_account', 'aurora_mail_accounts', 'MailAccounts', None),  # no role variable yet
+    ItemDocs('aurora_mail_account', 'aurora_mail_accounts', 'MailAccounts', 'aurora_mail_accounts'),
+    # Role variables whose items go to a loop of the single module: ``kind`` names its argument spec function.
+    ItemDocs('aurora_tenant', None, '_tenant.tenant_argument_spec', 'aurora_tenants'),
+    ItemDocs('aurora_mail_domain', None, '_mail_domain.mail_domain_argument_spec', 'aurora_mail_domains'),
+    ItemDocs('aurora_group', None, '_group.group_argument_spec', 'aurora_groups'),
 )
 ROLE_SPEC = 'roles/provision/meta/argument_specs.yml'
 ROLE_ITEMS_PATH = ('argument_specs', 'main', 'options')
@@ -120,7 +126,12 @@ def documentation_of(source):
 
 
 def item_argument_spec(kind):
+    """(the bulk module's list option, the item spec) of a _bulk kind, or (None, the spec) of ``module.function``."""
     ensure_collection_on_path()
+    if '.' in kind:
+        module, function = kind.split('.')
+        utils = importlib.import_module('ansible_collections.afterlogic.aurora.plugins.module_utils.' + module)
+        return None, getattr(utils, function)()
     from ansible_collections.afterlogic.aurora.plugins.module_utils import _bulk
     kind_class = getattr(_bulk, kind)
     return kind_class.option, kind_class.item_spec()
@@ -144,6 +155,16 @@ def item_description(description, prefix, item_options, spec_option, notes):
         paragraphs.append(NEVER_SHOWN)
     paragraphs += notes
     return paragraphs[0] if isinstance(description, str) and len(paragraphs) == 1 else paragraphs
+
+
+RETURN_VALUE = re.compile(r'RV\(([^)]*)\)')
+
+
+def module_return_values(description):
+    """Rule 6: a module's return value, RV(x), is no return value of the role: in the role's copy it reads C(x)."""
+    if isinstance(description, str):
+        return RETURN_VALUE.sub(r'C(\1)', description)
+    return [RETURN_VALUE.sub(r'C(\1)', paragraph) for paragraph in description]
 
 
 class ItemCopy:
@@ -170,6 +191,8 @@ class ItemCopy:
         for key, value in option.items():
             if key == 'description':
                 value = item_description(value, self.prefix, self.item_options, spec_option, notes)
+                if self.for_role:
+                    value = module_return_values(value)
             elif key == 'suboptions':
                 value = self.options(value, spec_option.get('options', {}), {})
                 key = 'options' if self.for_role else key
@@ -331,7 +354,8 @@ def generated_files(root):
     files = {ROLE_SPEC: read(root, ROLE_SPEC)}
     for item in ITEMS:
         options, anchors = single_options(root, item)
-        files[module_path(item.bulk)] = with_bulk_copy(read(root, module_path(item.bulk)), item, options, anchors)
+        if item.bulk:
+            files[module_path(item.bulk)] = with_bulk_copy(read(root, module_path(item.bulk)), item, options, anchors)
         if item.role_variable:
             files[ROLE_SPEC] = with_role_copy(files[ROLE_SPEC], item, options)
     return files

@@ -242,7 +242,11 @@ def test_a_server_is_deleted_after_the_accounts_the_run_moves_or_deletes_and_che
     ({'aurora_user_accounts': [{'email': 'a@b.example', 'server': 's', 'server_id': 1}]}, 'mutually exclusive'),
     ({'aurora_mail_servers': [{'name': 'twice'}, {'name': 'twice'}, {'name': 'Twice'}],
       'aurora_user_accounts': [{'email': 'A@b.example'}, {'email': 'a@b.example'}]},
-     'listed more than once: twice, A@b.example'),
+     'listed more than once: mail server twice, user A@b.example'),
+    ({'aurora_mail_servers': [{'name': 'm', 'tenant': 'acme'}, {'name': 'm', 'tenant': 'beta'},
+                              {'name': 'm', 'tenant': 'acme'}],
+      'aurora_groups': [{'name': 'Sales', 'tenant': 'acme'}, {'name': 'sales', 'tenant': 'acme'}]},
+     'listed more than once: mail server m (tenant acme), group Sales (tenant acme)'),
 ])
 def test_bad_input_is_refused_before_any_api_call(tmp_path, aurora, bad, message):
     vars_file = tmp_path / 'bad.yml'

@@ -215,3 +215,27 @@ def test_tenant_limits_every_kind_to_that_tenant(corporate):
         'ann@acme.example'
     default = module_task(corporate, 'aurora_info')(tenant='Default', gather=['tenants', 'users'])
     assert default['tenants'] == [] and [item['email'] for item in default['users']] == ['root@example.net']
+
+
+def test_compare_lists_what_the_description_does_not_name_within_its_tenants(corporate):
+    """The deletions of the provision role's exclusive mode: scoped to the tenants named, identities compared as
+    Aurora compares them, each returned as the item that deletes it."""
+    described = {
+        'tenants': [dict(name='ACME')],  # names compare ignoring case; beta is not named
+        'servers': [dict(name='acme-mail', tenant='acme')],  # 'shared' (the super-administrator's) is not named
+        'users': [dict(email='ANN@acme.example', tenant='acme')],
+        'accounts': [],
+        'groups': [dict(name='sales', tenant='acme')],
+        'domains': [dict(name='acme.example', tenant='acme')],
+    }
+    info = module_task(corporate, 'aurora_info')(compare=described)
+    assert not info.failed, info
+    unlisted = info['unlisted']
+    assert unlisted['tenants'] == [dict(name='beta', state='absent')]
+    assert unlisted['servers'] == [dict(name='shared', state='absent')]
+    assert unlisted['users'] == [dict(email='bob@acme.example', state='absent')]  # zed@ and root@: other tenants
+    assert unlisted['accounts'] == [dict(user='ann@acme.example', email='ann.home@example.net', state='absent')]
+    assert unlisted['groups'] == [] and unlisted['domains'] == []
+    everywhere = module_task(corporate, 'aurora_info')(gather=['users'], compare={'users': []})
+    assert sorted(item['email'] for item in everywhere['unlisted']['users']) == [
+        'ann@acme.example', 'bob@acme.example', 'root@example.net', 'zed@beta.example']

@@ -16,7 +16,7 @@ CHANGED_DESCRIPTION = ('Port of the ManageSieve service.', 'Port of the ManageSi
 
 def copy_of_the_docs(root):
     """The single and bulk modules and the role spec under ``root``, as in the checkout."""
-    paths = [sync.ROLE_SPEC] + [sync.module_path(name) for item in sync.ITEMS for name in (item.single, item.bulk)]
+    paths = [sync.ROLE_SPEC] + [sync.module_path(name) for item in sync.ITEMS for name in (item.single, item.bulk) if name]
     for path in paths:
         os.makedirs(os.path.dirname(os.path.join(root, path)), exist_ok=True)
         shutil.copyfile(os.path.join(REPO_ROOT, path), os.path.join(root, path))

@@ -5,7 +5,7 @@ import re
 
 import yaml
 
-from tests.helpers.collection import REPO_ROOT
+from tests.helpers.collection import REPO_ROOT, module_names
 
 VERSIONS_DIR = os.path.join(REPO_ROOT, 'tests', 'versions')
 
@@ -59,3 +59,9 @@ def test_every_module_says_since_when_it_exists():
         if name.endswith('.py'):
             documentation = re.search(r"DOCUMENTATION = r'''(.*?)'''", read('plugins', 'modules', name), re.DOTALL)
             assert documentation and yaml.safe_load(documentation.group(1)).get('version_added'), name
+
+
+def test_every_module_is_in_the_action_group():
+    """module_defaults on group/afterlogic.aurora.aurora reaches every module, as the docs promise."""
+    runtime = yaml.safe_load(read('meta', 'runtime.yml'))
+    assert sorted(runtime['action_groups']['aurora']) == module_names()
