@@ -58,15 +58,19 @@ def scope_of(listed):
     return names
 
 
-def in_scope(kind, item, scope):
-    if kind == 'tenants' or not scope or item.get('tenant') is None:
+def in_scope(kind, item, scope, owners):
+    """Whether ``item`` is in the tenants of ``scope``; an account is where its owner is (``owners``)."""
+    tenant = owners.get(_lower(item.get('user'))) if kind == 'accounts' else item.get('tenant')
+    if kind == 'tenants' or not scope or tenant is None:
         return True
-    return _lower(item['tenant']) in scope
+    return _lower(tenant) in scope
 
 
-def unlisted(held, listed, tenant_names=None):
-    """``{kind: [deleting items]}`` for each kind of ``held``."""
+def unlisted(held, listed, tenant_names=None, owners=None):
+    """``{kind: [deleting items]}`` for each kind of ``held``; ``owners``: ``{user e-mail: its tenant's name}``, for
+    the accounts."""
     scope = scope_of(listed)
+    owners = dict((_lower(email), tenant) for email, tenant in (owners or {}).items())
     found = {}
     for kind, items in held.items():
         names = set(key_of(kind, item, tenant_names) for item in listed.get(kind) or []
@@ -75,5 +79,5 @@ def unlisted(held, listed, tenant_names=None):
         found[kind] = [dict([(option, item[option]) for option in options if item.get(option) is not None],
                             state='absent')
                        for item in items
-                       if in_scope(kind, item, scope) and key_of(kind, item) not in names]
+                       if in_scope(kind, item, scope, owners) and key_of(kind, item) not in names]
     return found

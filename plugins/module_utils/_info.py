@@ -325,8 +325,10 @@ def gather_info(client, params):
     if params.get('compare') is not None:
         tenant_names = dict((tenant_id, name) for tenant_id, (name, dummy) in reader.tenant_listing().items()) \
             if reader.supported['multi_tenancy'] else {}
+        owners = dict((str(user.get('PublicId', '')).lower(), tenant)
+                      for user, tenant, dummy, dummy in reader.accounts_of_users(True)) if want_accounts else {}
         result['unlisted'] = unlisted(dict((kind, result[kind]) for kind in gather if kind != 'settings'),
-                                      params['compare'], tenant_names)
+                                      params['compare'], tenant_names, owners)
     counts = ['%d %s' % (len(result[kind]), kind) for kind in gather if kind != 'settings']
     result['msg'] = 'gathered %s' % (', '.join(counts) or 'the settings')
     return result, reader.warnings

@@ -19,7 +19,8 @@ The rules that make a copy read right where it is (an item of a bulk task, or of
    in the role, ROLE_NOTES too: what only the role does.
 5. The role keeps only the keys of the argument_spec format, with ``options`` for ``suboptions``; suboptions shared
    through a YAML anchor keep the anchor in the bulk module and are written out in full in the role.
-6. In the role, a module's return value RV(x) reads C(x): the role has no return values.
+6. A single module's return value RV(x) reads C(x): the role has no return values, and a bulk module has it in
+   each item's result, not at the top.
 """
 
 import argparse
@@ -40,10 +41,9 @@ ITEMS = (
     ItemDocs('aurora_mail_server', 'aurora_mail_servers', 'MailServers', 'aurora_mail_servers'),
     ItemDocs('aurora_user_account', 'aurora_user_accounts', 'UserAccounts', 'aurora_user_accounts'),
     ItemDocs('aurora_mail_account', 'aurora_mail_accounts', 'MailAccounts', 'aurora_mail_accounts'),
-    # Role variables whose items go to a loop of the single module: ``kind`` names its argument spec function.
-    ItemDocs('aurora_tenant', None, '_tenant.tenant_argument_spec', 'aurora_tenants'),
-    ItemDocs('aurora_mail_domain', None, '_mail_domain.mail_domain_argument_spec', 'aurora_mail_domains'),
-    ItemDocs('aurora_group', None, '_group.group_argument_spec', 'aurora_groups'),
+    ItemDocs('aurora_tenant', 'aurora_tenants', '_bulk_each.Tenants', 'aurora_tenants'),
+    ItemDocs('aurora_mail_domain', 'aurora_mail_domains', '_bulk_each.MailDomains', 'aurora_mail_domains'),
+    ItemDocs('aurora_group', 'aurora_groups', '_bulk_each.Groups', 'aurora_groups'),
 )
 ROLE_SPEC = 'roles/provision/meta/argument_specs.yml'
 ROLE_ITEMS_PATH = ('argument_specs', 'main', 'options')
@@ -126,14 +126,12 @@ def documentation_of(source):
 
 
 def item_argument_spec(kind):
-    """(the bulk module's list option, the item spec) of a _bulk kind, or (None, the spec) of ``module.function``."""
+    """(the bulk module's list option, the item spec) of a kind class of _bulk, or of ``module.Class`` elsewhere in
+    module_utils."""
     ensure_collection_on_path()
-    if '.' in kind:
-        module, function = kind.split('.')
-        utils = importlib.import_module('ansible_collections.afterlogic.aurora.plugins.module_utils.' + module)
-        return None, getattr(utils, function)()
-    from ansible_collections.afterlogic.aurora.plugins.module_utils import _bulk
-    kind_class = getattr(_bulk, kind)
+    module, name = kind.split('.') if '.' in kind else ('_bulk', kind)
+    kind_class = getattr(importlib.import_module('ansible_collections.afterlogic.aurora.plugins.module_utils.' + module),
+                         name)
     return kind_class.option, kind_class.item_spec()
 
 
@@ -161,7 +159,7 @@ RETURN_VALUE = re.compile(r'RV\(([^)]*)\)')
 
 
 def module_return_values(description):
-    """Rule 6: a module's return value, RV(x), is no return value of the role: in the role's copy it reads C(x)."""
+    """Rule 6: the single module's return value RV(x) reads C(x) in a copy."""
     if isinstance(description, str):
         return RETURN_VALUE.sub(r'C(\1)', description)
     return [RETURN_VALUE.sub(r'C(\1)', paragraph) for paragraph in description]
@@ -190,9 +188,8 @@ class ItemCopy:
         copy = {}
         for key, value in option.items():
             if key == 'description':
-                value = item_description(value, self.prefix, self.item_options, spec_option, notes)
-                if self.for_role:
-                    value = module_return_values(value)
+                value = module_return_values(item_description(value, self.prefix, self.item_options, spec_option,
+                                                              notes))
             elif key == 'suboptions':
                 value = self.options(value, spec_option.get('options', {}), {})
                 key = 'options' if self.for_role else key

@@ -54,9 +54,18 @@ MODULE_TASKS = {
         'name': 'A tenant',
         'afterlogic.aurora.aurora_tenant': {'name': 'acme', 'description': 'Acme Inc'},
     },
+    'aurora_tenants': {
+        'name': 'More tenants in one task',
+        'afterlogic.aurora.aurora_tenants': {'tenants': [{'name': 'beta'}]},
+    },
     'aurora_mail_domain': {
         'name': "The tutorial's domain, registered in the tenant",
         'afterlogic.aurora.aurora_mail_domain': {'name': 'mydomain.com', 'tenant': 'acme', 'server': 'mydomain'},
+    },
+    'aurora_mail_domains': {
+        'name': 'More mail domains in one task',
+        'afterlogic.aurora.aurora_mail_domains': {'domains': [{'name': 'beta.example', 'tenant': 'beta',
+                                                               'server': 'mydomain'}]},
     },
     'aurora_user_account': {
         'name': "The tutorial's user",
@@ -88,6 +97,10 @@ MODULE_TASKS = {
         'name': 'A group of the tenant, with the user Aurora put there by its domain',
         'afterlogic.aurora.aurora_group': {'name': 'Sales', 'tenant': 'acme', 'members': ['user@mydomain.com']},
     },
+    'aurora_groups': {
+        'name': 'More groups in one task',
+        'afterlogic.aurora.aurora_groups': {'groups': [{'name': 'Admins', 'tenant': 'acme'}]},
+    },
     'aurora_info': {
         'name': 'Read back what the tasks above made',
         'afterlogic.aurora.aurora_info': {'gather': ['servers', 'users'], 'tenant': 'acme'},
@@ -99,6 +112,9 @@ MODULE_OBJECTS = {
     'aurora_mail_domain': ([], []),
     'aurora_group': ([], []),
     'aurora_mail_account': ([], []),
+    'aurora_tenants': ([], []),
+    'aurora_mail_domains': ([], []),
+    'aurora_groups': ([], []),
     'aurora_mail_accounts': ([], []),
     'aurora_mail_server': (['mydomain'], []),
     'aurora_user_account': ([], ['user@mydomain.com']),

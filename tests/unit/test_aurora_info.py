@@ -228,6 +228,11 @@ def test_compare_lists_what_the_description_does_not_name_within_its_tenants(cor
         'groups': [dict(name='sales', tenant='acme')],
         'domains': [dict(name='acme.example', tenant='acme')],
     }
+    zed = [user['Id'] for user in corporate.state()['users'] if user['PublicId'] == 'zed@beta.example'][0]
+    extra = corporate.api('Mail', 'CreateAccount', {  # an account of a user of beta, which is out of scope
+        'UserId': zed, 'FriendlyName': '', 'Email': 'zed.home@example.net', 'IncomingLogin': 'zedhome',
+        'IncomingPassword': MAILBOX_PASSWORD, 'Server': {'ServerId': server_id(corporate, 'shared')}})
+    assert isinstance(extra.get('Result'), dict), extra
     info = module_task(corporate, 'aurora_info')(compare=described)
     assert not info.failed, info
     unlisted = info['unlisted']

@@ -1,0 +1,50 @@
+"""The bulk forms aurora_tenants, aurora_mail_domains and aurora_groups, through their real main() against the
+emulator's corporate profile: each item gets what its single module does, with one login for the whole task."""
+
+import pytest
+
+from tests.helpers.module_runner import module_task
+
+READS = ('LoginAsSuperadmin', 'Login')
+
+
+@pytest.fixture
+def aurora(corporate_emulator):
+    corporate_emulator.calls_clear()
+    return corporate_emulator
+
+
+def logins(emulator, start=0):
+    return len([call for call in emulator.calls()[start:] if call['Method'] in READS])
+
+
+def test_tenants_domains_and_groups_in_one_task_each(aurora):
+    tenants = module_task(aurora, 'aurora_tenants')
+    first = tenants(tenants=[dict(name=name, description=name.title()) for name in ('acme', 'beta', 'gamma')],
+                    parallel=3)
+    assert (first['summary']['created'], first['changed'], logins(aurora)) == (3, True, 1), first
+    assert [result['name'] for result in first['results']] == ['acme', 'beta', 'gamma']
+    for tenant in ('acme', 'beta'):
+        module_task(aurora, 'aurora_mail_server')(name='mail', tenant=tenant, incoming_server='imap.%s.example' % tenant)
+    domains = [dict(name='%s.example' % tenant, tenant=tenant, server='mail') for tenant in ('acme', 'beta')]
+    created = module_task(aurora, 'aurora_mail_domains')(domains=domains)
+    assert created['summary']['created'] == 2, created
+    groups = [dict(name='Staff', tenant='acme'), dict(name='Staff', tenant='beta')]  # one name, two tenants
+    made = module_task(aurora, 'aurora_groups')(groups=groups)
+    assert made['summary']['created'] == 2, made
+    for module, option, items in (('aurora_mail_domains', 'domains', domains), ('aurora_groups', 'groups', groups)):
+        for check_mode in (True, False):
+            again = module_task(aurora, module)(check_mode=check_mode, **{option: items})
+            assert (again['changed'], again['summary']['unchanged']) == (False, 2), again
+    removed = tenants(tenants=[dict(name='gamma', state='absent'), dict(name='acme', state='absent')])
+    assert (removed['summary']['deleted'], removed['summary']['failed']) == (1, 1), removed
+    assert "refusing to delete tenant 'acme'" in removed['results'][1]['msg'], removed['results'][1]
+    assert sorted(tenant['Name'] for tenant in aurora.state()['tenants']) == ['Default', 'acme', 'beta']
+
+
+def test_an_item_named_twice_fails_the_task_before_any_write(aurora):
+    start = len(aurora.calls())
+    result = module_task(aurora, 'aurora_groups')(groups=[dict(name='Staff', tenant='acme'),
+                                                          dict(name='Staff', tenant='acme', members=[])])
+    assert result.failed and 'the same name as' in result['msg'], result
+    assert [call for call in aurora.calls()[start:] if call['Method'] not in READS] == []
