@@ -68,6 +68,9 @@ GOAL_FIRST_PARALLEL = 0.5
 GOAL_READS = 1.2
 GOAL_MEMORY_MB = 150
 GOAL_INFO_SECONDS = 45
+GOAL_CORPORATE_FIRST = 0.5  # the corporate first run, against the write floor
+GOAL_CORPORATE_READS = 1.0  # a corporate re-run or --check run, against the read floor
+MULTI_ACCOUNTS_ON = {'MailMultiAccountsPlugin': {'Enabled': True}}
 SEED_THREADS = 8  # concurrent API calls that fill the emulator before the aurora_info row (not timed)
 
 # ---- data --------------------------------------------------------------------------------------------
@@ -86,6 +89,30 @@ def accounts_data(count, servers):
         accounts.append(dict(email='user%05d@%s' % (number, server['domains'][0]), password='Pw-%05d-secret' % number,
                              friendly_name='User %d' % number, server=server['name']))
     return accounts
+
+
+def corporate_data(tenants, users_per_tenant=100):
+    """Per tenant: 2 servers, 3 domains, ``users_per_tenant`` users, a further account for each tenth user, 3 groups."""
+    data = dict(tenants=[], servers=[], domains=[], users=[], accounts=[], groups=[])
+    for number in range(1, tenants + 1):
+        tenant = 't%02d' % number
+        data['tenants'].append(dict(name=tenant))
+        for server in ('mail-a', 'mail-b'):
+            data['servers'].append(dict(name=server, tenant=tenant, incoming_server='%s.%s.example' % (server, tenant)))
+        domains = ['%s-%s.example' % (tenant, letter) for letter in 'abc']
+        data['domains'] += [dict(name=domain, tenant=tenant, server='mail-a' if index < 2 else 'mail-b')
+                            for index, domain in enumerate(domains)]
+        emails = []
+        for index in range(users_per_tenant):
+            email = 'u%03d@%s' % (index, domains[index % 3])
+            emails.append(email)
+            data['users'].append(dict(email=email, tenant=tenant, password='Pw-%s-secret' % email,
+                                      server='mail-a' if index % 3 < 2 else 'mail-b'))
+            if index % 10 == 0:
+                data['accounts'].append(dict(user=email, email='x%03d@%s' % (index, domains[0]), tenant=tenant,
+                                             password='Pw-x%03d-%s' % (index, tenant), server='mail-a'))
+        data['groups'] += [dict(name='g%d' % group, tenant=tenant, members=emails[group::3]) for group in range(3)]
+    return data
 
 
 # ---- the floor: a plain requests script ----------------------------------------------------------------
@@ -155,6 +182,27 @@ LOOP_PLAYBOOK = textwrap.dedent('''\
             label: "{{ item.email }}"
 ''')
 
+CORPORATE_PLAYBOOK = textwrap.dedent('''\
+    - hosts: localhost
+      connection: local
+      gather_facts: false
+      vars_files:
+        - data.json
+      roles:
+        - role: afterlogic.aurora.provision
+          vars:
+            aurora_api_url: "{{ aurora_url }}"
+            aurora_api_username: "{{ aurora_login }}"
+            aurora_api_password: "{{ aurora_password }}"
+            aurora_tenants: "{{ bench_corporate.tenants }}"
+            aurora_mail_servers: "{{ bench_corporate.servers }}"
+            aurora_mail_domains: "{{ bench_corporate.domains }}"
+            aurora_user_accounts: "{{ bench_corporate.users }}"
+            aurora_mail_accounts: "{{ bench_corporate.accounts | map('dict2items') | map('rejectattr', 'key', 'equalto', 'tenant') | map('items2dict') }}"
+            aurora_groups: "{{ bench_corporate.groups }}"
+            aurora_parallel: "{{ bench_parallel }}"
+''')
+
 INFO_PLAYBOOK = textwrap.dedent('''\
     - hosts: localhost
       connection: local
@@ -193,10 +241,11 @@ class Runner:
         self.wrapper.write_text(WRAPPER.format(python=sys.executable, log=str(self.rss_log)))
         self.wrapper.chmod(self.wrapper.stat().st_mode | stat.S_IXUSR)
 
-    def run(self, emulator, playbook, servers, accounts, parallel, options=(), measure=True, extra=None):
-        """(seconds, peak RSS in MiB of the largest module process or None) of one ansible-playbook run."""
+    def run(self, emulator, playbook, servers, accounts, parallel, options=(), measure=True, extra=None, data=None):
+        """(seconds, peak RSS in MiB of the largest module process or None) of one ansible-playbook run; ``data``:
+        further variables of its data.json (too big for the command line)."""
         (self.workdir / 'data.json').write_text(json.dumps(
-            {'bench_servers': servers, 'bench_accounts': accounts, 'bench_parallel': parallel}))
+            dict({'bench_servers': servers, 'bench_accounts': accounts, 'bench_parallel': parallel}, **(data or {}))))
         if self.rss_log.exists():
             self.rss_log.unlink()
         extra_vars = dict(connection_vars(emulator), bench_parallel=parallel, **(extra or {}))
@@ -352,6 +401,44 @@ class Bench:
                 self.goal('%s of %d accounts: module peak < %d MiB' % (name, args.memory_accounts, GOAL_MEMORY_MB),
                           peak < GOAL_MEMORY_MB)
 
+    def corporate(self):
+        """The provision role on a whole Aurora Corporate (--corporate-tenants tenants) against its floors."""
+        args, table, n = self.args, self.table, self.parallel
+        data = corporate_data(args.corporate_tenants)
+        job = '%d tenants, %d users' % (args.corporate_tenants, len(data['users']))
+        with Emulator(admin_password=ADMIN_PASSWORD, latency_ms=args.latency_ms, profile='multi-accounts') as emulator:
+            runner = Runner(self.workdir)
+
+            def reset():
+                emulator.reset()
+                emulator.settings(dict(IMAP_CHECK_OFF, **MULTI_ACCOUNTS_ON))
+
+            def floor(mode):
+                job_file = Path(self.workdir) / 'floor-job.json'
+                job_file.write_text(json.dumps({'bench_corporate': data}))
+                emulator.calls_clear()
+                started = time.monotonic()
+                subprocess.run([sys.executable, str(FLOOR_SCRIPT), emulator.url, ADMIN_PASSWORD, str(job_file), mode],
+                               check=True, stdout=subprocess.DEVNULL)
+                return time.monotonic() - started, len(emulator.calls())
+
+            reset()
+            writes, writes_calls = floor('corporate-writes')
+            table.add('floor, corporate writes: requests script, %s' % job, writes, writes_calls, writes, writes_calls)
+            reads, reads_calls = floor('corporate-reads')
+            table.add('floor, corporate reads', reads, reads_calls, reads, reads_calls)
+            reset()
+            runs = (('first run', (), writes, writes_calls, GOAL_CORPORATE_FIRST),
+                    ('re-run', (), reads, reads_calls, GOAL_CORPORATE_READS),
+                    ('--check run', ('--check',), reads, reads_calls, GOAL_CORPORATE_READS))
+            for name, options, floor_seconds, floor_calls, goal in runs:
+                emulator.calls_clear()
+                seconds, peak = runner.run(emulator, CORPORATE_PLAYBOOK, [], [], n, options,
+                                           data={'bench_corporate': data})
+                ratio = table.add('role, corporate %s, parallel=%d' % (name, n), seconds, len(emulator.calls()),
+                                  floor_seconds, floor_calls, peak)
+                self.goal('role, corporate %s: <= %.1fx floor' % (name, goal), ratio <= goal)
+
     def info(self):
         """aurora_info reading --info-users users with their accounts at --latency-ms, with parallel=N."""
         args, n = self.args, self.parallel
@@ -389,6 +476,9 @@ def main(argv=None):
     parser.add_argument('--latency-ms', type=int, default=10)
     parser.add_argument('--info-users', type=int, default=10000,
                         help='users that aurora_info reads, at --latency-ms (0 skips the row)')
+    parser.add_argument('--corporate-tenants', type=int, default=20,
+                        help='tenants of the corporate rows, each with 2 servers, 3 domains, 100 users, 10 further '
+                             'accounts and 3 groups (0 skips them)')
     parser.add_argument('--deadlock-probability', type=float, default=0.1,
                         help='a first run with lock contention: the chance that a write overlapping another write '
                              'into its table is a deadlock victim (0 skips the row)')
@@ -401,6 +491,8 @@ def main(argv=None):
             bench.memory()
         if args.info_users:
             bench.info()
+        if args.corporate_tenants:
+            bench.corporate()
         return bench.report()
 
 

@@ -11,6 +11,11 @@ writes: one login; per server, GetServers (find it) + CreateServer; per user, Ge
 reads:  one login; one paged listing of the servers and one of the users (200 per page); Mail.GetAccounts per user.
         What a run that finds nothing to change must read: Aurora has no call returning the accounts of many users.
 
+corporate-writes / corporate-reads: the same for the corporate job of JOB_JSON's ``bench_corporate`` (tenants with
+        their servers, domains, users, further accounts and groups): writes finds and creates each object (a tenant,
+        a server, a domain, a user with its account, a further account, a group with its members); reads lists each
+        kind once (per tenant where Aurora lists per tenant), reads each user's accounts and each group's members.
+
 Prints the number of calls made.
 """
 
@@ -85,6 +90,61 @@ def reads(api):
         api.call('Mail', 'GetAccounts', {'UserId': user['Id']})
 
 
+def first(items, key, value):
+    return [item for item in items if item[key] == value]
+
+
+def corporate_writes(api, job):
+    tenants, server_ids, user_ids = {}, {}, {}
+    for tenant in job['tenants']:
+        if first(api.call('Core', 'GetTenants', {'Search': tenant['name'], 'Offset': 0, 'Limit': PAGE})['Items'],
+                 'Name', tenant['name']):
+            raise RuntimeError('the tenant %s exists already' % tenant['name'])
+        tenants[tenant['name']] = api.call('Core', 'CreateTenant', {'Name': tenant['name']})
+    for server in job['servers']:
+        tenant_id = tenants[server['tenant']]
+        api.call('Mail', 'GetServers', {'TenantId': tenant_id, 'Search': server['name'], 'Offset': 0, 'Limit': PAGE})
+        server_ids[server['tenant'], server['name']] = api.call('Mail', 'CreateServer', {
+            'Name': server['name'], 'IncomingServer': server['incoming_server'], 'IncomingPort': 143,
+            'IncomingUseSsl': False, 'OutgoingServer': server['incoming_server'], 'OutgoingPort': 25,
+            'OutgoingUseSsl': False, 'SmtpAuthType': '2', 'Domains': '', 'TenantId': tenant_id})
+    for domain in job['domains']:
+        tenant_id = tenants[domain['tenant']]
+        api.call('MailDomains', 'GetDomains', {'TenantId': tenant_id, 'Search': domain['name'], 'Offset': 0, 'Limit': PAGE})
+        api.call('MailDomains', 'CreateDomain', {'TenantId': tenant_id, 'DomainName': domain['name'],
+                                                 'MailServerId': server_ids[domain['tenant'], domain['server']]})
+    for user in job['users']:
+        api.call('Core', 'GetUsers', {'TenantId': 0, 'Search': user['email'], 'Offset': 0, 'Limit': PAGE})
+        user_ids[user['email']] = user_id = api.call('Core', 'CreateUser', {
+            'TenantId': tenants[user['tenant']], 'PublicId': user['email'], 'Role': 2, 'IsDisabled': False})
+        api.call('Mail', 'CreateAccount', {
+            'UserId': user_id, 'FriendlyName': '', 'Email': user['email'], 'IncomingLogin': user['email'],
+            'IncomingPassword': user['password'], 'Server': {'ServerId': server_ids[user['tenant'], user['server']]}})
+    for account in job['accounts']:
+        api.call('Mail', 'GetAccounts', {'UserId': user_ids[account['user']]})
+        api.call('Mail', 'CreateAccount', {
+            'UserId': user_ids[account['user']], 'FriendlyName': '', 'Email': account['email'],
+            'IncomingLogin': account['email'], 'IncomingPassword': account['password'],
+            'Server': {'ServerId': server_ids[account['tenant'], account['server']]}})
+    for group in job['groups']:
+        tenant_id = tenants[group['tenant']]
+        api.call('Core', 'GetGroups', {'TenantId': tenant_id, 'Search': ''})
+        group_id = api.call('Core', 'CreateGroup', {'TenantId': tenant_id, 'Name': group['name']})
+        api.call('Core', 'AddUsersToGroup', {'GroupId': group_id,
+                                             'UserIds': [user_ids[email] for email in group['members']]})
+
+
+def corporate_reads(api):
+    tenants = [tenant['Id'] for tenant in api.pages('Core', 'GetTenants', {'Search': ''})]
+    list(api.pages('Mail', 'GetServers', {'TenantId': 0, 'Search': ''}))
+    for tenant_id in tenants:
+        list(api.pages('MailDomains', 'GetDomains', {'TenantId': tenant_id, 'Search': ''}))
+        for group in api.call('Core', 'GetGroups', {'TenantId': tenant_id, 'Search': ''})['Items']:
+            api.call('Core', 'GetGroupUsers', {'TenantId': tenant_id, 'GroupId': group['Id']})
+        for user in list(api.pages('Core', 'GetUsers', {'TenantId': tenant_id, 'Search': ''})):
+            api.call('Mail', 'GetAccounts', {'UserId': user['Id']})
+
+
 def main(argv):
     url, password, job_file, mode = argv
     with open(job_file) as handle:
@@ -93,6 +153,10 @@ def main(argv):
     api.login(password)
     if mode == 'writes':
         writes(api, job['bench_servers'], job['bench_accounts'])
+    elif mode == 'corporate-writes':
+        corporate_writes(api, job['bench_corporate'])
+    elif mode == 'corporate-reads':
+        corporate_reads(api)
     else:
         reads(api)
     print(api.calls)
