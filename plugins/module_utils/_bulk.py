@@ -55,7 +55,13 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._module import (
     fail_with,
     secrets_in,
 )
-from ansible_collections.afterlogic.aurora.plugins.module_utils._resource import ResourceError, server_id_of
+from ansible_collections.afterlogic.aurora.plugins.module_utils._planned import (
+    PlannedAurora,
+    planned_argument_spec,
+    planned_entry,
+    without_placeholders,
+)
+from ansible_collections.afterlogic.aurora.plugins.module_utils._resource import ResourceError
 from ansible_collections.afterlogic.aurora.plugins.module_utils._tenant import tenant_id_for
 from ansible_collections.afterlogic.aurora.plugins.module_utils._user_account import (
     find_user,
@@ -83,6 +89,7 @@ def bulk_argument_spec(kind_class):
         kind_class.option: dict(type='list', elements='dict', required=True, options=kind_class.item_spec()),
         'parallel': dict(type='int', default=DEFAULT_PARALLEL),
     }
+    spec.update(planned_argument_spec())
     spec.update(kind_class.extra_spec())
     return spec
 
@@ -91,12 +98,6 @@ ACCOUNT_MOVE_SPEC = dict(
     email=dict(type='str', required=True),
     from_server_id=dict(type='int'),
     to_server_id=dict(type='int'),
-)
-
-PLANNED_SERVER_SPEC = dict(
-    name=dict(type='str', required=True),
-    server_id=dict(type='int'),
-    domains=dict(type='list', elements='str', default=[]),
 )
 
 
@@ -159,10 +160,9 @@ class SharedReads:
     SHARED = frozenset((('Mail', 'GetMailServerByDomain'), ('Mail', 'GetSettings'), ('Core', 'GetTenants'),
                         ('MailDomains', 'GetDomains')))
 
-    def __init__(self, client, planned_domains=None):
+    def __init__(self, client):
         self._client = client
         self._answers = _Once.each()
-        self._planned_domains = planned_domains or {}
 
     def __getattr__(self, name):
         return getattr(self._client, name)
@@ -171,19 +171,7 @@ class SharedReads:
         if (module, method) not in self.SHARED:
             return self._client.call(module, method, params, target)
         key = (module, method, json.dumps(params, sort_keys=True))
-        answer = self._answers(key, lambda: self._client.call(module, method, params, target))
-        if method == 'GetMailServerByDomain' and self._planned_domains:
-            return self._planned_server_for(str(params['Domain']).lower(), answer)
-        return answer
-
-    def _planned_server_for(self, domain, answer):
-        """Aurora's pick for the domain once the planned servers exist: an exact domain, else a wildcard server."""
-        if domain in self._planned_domains:
-            return {'Server': self._planned_domains[domain]}
-        found = answer.get('Server') if isinstance(answer, dict) else None
-        if not isinstance(found, dict) and '*' in self._planned_domains:
-            return {'Server': self._planned_domains['*']}
-        return answer
+        return self._answers(key, lambda: self._client.call(module, method, params, target))
 
 
 def failure(error):
@@ -223,16 +211,17 @@ class MailServers:
     def extra_spec():
         return {'planned_account_moves': dict(type='list', elements='dict', options=ACCOUNT_MOVE_SPEC, default=[])}
 
-    def extra_results(self, results):
-        """``planned_servers``: in check mode, the servers the real run creates or changes, as they will be."""
-        planned = []
-        if self.check_mode:
-            for result in results:
-                server = result.get('server')
-                if result.get('changed') and not result.get('failed') and isinstance(server, dict):
-                    planned.append({'name': server.get('Name'), 'server_id': result.get('server_id'),
-                                    'domains': domains_from_aurora(server.get('Domains'))})
-        return {'planned_servers': planned}
+    @staticmethod
+    def extra_results(results):
+        return {}
+
+    def planned(self, index, result):
+        """The server as the real run leaves it."""
+        server = result.get('server')
+        if not isinstance(server, dict):
+            return []
+        return [planned_entry('mail_server', self.items[index]['name'], self.items[index], result.get('server_id'),
+                              domains_from_aurora(server.get('Domains')))]
 
     def validate(self, index):
         """(identity, error messages) of one item; no API call."""
@@ -297,7 +286,6 @@ class UserAccounts:
 
     def __init__(self, params, check_mode, diff):
         self.items = params[self.option]
-        self.planned_servers = params['planned_servers'] or [] if check_mode else []
         self.check_mode = check_mode
         self.diff = diff
         self.client = None
@@ -314,11 +302,19 @@ class UserAccounts:
 
     @staticmethod
     def extra_spec():
-        return {'planned_servers': dict(type='list', elements='dict', options=PLANNED_SERVER_SPEC, default=[])}
+        return {}
 
     def extra_results(self, results):
         """``account_moves``: in check mode, the accounts the real run creates, moves or deletes (with their user)."""
         return {'account_moves': [move for moves in self.moves for move in moves] if self.check_mode else []}
+
+    def planned(self, index, result):
+        """A user the real run creates, moves to the tenant the item names, or gives its login account."""
+        item = self.items[index]
+        user = result.get('user') or {}
+        if item['state'] != 'present' or not (result.get('created') or names_tenant(item)):
+            return []
+        return [planned_entry('user', item['email'], item, user.get('id'), account=bool(result.get('created')))]
 
     def validate(self, index):
         errors = user_validation_errors(self.items[index])
@@ -343,12 +339,12 @@ class UserAccounts:
             email = str(user.get('PublicId', '')).lower()
             if email in emails:
                 self.users.setdefault(email, []).append(user)
-        if self.planned_servers or any(
+        if isinstance(client, PlannedAurora) or any(
                 wanted['state'] == 'present' and (wanted['server'] is not None or wanted['server_id'] is not None)
                 for wanted in self.wanted):
             self.servers = server_map(client.list_servers())
         self._read_tenants(client)
-        self.client = SharedReads(client, self._plan_servers())
+        self.client = SharedReads(client)
 
     def _read_tenants(self, client):
         """Each tenant the items name, resolved once, and one listing of its users (no user listing says which
@@ -361,22 +357,6 @@ class UserAccounts:
                 continue
             if tenant_id not in self.tenant_members:
                 self.tenant_members[tenant_id] = set(user_id_of(user) for user in client.list_users(tenant_id=tenant_id))
-
-    def _plan_servers(self):
-        """Check mode: make the servers that an earlier task of the run creates or changes look as they will be.
-
-        Returns ``{domain: server}`` of their domains, for the accounts that go by their domain.
-        """
-        domains = {}
-        for planned in self.planned_servers:
-            listed = self.servers.get(planned['name'], [])
-            server = next((server for server in listed if server_id_of(server) == planned['server_id']), None)
-            if server is None:
-                server = {'Name': planned['name'], 'Id': planned['server_id']}
-                self.servers[planned['name']] = listed + [server]
-            for domain in planned['domains']:
-                domains[domain.lower()] = server
-        return domains
 
     def process(self, index):
         wanted = self.wanted[index]
@@ -434,6 +414,11 @@ class MailAccounts:
     @staticmethod
     def extra_results(results):
         return {}
+
+    @staticmethod
+    def planned(index, result):
+        """A later task reads no user's further accounts."""
+        return []
 
     def validate(self, index):
         errors = mail_account_validation_errors(self.items[index])
@@ -600,6 +585,8 @@ class BulkTask:
         if count:
             try:
                 client = client_for(module, connections=min(parallel, count))
+                if module.check_mode and module.params['planned']:
+                    client = PlannedAurora(client, module.params['planned'])
                 self.kind.prepare(client)
             except AuroraError as error:
                 fail_with(module, error, invocation=self.invocation)
@@ -614,6 +601,12 @@ class BulkTask:
         report = dict(changed=any(result.get('changed') for result in results), summary=summary, results=results,
                       retries=sum(result.get('retries') or 0 for result in results))
         report.update(self.kind.extra_results(results))
+        if self.module.check_mode and self.module.params['planned']:
+            report = without_placeholders(report)
+            results = report['results']
+        report['planned'] = [entry for index, result in enumerate(results)
+                             if self.module.check_mode and result.get('changed') and not result.get('failed')
+                             for entry in self.kind.planned(index, result)]
         for result in results:  # an item's warnings would not be shown where they are
             for warning in result.pop('warnings', None) or ():
                 self.module.warn(warning)

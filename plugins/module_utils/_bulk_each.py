@@ -23,6 +23,7 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._mail_domain imp
     mail_domain_argument_spec,
     validation_errors as mail_domain_validation_errors,
 )
+from ansible_collections.afterlogic.aurora.plugins.module_utils._planned import planned_entry
 from ansible_collections.afterlogic.aurora.plugins.module_utils._tenant import (
     ensure_tenant,
     tenant_argument_spec,
@@ -55,6 +56,10 @@ class EachItem:
     @staticmethod
     def extra_results(results):
         return {}
+
+    def planned(self, index, result):
+        """What a later task of a check run must see (``_planned``): by default nothing."""
+        return []
 
     def validate(self, index):
         item = self.items[index]
@@ -89,6 +94,11 @@ class Tenants(EachItem):
     errors_of = tenant_validation_errors
     ensure = ensure_tenant
 
+    def planned(self, index, result):
+        if result['msg'] != 'created':
+            return []
+        return [planned_entry('tenant', self.items[index]['name'])]
+
 
 class MailDomains(EachItem):
     """Items of afterlogic.aurora.aurora_mail_domains; domain names are unique across all tenants."""
@@ -99,6 +109,10 @@ class MailDomains(EachItem):
     spec = mail_domain_argument_spec
     errors_of = mail_domain_validation_errors
     ensure = ensure_mail_domain
+
+    def planned(self, index, result):
+        item = self.items[index]
+        return [planned_entry('mail_domain', item['name'], item)] if item['state'] == 'present' else []
 
 
 class Groups(EachItem):

@@ -25,6 +25,7 @@ author:
 extends_documentation_fragment:
   - afterlogic.aurora.connection
   - afterlogic.aurora.connection.attributes
+  - afterlogic.aurora.planned
 attributes:
   idempotent:
     description: Running the same task again with the same options changes nothing and reports C(ok).
@@ -98,6 +99,13 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+planned:
+  description: Always empty, since no later task looks for groups.
+  returned: when every item is valid
+  type: list
+  elements: dict
+  sample:
+    []
 msg:
   description:
     - How many groups were (or, in check mode, would be) created, updated, left unchanged, deleted, and how many

@@ -27,6 +27,7 @@ author:
 extends_documentation_fragment:
   - afterlogic.aurora.connection
   - afterlogic.aurora.connection.attributes
+  - afterlogic.aurora.planned
 attributes:
   idempotent:
     description: When run twice with the same options, the second run reports no change.
@@ -140,6 +141,13 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+planned:
+  description: Always empty, since no later task looks for further mail accounts.
+  returned: when every item is valid
+  type: list
+  elements: dict
+  sample:
+    []
 msg:
   description:
     - How many accounts were (or, in check mode, would be) created, updated, left unchanged, deleted, and how many

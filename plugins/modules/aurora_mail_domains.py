@@ -25,6 +25,7 @@ author:
 extends_documentation_fragment:
   - afterlogic.aurora.connection
   - afterlogic.aurora.connection.attributes
+  - afterlogic.aurora.planned
 attributes:
   idempotent:
     description: Running the same task again with the same options changes nothing and reports C(ok).
@@ -105,6 +106,14 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+planned:
+  description: In check mode, the domains it registers, for the O(planned) of later tasks; empty otherwise.
+  returned: when every item is valid
+  type: list
+  elements: dict
+  sample:
+    - {kind: mail_domain, name: acme.example, id: null, tenant: acme, tenant_id: null,
+       server: mail, server_id: null, domains: [], account: false}
 msg:
   description:
     - How many mail domains were (or, in check mode, would be) created, updated, left unchanged, deleted, and how many

@@ -25,6 +25,7 @@ author:
 extends_documentation_fragment:
   - afterlogic.aurora.connection
   - afterlogic.aurora.connection.attributes
+  - afterlogic.aurora.planned
 attributes:
   idempotent:
     description: Running the same task again with the same options changes nothing and reports C(ok).
@@ -468,30 +469,16 @@ diff:
     after_header:
       description: The item, as C(servers[<index>] '<name>').
       type: str
-planned_servers:
+planned:
   description:
-    - In check mode, the servers that the real run creates or changes, as they will be; empty otherwise.
-    - Give it to O(afterlogic.aurora.aurora_user_accounts#module:planned_servers) of a later task, so that its check run
-      finds these servers as the real run will.
+    - In check mode, the servers it creates or changes, with their domains, for the O(planned) of later tasks; empty
+      otherwise.
   returned: when every item is valid
   type: list
   elements: dict
-  contains:
-    name:
-      description: Name of the server.
-      type: str
-    server_id:
-      description: Id of the server; null for a server that the run creates.
-      type: int
-    domains:
-      description: The domains the server will have.
-      type: list
-      elements: str
   sample:
-    - name: mydomain
-      server_id: null
-      domains:
-        - mydomain.com
+    - {kind: mail_server, name: mail, id: null, tenant: acme, tenant_id: null,
+       server: null, server_id: null, domains: [], account: false}
 error:
   description: When the task failed before working on the items (login, or listing the servers), the Aurora call that failed.
   returned: failure

@@ -28,6 +28,7 @@ author:
 extends_documentation_fragment:
   - afterlogic.aurora.connection
   - afterlogic.aurora.connection.attributes
+  - afterlogic.aurora.planned
 attributes:
   idempotent:
     description: When run twice with the same options, the second run reports no change.
@@ -152,30 +153,6 @@ options:
       - The results are returned in the order of O(accounts) whatever the value.
     type: int
     default: 4
-  planned_servers:
-    description:
-      - Only used in check mode; ignored otherwise.
-      - The mail servers that an earlier task of the same run creates or changes, which check mode leaves as they are in
-        Aurora. Give the RV(afterlogic.aurora.aurora_mail_servers#module:planned_servers) that task returned.
-      - An item then finds its server by name, or by the domain of its O(accounts[].email), as the real run will find
-        it, so that a check run reports the accounts that the real run creates on those servers, instead of failing
-        because the server does not exist yet.
-    type: list
-    elements: dict
-    default: []
-    suboptions:
-      name:
-        description: Name of the server.
-        type: str
-        required: true
-      server_id:
-        description: Id of the server; null for a server that the run creates.
-        type: int
-      domains:
-        description: The domains the server will have.
-        type: list
-        elements: str
-        default: []
 notes:
   - WebMail Lite allows one mail account per user. When a user already has an account with another address, its item
     fails and names it; Aurora Corporate's MailMultiAccountsPlugin lifts the limit.
@@ -229,6 +206,16 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+planned:
+  description:
+    - In check mode, the users it creates or moves to another tenant, and the login accounts it creates, for the
+      O(planned) of later tasks; empty otherwise.
+  returned: when every item is valid
+  type: list
+  elements: dict
+  sample:
+    - {kind: user, name: ann@acme.example, id: null, tenant: acme, tenant_id: null, server: null, server_id: null,
+       domains: [], account: true}
 msg:
   description:
     - How many users were (or, in check mode, would be) created, updated, left unchanged, deleted, and how many failed.

@@ -2,13 +2,15 @@
 profile with MailMultiAccountsPlugin: tenants, their servers and domains, users, further accounts and groups; and the
 opt-in exclusive mode with its guard."""
 
+import json
 import os
+import re
 
 import pytest
 import yaml
 
 from tests.helpers.collection import REPO_ROOT
-from tests.integration.test_role_provision import connection_of, provision, recap
+from tests.integration.test_role_provision import TASK_RESULT_LINE, connection_of, provision, recap
 
 EXAMPLE = os.path.join(REPO_ROOT, 'playbooks', 'vars', 'example-corporate.yml')
 SETTINGS = {'Mail': {'DoImapLoginOnAccountCreate': False}, 'MailMultiAccountsPlugin': {'Enabled': True}}
@@ -70,6 +72,38 @@ def test_the_corporate_example_converges_in_one_run_then_reports_nothing_to_chan
         code, output = provision(tmp_path, '-e', '@' + EXAMPLE, *options, connection=connection_of(aurora))
         assert code == 0 and recap(output)['localhost'][1] == 0, (options, output)
         assert writes(aurora, start) == [] and held(aurora) == state
+
+
+def item_statuses(output):
+    """[(item, status, msg)] of every item of the bulk tasks, in order; an item is named with its owner, as
+    'sales@acme.example (ann@acme.example)'."""
+    statuses = []
+    for line in TASK_RESULT_LINE.findall(output):
+        for item in json.loads(line).get('results', []):
+            name = item.get('name') or item.get('email')
+            owner = next((item[key] for key in ('tenant', 'user') if isinstance(item.get(key), str)), None)
+            status = 'failed' if item.get('failed') else 'changed' if item.get('changed') else 'ok'
+            statuses.append(('%s (%s)' % (name, owner) if owner else name, status, item.get('msg')))
+    return statuses
+
+
+def test_check_run_on_an_empty_aurora_predicts_the_real_run_and_writes_nothing(tmp_path, aurora):
+    code, checked = provision(tmp_path, '-e', '@' + EXAMPLE, '--check', '--diff', connection=connection_of(aurora))
+    assert code == 0, checked
+    assert writes(aurora) == [] and held(aurora) == held_when_empty()
+    assert re.findall(r'"\w+": -\d', checked) == []  # no placeholder id of a planned object is shown
+    code, real = provision(tmp_path, '-e', '@' + EXAMPLE, connection=connection_of(aurora))
+    assert code == 0, real
+    data = example()
+    assert len(item_statuses(real)) == sum(len(data[kind]) for kind in data if kind.startswith('aurora_'))
+    assert item_statuses(checked) == item_statuses(real)
+    assert [status for dummy, status, msg in item_statuses(real)] == ['changed'] * len(item_statuses(real))
+    assert recap(checked)['localhost'][1] == recap(real)['localhost'][1]
+
+
+def held_when_empty():
+    return {'tenants': ['Default'], 'servers': [], 'domains': [], 'users': [], 'accounts': [], 'groups': [],
+            'members': []}
 
 
 def test_exclusive_users_lists_a_user_added_by_hand_then_deletes_it(tmp_path, aurora):

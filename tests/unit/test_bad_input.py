@@ -478,7 +478,7 @@ def bulk_common(spec):
 
 
 def plan_cases(spec, valid_item):
-    """A bad item of a check-mode plan (planned_account_moves, planned_servers); ``valid_item`` is a good one."""
+    """A bad item of a check-mode plan (planned_account_moves, planned); ``valid_item`` is a good one."""
     required = tuple(name for name, option in spec.items() if option.get('required'))
     ints = [name for name, option in spec.items() if option['type'] == 'int']
     lists = [name for name, option in spec.items() if option['type'] == 'list']
@@ -494,10 +494,9 @@ def plan_cases(spec, valid_item):
     return st.one_of(*cases)
 
 
-def bulk_tasks(kind, spec, valid_items, bases, bad_cases, spellings, valid_plan_item):
+def bulk_tasks(kind, spec, valid_items, bases, bad_cases, spellings, plan, valid_plan_item):
     """A bulk task with one bad item, a bad list of items, a bad option of its own or a bad check-mode plan."""
     option = kind.option
-    plan = next(iter(kind.extra_spec()))
     return st.one_of(
         items_with_one_bad(valid_items, bases, bad_cases, option),
         bad_item_lists(option, valid_items, kind.key, spellings),
@@ -509,13 +508,14 @@ def bulk_tasks(kind, spec, valid_items, bases, bad_cases, spellings, valid_plan_
 
 def mail_servers_tasks():
     return bulk_tasks(MailServers, MAIL_SERVERS_OPTIONS, VALID_SERVER_ITEMS, SERVER_TASKS, server_cases(),
-                      [VALID_SERVER_ITEMS[0]['name']], {'email': 'a@mydomain.com'})
+                      [VALID_SERVER_ITEMS[0]['name']], 'planned_account_moves', {'email': 'a@mydomain.com'})
 
 
 def user_accounts_tasks():
     first = VALID_ACCOUNT_ITEMS[0]['email']
     return bulk_tasks(UserAccounts, USER_ACCOUNTS_OPTIONS, VALID_ACCOUNT_ITEMS, ACCOUNT_TASKS, account_cases(),
-                      [first, first.upper(), ' %s ' % first, first.title()], {'name': 'mydomain'})
+                      [first, first.upper(), ' %s ' % first, first.title()], 'planned',
+                      {'kind': 'mail_server', 'name': 'mydomain'})
 
 
 # ---- the check --------------------------------------------------------------------------------------------------------

@@ -239,7 +239,7 @@ def test_check_mode_writes_nothing_and_predicts_the_real_run(emulator, bulk):
 
 
 def test_a_check_run_of_chained_tasks_predicts_the_real_run_with_the_plans_passed_on(emulator, bulk):
-    """planned_servers and account_moves carry what check mode did not do from one task to the next."""
+    """planned and account_moves carry what check mode did not do from one task to the next."""
     seed(emulator)
     emulator.add_server('retired')  # id 5
     add_user(emulator, 'moving@retired.example', server_id=5)
@@ -254,7 +254,7 @@ def test_a_check_run_of_chained_tasks_predicts_the_real_run_with_the_plans_passe
 
     def chain(**modes):
         servers = bulk['servers'](servers=present, diff=True, **modes)
-        users = bulk['accounts'](accounts=accounts, diff=True, planned_servers=servers['planned_servers'], **modes)
+        users = bulk['accounts'](accounts=accounts, diff=True, planned=servers['planned'], **modes)
         deleted = bulk['servers'](servers=absent, diff=True, planned_account_moves=users['account_moves'], **modes)
         return servers, users, deleted
 
@@ -264,10 +264,11 @@ def test_a_check_run_of_chained_tasks_predicts_the_real_run_with_the_plans_passe
     before = emulator.state()
     checked = chain(check_mode=True)
     assert emulator.state() == before
-    assert [server['name'] for server in checked[0]['planned_servers']] == ['beta', 'gamma']
+    assert [(server['kind'], server['name']) for server in checked[0]['planned']] == \
+        [('mail_server', 'beta'), ('mail_server', 'gamma')]
     real = chain()
-    assert (real[0]['planned_servers'], real[1]['account_moves']) == ([], [])
-    ids = VOLATILE | {'server_id', 'server', 'planned_servers', 'account_moves'}
+    assert (real[0]['planned'], real[1]['planned'], real[1]['account_moves']) == ([], [], [])
+    ids = VOLATILE | {'server_id', 'server', 'planned', 'account_moves'}
     for guess, done in zip(checked[1:], real[1:]):
         assert (guess['summary'], guess['msg']) == (done['summary'], done['msg'])
         assert stable(guess['results'], ids) == stable(done['results'], ids)

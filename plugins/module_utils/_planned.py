@@ -1,0 +1,293 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) afterlogic.aurora contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Check mode over several tasks: Aurora as the earlier tasks of the run will have left it.
+
+A check run writes nothing, so a task that creates a tenant, a server, a domain or a user leaves no trace for the
+next task, which would then find them missing. Each bulk module returns, in check mode, the objects it would create
+or change (``planned``); a later task is given them (its option ``planned``) and reads Aurora through
+``PlannedAurora``: the listings and reads it makes show the planned objects as the real run will have made them.
+
+A planned object that does not exist yet gets a negative id, which no Aurora object has. Only reads see it: a check
+run sends no write. The entries name their tenant and server as the tasks' items do (by name or by id), so one
+task's placeholder ids never reach another.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import threading
+
+from ansible_collections.afterlogic.aurora.plugins.module_utils._api import AuroraClient
+from ansible_collections.afterlogic.aurora.plugins.module_utils._resource import first_id, integer, server_id_of
+
+KINDS = ('tenant', 'mail_server', 'mail_domain', 'user')
+
+PLANNED_SPEC = dict(
+    kind=dict(type='str', required=True, choices=list(KINDS)),
+    name=dict(type='str', required=True),
+    id=dict(type='int'),
+    tenant=dict(type='str'),
+    tenant_id=dict(type='int'),
+    server=dict(type='str'),
+    server_id=dict(type='int'),
+    domains=dict(type='list', elements='str', default=[]),
+    account=dict(type='bool', default=False),
+)
+
+
+def planned_argument_spec():
+    return {'planned': dict(type='list', elements='dict', options=PLANNED_SPEC, default=[])}
+
+
+def planned_entry(kind, name, item=None, object_id=None, domains=None, account=False):
+    """One entry of ``planned``: the object ``name`` of ``kind``, owned as ``item`` (the task's options) says;
+    ``object_id`` when it exists already; ``account``: a user's login account is created."""
+    item = item or {}
+    return {'kind': kind, 'name': name, 'id': object_id if object_id is None or object_id > 0 else None,
+            'tenant': item.get('tenant'), 'tenant_id': item.get('tenant_id'), 'server': item.get('server'),
+            'server_id': item.get('server_id'), 'domains': list(domains or []), 'account': account}
+
+
+def contains(text, search):
+    return str(search or '').lower() in str(text or '').lower()
+
+
+def owner_of(server):
+    return integer(server.get('TenantId') or 0) if server.get('OwnerType') == 'tenant' else 0
+
+
+class PlannedAurora:
+    """The client, with the planned objects added to what it reads."""
+
+    list_servers = AuroraClient.list_servers
+    find_servers = AuroraClient.find_servers
+    list_users = AuroraClient.list_users
+    find_users = AuroraClient.find_users
+    list_domains = AuroraClient.list_domains
+    list_groups = AuroraClient.list_groups
+    list_tenants = AuroraClient.list_tenants
+
+    def __init__(self, client, planned):
+        self._client = client
+        self._planned = planned
+        self._lock = threading.Lock()
+        self._built = False
+        self._next_id = 0
+        self.tenants, self.servers, self.domains, self.users, self.accounts = [], [], [], [], {}
+        self.changed_servers, self.moved_users = {}, {}  # existing objects the run changes: id -> what changes
+
+    def __getattr__(self, name):
+        return getattr(self._client, name)
+
+    # ---- the planned world ---------------------------------------------------------------------
+
+    def _new_id(self):
+        self._next_id -= 1
+        return self._next_id
+
+    def _world(self):
+        with self._lock:
+            if not self._built:
+                for kind in KINDS:
+                    for entry in self._planned:
+                        if entry['kind'] == kind:
+                            getattr(self, '_add_' + kind)(entry)
+                self._built = True
+
+    def _tenant_id(self, entry):
+        if entry.get('tenant_id') is not None:
+            return entry['tenant_id']
+        if entry.get('tenant') is None:
+            return 0
+        name = entry['tenant'].lower()
+        for tenant in self.tenants + list(self._client.list_tenants(entry['tenant'])):
+            if str(tenant.get('Name', '')).lower() == name:
+                return first_id(tenant, 'Id', 'EntityId')
+        return 0
+
+    def _server(self, entry, tenant_id):
+        """The server an entry names, nearest its tenant: the tenant's own, else the super-administrator's."""
+        if entry.get('server_id') is not None:
+            return self._read_server(entry['server_id'])
+        if entry.get('server') is None:
+            return None
+        named = [server for server in self._servers('', 0) if server.get('Name') == entry['server']]
+        for owner in (tenant_id, 0):
+            found = [server for server in named if owner_of(server) == owner]
+            if found:
+                return found[0]
+        return None
+
+    def _add_tenant(self, entry):
+        if not self._tenant_id({'tenant': entry['name']}):
+            tenant_id = self._new_id()
+            self.tenants.append({'Id': tenant_id, 'EntityId': tenant_id, 'Name': entry['name'], 'Description': '',
+                                 'IsDefault': False, 'IsDisabled': False, 'SiteName': '', 'WebDomain': ''})
+
+    def _add_mail_server(self, entry):
+        domains = '\n'.join(entry['domains'])
+        if entry.get('id') is not None:
+            self.changed_servers[entry['id']] = domains
+            return
+        tenant_id = self._tenant_id(entry)
+        server_id = self._new_id()
+        self.servers.append({'Id': server_id, 'ServerId': server_id, 'EntityId': server_id, 'Name': entry['name'],
+                             'TenantId': tenant_id, 'OwnerType': 'tenant' if tenant_id else 'superadmin',
+                             'Domains': domains})
+
+    def _add_mail_domain(self, entry):
+        tenant_id = self._tenant_id(entry)
+        server = self._server(entry, tenant_id) or {}
+        domain_id = self._new_id()
+        self.domains.append({'Id': domain_id, 'Name': entry['name'], 'TenantId': tenant_id,
+                             'MailServerId': server_id_of(server), 'Count': 0})
+
+    def _add_user(self, entry):
+        email = entry['name'].lower()
+        names_tenant = entry.get('tenant') is not None or entry.get('tenant_id') is not None
+        if names_tenant:
+            tenant_id = self._tenant_id(entry)
+        else:
+            domain = self._domain(email.rpartition('@')[2])
+            tenant_id = integer(domain.get('TenantId')) if domain else self._default_tenant_id()
+        user_id = entry.get('id')
+        if user_id is None:
+            user_id = self._new_id()
+            self.users.append({'Id': user_id, 'EntityId': user_id, 'PublicId': entry['name'], 'IdTenant': tenant_id,
+                               'Role': 1, 'IsDisabled': False, 'Groups': []})
+        elif names_tenant:
+            self.moved_users[user_id] = tenant_id
+        server = self._server(entry, tenant_id) or self._server_for_domain(email.rpartition('@')[2])
+        if entry['account'] and server:
+            account_id = self._new_id()
+            self.accounts[user_id] = [{'AccountID': account_id, 'Id': account_id, 'EntityId': account_id,
+                                       'IdUser': user_id, 'Email': entry['name'], 'IncomingLogin': entry['name'],
+                                       'ServerId': server_id_of(server), 'Server': server, 'UseToAuthorize': True,
+                                       'FriendlyName': ''}]
+
+    def _default_tenant_id(self):
+        return next((first_id(tenant, 'Id', 'EntityId') for tenant in self._client.list_tenants()
+                     if tenant.get('IsDefault')), 0)
+
+    def _domain(self, name):
+        for domain in self.domains:
+            if domain['Name'].lower() == name:
+                return domain
+        return None
+
+    # ---- reads ---------------------------------------------------------------------------------
+
+    def _servers(self, search, tenant_id):
+        listed = [] if tenant_id < 0 else list(self._client.list_servers(search, tenant_id))
+        if tenant_id < 0:
+            listed = [server for server in self._client.list_servers(search) if owner_of(server) == 0]
+        for server in listed:
+            if server_id_of(server) in self.changed_servers and server.get('AllowEditDomains') is not False:
+                server['Domains'] = self.changed_servers[server_id_of(server)]
+        planned = [server for server in self.servers
+                   if contains(server['Name'], search) and (not tenant_id or owner_of(server) in (0, tenant_id))]
+        return listed + planned
+
+    def _read_server(self, server_id):
+        planned = [server for server in self.servers if server['Id'] == server_id]
+        if planned:
+            return planned[0]
+        found = self._client.call('Mail', 'GetServer', {'ServerId': server_id}, 'mail server %s' % server_id)
+        return found if isinstance(found, dict) else None
+
+    def _server_for_domain(self, domain):
+        """Aurora's pick for a domain once the planned objects exist: a registered domain's server, a server
+        listing the domain, a wildcard server; else what Aurora picks today."""
+        registered = self._domain(domain)
+        if registered:
+            return self._read_server(integer(registered['MailServerId']))
+        listing = dict((listed.lower(), server) for server in self.servers + self._changed_server_list()
+                       for listed in server['Domains'].split('\n') if listed)
+        if domain in listing:
+            return listing[domain]
+        found = self._client.call('Mail', 'GetMailServerByDomain', {'Domain': domain, 'AllowWildcardDomain': True},
+                                  'domain %s' % domain)
+        found = found.get('Server') if isinstance(found, dict) else None
+        return found if isinstance(found, dict) else listing.get('*')
+
+    def _changed_server_list(self):
+        if not self.changed_servers:
+            return []
+        return [server for server in self._servers('', 0) if server_id_of(server) in self.changed_servers]
+
+    def _users(self, search, tenant_id):
+        listed = [] if tenant_id < 0 else list(self._client.list_users(search, tenant_id))
+        if tenant_id and self.moved_users:
+            listed = [user for user in listed if self.moved_users.get(first_id(user, 'Id', 'EntityId'), tenant_id)
+                      == tenant_id]
+            moved_in = [user_id for user_id, moved_to in self.moved_users.items() if moved_to == tenant_id]
+            listed += [user for user in self._client.list_users(search)
+                       if first_id(user, 'Id', 'EntityId') in moved_in]
+        return listed + [user for user in self.users
+                         if contains(user['PublicId'], search) and (not tenant_id or user['IdTenant'] == tenant_id)]
+
+    def _pages(self, module, method, params, target):
+        self._world()
+        search = params.get('Search', '')
+        if (module, method) == ('Core', 'GetTenants'):
+            return list(self._client.list_tenants(search)) + [
+                tenant for tenant in self.tenants if contains(tenant['Name'], search)]
+        if (module, method) == ('Mail', 'GetServers'):
+            return self._servers(search, params['TenantId'])
+        if (module, method) == ('Core', 'GetUsers'):
+            return self._users(search, params['TenantId'])
+        if (module, method) == ('MailDomains', 'GetDomains'):
+            listed = [] if params['TenantId'] < 0 else list(self._client.list_domains(params['TenantId'], search))
+            return listed + [domain for domain in self.domains
+                             if domain['TenantId'] == params['TenantId'] and contains(domain['Name'], search)]
+        return self._client._pages(module, method, params, target)
+
+    def call(self, module, method, params=None, target=None):
+        self._world()
+        params = params or {}
+        if method == 'GetMailServerByDomain' and params.get('Domain'):
+            server = self._server_for_domain(str(params['Domain']).lower())
+            return {'Server': server} if server else False
+        planned_id = next((value for value in params.values() if isinstance(value, int) and value < 0), None)
+        if planned_id is None:
+            answer = self._client.call(module, method, params or None, target)
+            if (module, method) == ('Core', 'GetUser') and isinstance(answer, dict) \
+                    and params.get('Id') in self.moved_users:
+                answer = dict(answer, IdTenant=self.moved_users[params['Id']])
+            if (module, method) == ('Mail', 'GetAccounts') and params.get('UserId') in self.accounts:
+                answer = list(answer or []) + self.accounts[params['UserId']]
+            return answer
+        return self._planned_answer(module, method, planned_id)
+
+    def _planned_answer(self, module, method, planned_id):
+        """A read about a planned object, which Aurora does not hold yet."""
+        by_id = dict((item['Id'], item) for item in self.tenants + self.servers + self.domains + self.users)
+        if method in ('GetTenant', 'GetServer', 'GetUser', 'GetDomain'):
+            return dict(by_id[planned_id]) if planned_id in by_id else False
+        if method == 'GetAccounts':
+            return list(self.accounts.get(planned_id, []))
+        if method in ('GetGroups', 'GetGroupUsers'):
+            return {'Items': [], 'Count': 0} if method == 'GetGroups' else []
+        return False
+
+
+def without_placeholders(value):
+    """``value`` (a result) with the placeholder ids of planned objects made null, as a check run without planned
+    objects reports the ids of objects it would create."""
+    if isinstance(value, dict):
+        return dict((key, None if _is_id(key) and _is_placeholder(item) else without_placeholders(item))
+                    for key, item in value.items())
+    if isinstance(value, list):
+        return [without_placeholders(item) for item in value]
+    return value
+
+
+def _is_id(key):
+    return isinstance(key, str) and (key.lower().endswith('id') or key.startswith('Id'))
+
+
+def _is_placeholder(value):
+    return isinstance(value, int) and not isinstance(value, bool) and value < 0
