@@ -18,7 +18,7 @@ COLLECTION_VERSION := $(shell sed -n 's/^version: *//p' galaxy.yml)
 TARBALL := build/galaxy/afterlogic-aurora-$(COLLECTION_VERSION).tar.gz
 IMPORTER := $(VENVS)/galaxy-importer
 
-.PHONY: test venv unit unit-versions $(UNIT_VERSIONS) integration-$(FLOOR) sanity $(SANITY_VERSIONS) molecule lint \
+.PHONY: test venv php-cli unit unit-versions $(UNIT_VERSIONS) integration-$(FLOOR) sanity $(SANITY_VERSIONS) molecule lint \
 	docs docs-sync changelog galaxy-build galaxy ee demo bench collection clean
 
 test: venv changelog unit unit-versions sanity molecule lint docs galaxy ee
@@ -26,7 +26,15 @@ test: venv changelog unit unit-versions sanity molecule lint docs galaxy ee
 # Keep the virtualenv markers that the pattern rule below makes.
 .PRECIOUS: $(VENVS)/ansible-%/.installed
 
-venv: $(VENV)/.installed
+venv: php-cli $(VENV)/.installed
+
+# The PHP transport's tests run php (tests/php/fake-aurora): Debian's php-cli, installed here when root can.
+php-cli:
+	@command -v php >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  { DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends php-cli || \
+	    { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends php-cli; }; } && \
+	  command -v php >/dev/null; } || \
+	  { echo "php is required: install Debian's php-cli package (apt-get install php-cli)"; exit 1; }
 
 # .venv: the pinned tools, and awx.awx (for playbooks/awx_credential_type.yml) taken from the community package.
 $(VENV)/.installed: tests/requirements.txt tests/awx/requirements.txt

@@ -23,6 +23,9 @@ reads do) with Aurora's IMAP check off (the generated hosts do not exist), and p
 * the peak memory (maximum resident set size) of the module process: ansible-playbook runs the module under a
   wrapper interpreter that waits for it and reads getrusage(RUSAGE_CHILDREN), so the controller is not counted.
   The last rows do it for --memory-accounts accounts at latency 0 (to save time).
+* api_transport php (--php 1): the role through Aurora's PHP API, in a fake Aurora (tests/php/fake-aurora) whose
+  calls reach the emulator, so that each call costs what it costs over the web API; first run, re-run and --check
+  run against benchmarks/floor.php, a minimal in-process PHP script making the job's calls through the same fake.
 * aurora_info reading --info-users users (each with its login account, on --servers servers) at --latency-ms, with
   parallel=N: one paged listing of the servers and one of the users, then Mail.GetAccounts per user. The users are
   created straight through the API beforehand, many calls at once, and that is not timed.
@@ -51,7 +54,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from tests.emulator.fixtures import Emulator  # noqa: E402  pylint: disable=wrong-import-position
+from tests.emulator.fixtures import Emulator, make_fake_aurora  # noqa: E402  pylint: disable=wrong-import-position
 from tests.helpers.collection import ensure_collection_on_path  # noqa: E402  pylint: disable=wrong-import-position
 from tests.helpers.playbook import connection_vars, run_playbook  # noqa: E402  pylint: disable=wrong-import-position
 
@@ -70,6 +73,7 @@ GOAL_MEMORY_MB = 150
 GOAL_INFO_SECONDS = 45
 GOAL_CORPORATE_FIRST = 0.5  # the corporate first run, against the write floor
 GOAL_CORPORATE_READS = 1.0  # a corporate re-run or --check run, against the read floor
+GOAL_PHP = 1.2  # api_transport php: a first run and a re-run, against the in-process PHP script's floors
 MULTI_ACCOUNTS_ON = {'MailMultiAccountsPlugin': {'Enabled': True}}
 SEED_THREADS = 8  # concurrent API calls that fill the emulator before the aurora_info row (not timed)
 
@@ -118,6 +122,7 @@ def corporate_data(tenants, users_per_tenant=100):
 # ---- the floor: a plain requests script ----------------------------------------------------------------
 
 FLOOR_SCRIPT = Path(__file__).resolve().with_name('floor.py')
+PHP_FLOOR_SCRIPT = Path(__file__).resolve().with_name('floor.php')
 
 
 def run_floor(emulator, workdir, mode, servers, accounts):
@@ -147,6 +152,17 @@ ROLE_PLAYBOOK = textwrap.dedent('''\
             aurora_mail_servers: "{{ bench_servers }}"
             aurora_user_accounts: "{{ bench_accounts }}"
             aurora_parallel: "{{ bench_parallel }}"
+''')
+
+WEB_CONNECTION = '''\
+        aurora_api_url: "{{ aurora_url }}"
+        aurora_api_username: "{{ aurora_login }}"
+        aurora_api_password: "{{ aurora_password }}"
+'''
+assert WEB_CONNECTION in ROLE_PLAYBOOK
+PHP_ROLE_PLAYBOOK = ROLE_PLAYBOOK.replace(WEB_CONNECTION, '''\
+        aurora_api_transport: php
+        aurora_path: "{{ bench_aurora_path }}"
 ''')
 
 LOOP_PLAYBOOK = textwrap.dedent('''\
@@ -384,6 +400,45 @@ class Bench:
                 table.add('loop of the single modules, %s, first run' % loop_job, seconds, len(emulator.calls()),
                           floor, floor_calls)
 
+    def php(self):
+        """The role with api_transport php, through a fake Aurora whose calls reach the emulator at --latency-ms,
+        against a minimal in-process PHP script making the same calls through the same fake (benchmarks/floor.php)."""
+        args, table, n = self.args, self.table, self.parallel
+        accounts = accounts_data(args.users, self.servers)
+        job = '%d servers + %d users' % (args.servers, args.users)
+        with Emulator(admin_password=ADMIN_PASSWORD, latency_ms=args.latency_ms) as emulator:
+            aurora_path = make_fake_aurora(emulator, Path(self.workdir) / 'fake-aurora')
+            runner = Runner(self.workdir)
+            job_file = Path(self.workdir) / 'php-floor-job.json'
+            job_file.write_text(json.dumps({'bench_servers': self.servers, 'bench_accounts': accounts}))
+
+            def floor(mode):
+                emulator.calls_clear()
+                started = time.monotonic()
+                subprocess.run(['php', str(PHP_FLOOR_SCRIPT), str(aurora_path), str(job_file), mode], check=True,
+                               stdout=subprocess.DEVNULL)
+                seconds = time.monotonic() - started
+                table.add('floor, PHP API %s: in-process script, %s' % (mode, job), seconds, len(emulator.calls()),
+                          seconds, len(emulator.calls()))
+                return seconds, len(emulator.calls())
+
+            fresh(emulator)
+            writes = floor('writes')
+            fresh(emulator)
+            reads = None
+            for name, options in (('first run', ()), ('re-run', ()), ('--check run', ('--check',))):
+                if name == 're-run':
+                    reads = floor('reads')
+                emulator.calls_clear()
+                seconds, peak = runner.run(emulator, PHP_ROLE_PLAYBOOK, self.servers, accounts, n, options,
+                                           extra={'bench_aurora_path': str(aurora_path)})
+                if any(call.get('Transport') != 'php' for call in emulator.calls()):
+                    sys.exit('the api_transport php run called the web API')
+                against = writes if name == 'first run' else reads
+                ratio = table.add('role, api_transport php, %s, parallel=%d' % (name, n), seconds,
+                                  len(emulator.calls()), against[0], against[1], peak)
+                self.goal('api_transport php, %s: <= %.1f x in-process floor' % (name, GOAL_PHP), ratio <= GOAL_PHP)
+
     def memory(self):
         """Peak memory of the module process for --memory-accounts accounts, at latency 0 to save time."""
         args, n = self.args, self.parallel
@@ -479,14 +534,18 @@ def main(argv=None):
     parser.add_argument('--corporate-tenants', type=int, default=20,
                         help='tenants of the corporate rows, each with 2 servers, 3 domains, 100 users, 10 further '
                              'accounts and 3 groups (0 skips them)')
+    parser.add_argument('--web', type=int, default=1, help='the web API rows of the --users job (0 skips them)')
+    parser.add_argument('--php', type=int, default=1, help='the api_transport php rows of the --users job (0 skips them)')
     parser.add_argument('--deadlock-probability', type=float, default=0.1,
                         help='a first run with lock contention: the chance that a write overlapping another write '
                              'into its table is a deadlock victim (0 skips the row)')
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix='aurora-bench-') as workdir:
         bench = Bench(args, workdir)
-        if args.users:
+        if args.users and args.web:
             bench.speed()
+        if args.users and args.php:
+            bench.php()
         if args.memory_accounts:
             bench.memory()
         if args.info_users:

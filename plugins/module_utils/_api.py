@@ -2,12 +2,15 @@
 # Copyright (c) afterlogic.aurora contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The one client for Aurora's web API, shared by every module.
+"""The one client for Aurora, shared by every module, over either transport.
 
-Wire format (docs/aurora-api-notes.md, "Transport"): POST form fields Module, Method and
+Web API (docs/aurora-api-notes.md, "Transport"): POST form fields Module, Method and
 Parameters (JSON text) to ``<api_url>/?/Api/`` with ``Authorization: Bearer``.
 No cookie is ever sent (Aurora 9 lets a cookie override the header) and no
 ``X-Client`` header (it would hide the token in a cookie).
+
+PHP API (``bridge``, a ``_php_bridge.PhpBridge``): the same calls made in-process on the Aurora host, with the
+same answers, and no login.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -55,6 +58,7 @@ READ_ATTEMPTS = 4
 MIN_ATTEMPT_SECONDS = 0.5  # a retry needs at least this much of timeout left, to 0.1 s (a failed attempt takes some ms)
 GATEWAY_TIMEOUT = 504  # a proxy gave up waiting: Aurora may still be working on the request
 LOGIN_FALLBACK_CODES = frozenset((113, 114))
+USER_LISTING_KEYS = ('Id', 'UUID', 'Name', 'PublicId', 'Role', 'IsDisabled')
 
 
 def api_endpoint(api_url):
@@ -92,24 +96,29 @@ class _Bearer(AuthBase):
 class AuroraClient:
     """Talks to one Aurora; logs in at most once per run (plus once after a token is refused)."""
 
-    def __init__(self, api_url, username='superadmin', password=None, token=None,
-                 validate_certs=True, ca_path=None, timeout=30, read_attempts=READ_ATTEMPTS, connections=CONNECTIONS):
-        if requests is None:
-            raise AuroraError('The Python library "requests" is required to talk to Aurora: %s' % REQUESTS_IMPORT_ERROR)
-        self.endpoint = api_endpoint(api_url)
-        self.username = username
-        self.password = password
-        self.token = token or None
-        self.timeout = timeout
-        self.read_attempts = max(1, read_attempts)
-        self.verify = (ca_path or True) if validate_certs else False
-        if not validate_certs:
-            urllib3.disable_warnings(InsecureRequestWarning)
+    def __init__(self, api_url=None, username='superadmin', password=None, token=None,
+                 validate_certs=True, ca_path=None, timeout=30, read_attempts=READ_ATTEMPTS, connections=CONNECTIONS,
+                 bridge=None):
+        self.bridge = bridge
+        self.session = None
         self.logins = 0
         self.calls = 0
         self._lock = threading.Lock()  # the token
         self._count_lock = threading.Lock()
         self._settings = None
+        self.username = username
+        self.password = password
+        self.token = token or None
+        self.timeout = timeout
+        self.read_attempts = max(1, read_attempts)
+        if bridge is not None:
+            return
+        if requests is None:
+            raise AuroraError('The Python library "requests" is required to talk to Aurora: %s' % REQUESTS_IMPORT_ERROR)
+        self.endpoint = api_endpoint(api_url)
+        self.verify = (ca_path or True) if validate_certs else False
+        if not validate_certs:
+            urllib3.disable_warnings(InsecureRequestWarning)
         self.session = requests.Session()
         self.session.cookies.set_policy(_NoCookies())
         if connections > CONNECTIONS:
@@ -140,6 +149,10 @@ class AuroraClient:
         Returns the decoded envelope (dict) or raises AuroraTransportError.
         """
         wait = self.timeout if wait is None else wait
+        if self.bridge is not None:
+            with self._count_lock:
+                self.calls += 1
+            return self.bridge.send(module, method, params, wait, secrets=self._secrets(params))
         data = {'Module': module, 'Method': method}
         if params is not None:
             data['Parameters'] = json.dumps(params)
@@ -258,13 +271,13 @@ class AuroraClient:
         reads return Aurora's answer as is (``False`` means "not found").
         """
         with self._lock:
-            if not self.token:
+            if not self.token and self.bridge is None:  # in-process, Aurora runs as the super-administrator
                 self.login()
             used_token = self.token
         try:
             result = self._checked(module, method, params, target, used_token)
         except AuroraApiError as exc:
-            if exc.code not in TOKEN_ERRORS or self.password is None:
+            if exc.code not in TOKEN_ERRORS or self.password is None or self.bridge is not None:
                 raise
             with self._lock:
                 if self.token == used_token:
@@ -340,9 +353,17 @@ class AuroraClient:
         return self._pages('Core', 'GetTenants', {'Search': search}, 'the tenant list')
 
     def find_users(self, public_id):
-        """Users whose PublicId equals ``public_id``, ignoring case (GetUserByPublicId is denied over HTTP)."""
+        """Users whose PublicId equals ``public_id``, ignoring case: in-process, Core.GetUserByPublicId (the web API
+        denies it), else the users listed with that Search (a substring match)."""
         wanted = public_id.lower()
-        return [user for user in self.list_users(public_id) if str(user.get('PublicId', '')).lower() == wanted]
+        if self.bridge is not None:
+            found = self.call('Core', 'GetUserByPublicId', {'PublicId': public_id}, 'user %s' % public_id)
+            # as GetUsers lists it (Traits/Users.php), so that what follows is what it is over the web API
+            listed = [dict((key, found[key]) for key in USER_LISTING_KEYS if key in found)] \
+                if isinstance(found, dict) else []
+        else:
+            listed = self.list_users(public_id)
+        return [user for user in listed if str(user.get('PublicId', '')).lower() == wanted]
 
 
 def _seconds(value):

@@ -8,6 +8,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import atexit
+import os
+import re
 import threading
 
 try:
@@ -20,13 +23,17 @@ from ansible.module_utils.common.validation import check_type_int
 
 from ansible_collections.afterlogic.aurora.plugins.module_utils._api import REQUESTS_IMPORT_ERROR, AuroraClient
 from ansible_collections.afterlogic.aurora.plugins.module_utils._errors import AuroraApiError, AuroraError
+from ansible_collections.afterlogic.aurora.plugins.module_utils._php_bridge import PhpBridges
 from ansible_collections.afterlogic.aurora.plugins.module_utils._resource import CONTROL_OR_SPACE, ResourceError
 
-CONNECTION_OPTIONS = ('api_url', 'api_username', 'api_password', 'api_token', 'validate_certs', 'ca_path', 'timeout')
+CONNECTION_OPTIONS = ('api_url', 'api_username', 'api_password', 'api_token', 'validate_certs', 'ca_path', 'timeout',
+                      'api_transport', 'aurora_path', 'php_executable')
 
 # Aurora keeps the text it is given (names, addresses, logins, passwords) in varchar(255) columns: a longer value
 # would be cut or refused by the database half-way through a run, so it is refused before any API call.
 MAX_TEXT_LENGTH = 255
+
+CONTROL = re.compile(r'[\x00-\x1f\x7f]')
 
 DEFAULT_PARALLEL = 4  # the default of every module's option parallel: the reads or writes it makes at once
 
@@ -34,13 +41,17 @@ DEFAULT_PARALLEL = 4  # the default of every module's option parallel: the reads
 def connection_argument_spec():
     """The connection options of the ``afterlogic.aurora.connection`` doc fragment."""
     return dict(
-        api_url=dict(type='str', required=True, fallback=(env_fallback, ['AURORA_URL'])),
+        api_url=dict(type='str', fallback=(env_fallback, ['AURORA_URL'])),
         api_username=dict(type='str', default='superadmin', fallback=(env_fallback, ['AURORA_USERNAME'])),
         api_password=dict(type='str', no_log=True, fallback=(env_fallback, ['AURORA_PASSWORD'])),
         api_token=dict(type='str', no_log=True, fallback=(env_fallback, ['AURORA_TOKEN'])),
         validate_certs=dict(type='bool', default=True, fallback=(env_fallback, ['AURORA_VALIDATE_CERTS'])),
         ca_path=dict(type='path', fallback=(env_fallback, ['AURORA_CA_PATH'])),
         timeout=dict(type='int', default=30, fallback=(env_fallback, ['AURORA_TIMEOUT'])),
+        api_transport=dict(type='str', default='web', choices=['web', 'php'],
+                           fallback=(env_fallback, ['AURORA_API_TRANSPORT'])),
+        aurora_path=dict(type='path', fallback=(env_fallback, ['AURORA_PATH'])),
+        php_executable=dict(type='str', default='php', fallback=(env_fallback, ['AURORA_PHP'])),
     )
 
 
@@ -50,17 +61,37 @@ def aurora_module(argument_spec, **kwargs):
     spec.update(argument_spec)
     kwargs.setdefault('supports_check_mode', True)
     module = _checked_module(spec, kwargs)
+    error = php_option_error(module.params)
+    if error:
+        module.fail_json(msg=error)
+    if module.params['timeout'] < 1:
+        module.fail_json(msg='timeout must be at least 1 second, got %s' % module.params['timeout'])
+    if module.params['api_transport'] == 'php':
+        return module
     if REQUESTS_IMPORT_ERROR is not None:
         module.fail_json(msg=missing_required_lib('requests'), exception=str(REQUESTS_IMPORT_ERROR))
+    if module.params['api_url'] is None:
+        module.fail_json(msg='missing required arguments: api_url (or AURORA_URL); or set api_transport to php')
     url_error = api_url_error(module.params['api_url'])
     if url_error:
         module.fail_json(msg=url_error)
-    if module.params['timeout'] < 1:
-        module.fail_json(msg='timeout must be at least 1 second, got %s' % module.params['timeout'])
     if module.params['api_password'] is None and not module.params['api_token']:
         module.fail_json(msg='Aurora needs credentials: give api_password (or AURORA_PASSWORD) '
                              'or api_token (or AURORA_TOKEN)')
     return module
+
+
+def php_option_error(params):
+    """Why aurora_path or php_executable cannot be used (whatever the transport, when given), or None."""
+    path, php = params['aurora_path'], params['php_executable']
+    if path is not None and (not os.path.isabs(path) or CONTROL.search(path)):
+        return ('aurora_path (AURORA_PATH) must be the absolute path of the Aurora install folder, the one holding '
+                'system/autoload.php, for example /var/www/aurora')
+    if not php.strip() or CONTROL.search(php):
+        return 'php_executable (AURORA_PHP) must be a command name or path, such as php or /usr/bin/php8.2'
+    if params['api_transport'] == 'php' and path is None:
+        return 'api_transport php needs aurora_path (or AURORA_PATH): the Aurora install folder on this host'
+    return None
 
 
 def _checked_module(spec, kwargs):
@@ -152,8 +183,20 @@ def text_length_errors(spec, params, prefix=''):
 
 
 def client_for(module, connections=None):
-    """The client for the module's connection options; ``connections``: HTTP connections to keep (thread pools)."""
+    """The client for the module's connection options; ``connections``: HTTP connections to keep (thread pools).
+
+    With api_transport php, one php process per call made at once (``connections``), each started on first need and
+    stopped when the module exits.
+    """
     params = module.params
+    if params['api_transport'] == 'php':
+        bridge = PhpBridges(params['aurora_path'], params['php_executable'], params['timeout'], workdir=module.tmpdir,
+                            size=connections or 1)
+        with _BRIDGES_LOCK:
+            if not _BRIDGES:
+                atexit.register(close_bridges)
+            _BRIDGES.append(bridge)
+        return AuroraClient(timeout=params['timeout'], bridge=bridge)
     extra = {'connections': connections} if connections else {}
     return AuroraClient(
         api_url=params['api_url'],
@@ -165,6 +208,19 @@ def client_for(module, connections=None):
         timeout=params['timeout'],
         **extra
     )
+
+
+_BRIDGES = []
+_BRIDGES_LOCK = threading.Lock()
+
+
+def close_bridges():
+    """Stop the php of every client_for() of this process; at exit, or when a module ran in a longer process."""
+    with _BRIDGES_LOCK:
+        bridges = list(_BRIDGES)
+        del _BRIDGES[:]
+    for bridge in bridges:
+        bridge.close()
 
 
 def each(count, work, parallel):

@@ -21,6 +21,8 @@ description:
     An accepted token is not returned again (RV(token) is null), so the tasks that follow keep using the one they have.
   - Register the result with C(no_log=true), since the token grants super-administrator access until it expires.
   - Changes nothing in Aurora, so it always reports C(ok), in check mode too.
+  - With O(api_transport=php) there is no login and no token. The module then only checks that Aurora's PHP API
+    answers, and returns RV(token) null.
 author:
   - afterlogic.aurora maintainers (!UNKNOWN)
 extends_documentation_fragment:
@@ -74,7 +76,7 @@ RETURN = r'''
 token:
   description:
     - The super-administrator token (C(AuthToken)) Aurora issued to this module's login.
-    - Null when the O(api_token) given was accepted; keep using that one then.
+    - Null when the O(api_token) given was accepted; keep using that one then. Null with O(api_transport=php), which needs none.
   returned: success
   type: str
   sample: "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJ..."
@@ -108,6 +110,10 @@ def main():
     username = module.params['api_username']
     try:
         client = client_for(module)
+        if module.params['api_transport'] == 'php':
+            client.settings()  # one read: the bridge starts and Aurora answers
+            module.exit_json(changed=False, token=None, logged_in=False,
+                             msg="api_transport php: Aurora's PHP API at %s needs no login" % module.params['aurora_path'])
         if given_token is None:
             client.login()
         else:

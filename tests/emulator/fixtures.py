@@ -11,6 +11,10 @@ Fixtures:
                               multi-tenancy, groups), RESET to that profile's fresh state before every test
   corporate_emulator_session  the same object without the reset
   imap_stub         a started ``ImapStub`` with no users (``imap_stub.add_user(login, password)``)
+  fake_aurora       a factory: ``fake_aurora(emulator, version="9.8.5")`` -> the folder (a Path) of a new copy of
+                    tests/php/fake-aurora wired to ``emulator`` (its URL and in-process key in
+                    data/settings/emulator.json; ``version`` in VERSION): the ``aurora_path`` of a PhpBridge, whose
+                    calls then reach that emulator as in-process calls (needs ``php``: ``make venv`` installs it)
 
 ``Emulator`` (also usable directly: ``with Emulator(latency_ms=50) as emu: ...``; further arguments
 deadlock_probability=0.0, seed=0, write_window_ms=2 start the process with that write contention;
@@ -26,6 +30,7 @@ profile="lite" (WebMail Lite) or "corporate" the product it answers as, aurora/p
   .login(login=None, password=None) -> a token (AdminAuth.LoginAsSuperadmin, Core.Login on 113/114)
   .state() .reset() .settings(changes=None) .calls() .calls_clear()
   .faults(rules) .faults_clear() .revoke_tokens()
+  .php_entry()                  {"key", "modules"}: the in-process entry of the fake Aurora framework (control.py)
   .wait_idle(limit=30)            wait until no API request is being served (e.g. one a "delay" fault holds)
   .held() .release(drop=False)    calls that "hold" faults hold now; end every hold (drop: no answer)
   .wait_held(count, limit=30, alive=None)  wait until ``count`` calls are held (False if ``alive()`` turns
@@ -42,6 +47,7 @@ from __future__ import annotations
 
 import json
 import select
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -58,6 +64,7 @@ import pytest
 from .imap_stub import ImapStub
 
 EMULATOR_SCRIPT = Path(__file__).resolve().with_name("aurora_emulator.py")
+FAKE_AURORA = Path(__file__).resolve().parents[1] / "php" / "fake-aurora"
 STARTUP_TIMEOUT_SECONDS = 15
 ADMIN = object()  # "use the super-admin token" (the default of Emulator.api/call)
 IDLE_POLL_SECONDS = 0.02
@@ -271,6 +278,9 @@ class Emulator:
     def revoke_tokens(self):
         self._control_ok("POST", "revoke-tokens")
 
+    def php_entry(self):
+        return self._control_ok("GET", "php")
+
     def wait_idle(self, limit=30):
         """Return once the emulator serves no API request; AssertionError after ``limit`` seconds."""
         deadline = time.monotonic() + limit
@@ -325,3 +335,23 @@ def corporate_emulator(corporate_emulator_session):
 def imap_stub():
     with ImapStub() as stub:
         yield stub
+
+
+def make_fake_aurora(emulator, folder, version="9.8.5"):
+    """Copy tests/php/fake-aurora into ``folder`` (a Path) and wire it to ``emulator``; return ``folder``."""
+    shutil.copytree(FAKE_AURORA, folder, dirs_exist_ok=True)
+    settings = folder / "data" / "settings"
+    settings.mkdir(parents=True, exist_ok=True)
+    (settings / "emulator.json").write_text(json.dumps({"Url": emulator.url, "Key": emulator.php_entry()["key"]}))
+    (folder / "VERSION").write_text(version)
+    return folder
+
+
+@pytest.fixture
+def fake_aurora(tmp_path_factory):
+    def make(emulator, version="9.8.5"):
+        if shutil.which("php") is None:
+            pytest.fail("php is not installed: `make venv` installs Debian's php-cli (or: apt-get install php-cli)")
+        return make_fake_aurora(emulator, tmp_path_factory.mktemp("fake-aurora"), version)
+
+    return make

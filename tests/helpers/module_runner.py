@@ -12,10 +12,15 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from ansible.module_utils import basic
 from ansible.module_utils.common import warnings as ansible_warnings
 
 from tests.helpers.collection import REPO_ROOT, ensure_collection_on_path
+
+ensure_collection_on_path()
+from ansible_collections.afterlogic.aurora.plugins.module_utils._module import close_bridges  # noqa: E402
 
 try:
     from ansible.module_utils.testing import patch_module_args
@@ -59,19 +64,38 @@ def run_module(name, args, check_mode=False, diff=False):
             module.main()
         except SystemExit:
             pass
+        finally:
+            close_bridges()  # php ends with the module's process; this process outlives many modules
     printed = out.getvalue()
     result = ModuleResult(json.loads(printed))
     result.printed = printed
     return result
 
 
-def module_task(emulator, name):
-    """``run(check_mode=False, diff=False, **options)``: the module ``name`` connected to ``emulator``."""
+def connection_options(emulator, aurora_path=None):
+    """The connection options of a task on ``emulator``: its web API, or with ``aurora_path`` (a fake Aurora wired to
+    it, the fixture ``fake_aurora``) its PHP API."""
+    if aurora_path is not None:
+        return dict(api_transport='php', aurora_path=str(aurora_path))
+    return dict(api_url=emulator.url, api_username=emulator.admin_login, api_password=emulator.admin_password)
+
+
+def module_task(emulator, name, aurora_path=None):
+    """``run(check_mode=False, diff=False, **options)``: the module ``name`` connected to ``emulator``, through its
+    web API or, with ``aurora_path``, its PHP API."""
     def run(check_mode=False, diff=False, **options):
-        args = dict(api_url=emulator.url, api_username=emulator.admin_login, api_password=emulator.admin_password)
+        args = connection_options(emulator, aurora_path)
         args.update(options)
         return run_module(name, args, check_mode=check_mode, diff=diff)
+    run.transport = 'web' if aurora_path is None else 'php'
     return run
+
+
+def web_api_only(run):
+    """Skip a test of what goes over the web API's wire: in-process, a fake Aurora forwards PHP's arguments, with
+    those at their defaults left out, so the emulator does not see the module's request as it was made."""
+    if run.transport != 'web':
+        pytest.skip('the web API request as sent; the PHP transport sends the same through the bridge')
 
 
 MODULE_PROCESS_TIMEOUT = 120

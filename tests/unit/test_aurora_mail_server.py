@@ -3,7 +3,7 @@
 import pytest
 
 from ansible_collections.afterlogic.aurora.plugins.module_utils._api import AuroraClient
-from tests.helpers.module_runner import module_task
+from tests.helpers.module_runner import module_task, web_api_only
 
 TUTORIAL_SERVER = dict(
     name='mydomain',
@@ -23,10 +23,10 @@ READ_METHODS = ('LoginAsSuperadmin', 'Login')
 VOLATILE_KEYS = ('Id', 'ServerId', 'EntityId', 'CreatedAt', 'UpdatedAt', 'UUID')
 
 
-@pytest.fixture
-def run(emulator):
-    """run(check_mode=False, diff=False, **options) -> the module's result."""
-    return module_task(emulator, 'aurora_mail_server')
+@pytest.fixture(params=['web', 'php'])
+def run(request, emulator, fake_aurora):
+    """run(check_mode=False, diff=False, **options) -> the module's result, through each transport."""
+    return module_task(emulator, 'aurora_mail_server', fake_aurora(emulator) if request.param == 'php' else None)
 
 
 def stored(emulator, kind='servers'):
@@ -106,6 +106,7 @@ def test_tutorial_server_is_created_then_left_alone_then_changed_then_left_alone
 
 
 def test_create_sends_one_full_create_with_aurora_types(emulator, run):
+    web_api_only(run)
     start = call_count(emulator)
     run(**TUTORIAL_SERVER)
     creates = [call for call in writes_since(emulator, start) if call['Method'] == 'CreateServer']

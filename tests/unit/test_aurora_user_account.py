@@ -5,7 +5,7 @@ import pytest
 from ansible_collections.afterlogic.aurora.plugins.module_utils._api import AuroraClient
 from ansible_collections.afterlogic.aurora.plugins.module_utils._user_account import server_map
 from ansible_collections.afterlogic.aurora.plugins.module_utils._user_account_writes import ensure_user_account
-from tests.helpers.module_runner import module_task
+from tests.helpers.module_runner import module_task, web_api_only
 from tests.helpers.tutorial import TUTORIAL_SERVER_FIELDS
 
 EMAIL = 'user@mydomain.com'
@@ -18,10 +18,10 @@ SERVER_ID = 1  # the first server of a fresh database
 
 # ---- helpers -------------------------------------------------------------------------------------
 
-@pytest.fixture
-def run(emulator):
-    """run(check_mode=False, diff=False, **options) -> the module's result."""
-    return module_task(emulator, 'aurora_user_account')
+@pytest.fixture(params=['web', 'php'])
+def run(request, emulator, fake_aurora):
+    """run(check_mode=False, diff=False, **options) -> the module's result, through each transport."""
+    return module_task(emulator, 'aurora_user_account', fake_aurora(emulator) if request.param == 'php' else None)
 
 
 @pytest.fixture
@@ -107,6 +107,7 @@ def test_tutorial_user_is_created_then_unchanged(aurora, run):
 
 
 def test_the_create_calls_carry_what_aurora_needs(aurora, run):
+    web_api_only(run)
     start = call_count(aurora)
     run(email='  Ann.Lee@MyDomain.com ', password=PASSWORD, friendly_name='Ann', role='tenant_admin', disabled=True)
     create_user, create_account = writes_since(aurora, start)

@@ -287,7 +287,13 @@ def nested(option, cases):
 
 
 # Bad values of the options whose type does not say them: text and lists, by what they hold.
-CONNECTION_VALUES = dict(api_url=BAD_URL)
+CONNECTION_VALUES = dict(
+    api_url=BAD_URL,
+    # the install folder must be absolute; paths hold no control characters
+    aurora_path=st.one_of(SOME_TEXT.filter(lambda text: not text.startswith(('/', '~')) and '$' not in text),
+                          WITH_CONTROL.map(lambda text: '/var/www/' + text)),
+    php_executable=st.one_of(EMPTY_OR_BLANK, WITH_CONTROL),
+)
 SERVER_VALUES = dict(
     name=BAD_NAME,
     incoming_server=BAD_HOST,

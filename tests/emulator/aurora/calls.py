@@ -34,8 +34,9 @@ SUPERADMIN = Caller(-1, ROLE_SUPERADMIN)
 class Call:
     """One API call being executed: who calls, which module, and the emulator's state."""
 
-    def __init__(self, emulator, module, caller, client_ip, deadlock_pending=False):
+    def __init__(self, emulator, module, caller, client_ip, deadlock_pending=False, in_process=False):
         self.emulator = emulator
+        self.in_process = in_process  # Aurora's PHP API called on the host (the PHP bridge), not the web API
         self.module = module
         self.caller = caller
         self.client_ip = client_ip

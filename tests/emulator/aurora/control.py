@@ -19,6 +19,9 @@
   GET  /_emulator/held             {"held": N}: API requests that "hold" faults are holding now
   POST /_emulator/release          {"drop": true|false}: end every hold; drop = no answer, and with "before"
                                    the call is not executed (its client is gone), else the call goes on
+  GET  /_emulator/php              {"key": K, "modules": {module: {method: [[name] or [name, default], ...]}}}: the
+                                   in-process entry's key (sent in the X-Emulator-Php-Key header) and the PHP
+                                   signatures of the handlers, for the fake Aurora framework (tests/php/fake-aurora)
 
 An unknown endpoint answers 404, a body that is not JSON or a refused value 400, always as {"error": "..."}.
 """
@@ -56,6 +59,7 @@ class ControlApi:
             ("GET", "/_emulator/in-flight"): self.get_in_flight,
             ("GET", "/_emulator/held"): self.get_held,
             ("POST", "/_emulator/release"): self.release,
+            ("GET", "/_emulator/php"): self.php,
         }
 
     def handle(self, http_method, path, body):
@@ -138,3 +142,6 @@ class ControlApi:
             raise ControlError(400, "drop must be true or false")
         self.emulator.holds.release(drop)
         return {"ok": True}
+
+    def php(self, _payload):
+        return self.emulator.php_entry()

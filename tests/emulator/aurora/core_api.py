@@ -62,6 +62,19 @@ def core_get_user(call, Id):
     return render_user(user) if user else None
 
 
+@api_method("Core", "GetUserByPublicId")
+def core_get_user_by_public_id(call, PublicId):
+    """In-process only: the web API denies it (116, DENIED_METHODS).  Traits/Users.php GetUserByPublicId ->
+    Api::getUserByPublicId: ``User::where('PublicId', $PublicId)->first()``, no role check, null (Result false)
+    when no user matches.  The *_ci collation of the column makes the match case-insensitive."""
+    # inferred: where(column, null) is "IS NULL" and PublicId is NOT NULL; other JSON types match no stored PublicId
+    # here; PAD SPACE collations ignore trailing spaces.
+    if not isinstance(PublicId, str):
+        return None
+    user = call.db.user_by_public_id(PublicId.rstrip(" "))
+    return render_user(user) if user else None
+
+
 PUBLIC_ID_PATTERN = re.compile(r"^[a-zA-Z0-9._\-+@]+$")
 
 

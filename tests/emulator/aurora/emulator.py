@@ -1,7 +1,9 @@
 """All state behind one lock, and the API entry point (Core EntryApi): resolve, bind, run, answer."""
 from __future__ import annotations
 
+import hmac
 import json
+import secrets
 import threading
 import time
 from dataclasses import dataclass
@@ -16,7 +18,7 @@ from .holds import HoldRoom
 from .login_guard import LoginGuard
 from .php import php_json_decode, php_truthy
 from .profiles import PROFILES
-from .registry import DENIED_METHODS, MODULES, NOT_IN_AURORA_8, PROFILE_MODULES, handler_table
+from .registry import DENIED_METHODS, MODULES, NOT_IN_AURORA_8, PROFILE_MODULES, handler_table, php_signatures
 from .settings import Settings
 from .store import Database
 from .tokens import TokenService
@@ -64,6 +66,9 @@ class Emulator:
         self.in_flight = 0  # API requests being served (the HTTP layer counts them)
         self.holds = HoldRoom()
         self.contention = Contention(deadlock_probability, seed, write_window_ms)
+        # The in-process entry (tests/php/fake-aurora): requests carrying this key are Aurora's PHP API called on
+        # the Aurora host, as the super-administrator, without a token and without the web API's 116 denials.
+        self.php_key = secrets.token_hex(16)
         self.reset()
 
     def reset(self):
@@ -107,15 +112,25 @@ class Emulator:
         with self.lock:
             return self.caller_for(self.tokens.decode(token))
 
-    def log_call(self, fields, token):
+    def is_php_key(self, key):
+        return bool(key) and hmac.compare_digest(key.encode("utf-8", "surrogateescape"), self.php_key.encode())
+
+    def php_entry(self):
+        """What the fake Aurora framework needs: the in-process key and the modules' PHP signatures."""
+        return {"key": self.php_key, "modules": php_signatures(HANDLERS)}
+
+    def log_call(self, fields, token, in_process=False):
         parameters = fields.get("Parameters")
         try:
             parameters = php_json_decode(parameters) if parameters is not None else None
         except ValueError:
             parameters = None
+        record = {"Module": fields.get("Module"), "Method": fields.get("Method"), "Parameters": parameters,
+                  "Token": "present" if token else "none"}
+        if in_process:
+            record["Transport"] = "php"
         with self.lock:
-            self.calls.append({"Module": fields.get("Module"), "Method": fields.get("Method"),
-                               "Parameters": parameters, "Token": "present" if token else "none"})
+            self.calls.append(record)
 
     def take_fault(self, call_name, when):
         with self.lock:
@@ -123,20 +138,29 @@ class Emulator:
 
     # ---- the API entry
 
-    def api(self, fields, token, client_ip, web_client=False, deadlock=False):
+    def api(self, fields, token, client_ip, web_client=False, deadlock=False, in_process=False):
         """One call of the ``api`` route: Core EntryApi, then the module method.
 
         ``deadlock``: a "deadlock" fault makes the call a deadlock victim at its first write.
+        ``in_process``: a call of the fake Aurora framework (tests/php/fake-aurora) for the PHP bridge: made as the
+        super-administrator, not as a web-API call (no 116 denials); a database error answers
+        ``{"@QueryException": message}`` and a PHP fatal ``{"@PhpError": message}``, which the fake framework
+        throws as Illuminate\\Database\\QueryException and \\Error.
         """
         clock = Stopwatch()
-        call = Call(self, "", self.identify(token), client_ip, deadlock_pending=deadlock)
+        caller = SUPERADMIN if in_process else self.identify(token)
+        call = Call(self, "", caller, client_ip, deadlock_pending=deadlock, in_process=in_process)
         try:
             handler, arguments = self.resolve(call, fields)
             clock.mark_init()
             result = self.run(handler, call, arguments)
         except ApiError as error:
             return self.answer(self.error_envelope(call, error, clock))
-        except PhpFatal:
+        except DbError as error:  # in-process calls only (run)
+            return self.answer({"Module": call.module, "Method": fields["Method"], "@QueryException": str(error)})
+        except PhpFatal as error:
+            if in_process:
+                return self.answer({"Module": call.module, "Method": fields["Method"], "@PhpError": str(error)})
             return ApiAnswer(500, b"", "text/html; charset=UTF-8")
         envelope = {"AuthenticatedUserId": call.caller.envelope_id, "@Time": self.seconds(clock.total()),
                     "Module": call.module, "Method": fields["Method"], "Result": result,
@@ -160,7 +184,7 @@ class Emulator:
         if method == "":
             raise ApiError(999, "UnknownError", "")  # inferred: EntryApi builds no response item
         arguments = self.decode_parameters(fields.get("Parameters"))
-        return self.find_handler(call.module, method), arguments
+        return self.find_handler(call.module, method, in_process=call.in_process), arguments
 
     @staticmethod
     def decode_parameters(text):
@@ -172,10 +196,10 @@ class Emulator:
             raise ApiError(103, "InvalidInputParameter", "") from None
         return decoded if isinstance(decoded, dict) else {}  # a list or scalar binds no named argument
 
-    def find_handler(self, module, method):
+    def find_handler(self, module, method, in_process=False):
         key = (module.lower(), method.lower())
         major = self.settings("System", "AuroraMajor")
-        if key[1] in DENIED_METHODS[major].get(key[0], ()):
+        if not in_process and key[1] in DENIED_METHODS[major].get(key[0], ()):
             raise ApiError(116, None, module)
         handler = HANDLERS.get(key)
         if not handler or (major == 8 and key in NOT_IN_AURORA_8):
@@ -193,6 +217,8 @@ class Emulator:
                 with self.lock:
                     result = handler.function(call, **bound)
         except DbError:
+            if call.in_process:
+                raise  # the fake framework throws it as a QueryException; the bridge answers Result false
             return False  # Illuminate QueryException: logged, Result false without an error code
         return False if result is None else result
 

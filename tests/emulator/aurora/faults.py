@@ -18,6 +18,9 @@ KIND:
   "deadlock"  ("before" only) the call runs until its first database write and fails there as a deadlock victim:
               nothing written, HTTP 200, ``Result: false`` without ErrorCode, counted in the contention's
               "deadlocks"; a call that reaches no write is answered normally (contention.py)
+  "php-kill"  the php process dies: an in-process call of the fake Aurora framework (tests/php/fake-aurora) gets
+              {"@Kill": true} and the fake kills its own php process (SIGKILL); a web call is reset as with "reset".
+              "after" = the call ran (a committed write whose answer is lost)
 
 "skip": N lets the first N matching calls through untouched (e.g. {"call": "*", "fault": "hold", "skip": 41,
 "times": 1000000} holds every call from the 42nd on: a kill point counted in calls, not in seconds).
@@ -27,7 +30,7 @@ import itertools
 from .php import is_php_int
 
 
-FAULT_KINDS = ("http500", "empty", "html", "reset", "delay", "revoke", "hold", "deadlock")
+FAULT_KINDS = ("http500", "empty", "html", "reset", "delay", "revoke", "hold", "deadlock", "php-kill")
 
 
 def check_fault_rule(rule):

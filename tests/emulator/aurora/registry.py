@@ -51,6 +51,7 @@ def api_method(module, method, self_locking=False):
     def declare(function):
         parameters = tuple((p.name, p.default) for p in list(inspect.signature(function).parameters.values())[1:])
         function.api_route = (module.lower(), method.lower()), Handler(function, parameters, self_locking)
+        function.api_name = (module, method)
         return function
 
     return declare
@@ -67,4 +68,18 @@ def handler_table(*api_modules):
             if key in table:
                 raise ValueError(f"two handlers for {key[0]}.{key[1]}")
             table[key] = handler
+    return table
+
+
+def php_signatures(handlers):
+    """{module: {method: [[name] or [name, default], ...]}}: every module, and the PHP signature of each handler.
+
+    The fake Aurora framework (tests/php/fake-aurora) declares its module methods from this table, so that
+    reflection maps named parameters to positional ones there as it does in Aurora.
+    """
+    table = {module: {} for module in MODULES}
+    for handler in handlers.values():
+        module, method = handler.function.api_name
+        table.setdefault(module, {})[method] = [[name] if default is inspect.Parameter.empty else [name, default]
+                                                for name, default in handler.parameters]
     return table

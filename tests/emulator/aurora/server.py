@@ -17,6 +17,8 @@ HTML_FATAL_PAGE = (
     b"Stack trace:\n#0 {main}\n  thrown in <b>/var/www/webmail/vendor/afterlogic/aurora-framework/src/Managers/"
     b"Response.php</b> on line <b>88</b><br />\n"
 )
+# The in-process entry: the fake Aurora framework of the PHP bridge's tests sends the emulator's key in this header.
+PHP_KEY_HEADER = "X-Emulator-Php-Key"
 # inferred: any non-API route of index.php renders the web client page.
 WEBCLIENT_PAGE = (b"<!DOCTYPE html><html><head><title>Afterlogic WebMail Lite</title></head>"
                   b"<body><div id=\"auroraContent\"></div></body></html>")
@@ -104,28 +106,35 @@ class AuroraRequestHandler(BaseHTTPRequestHandler):
         fields = parse_form(self.headers.get("Content-Type", ""), body) if self.command == "POST" else {}
         header_token = bearer_token(self.headers.get("Authorization"))
         cookie = cookie_token(self.headers.get("Cookie"))
-        if self.emulator.settings("System", "AuroraMajor") == 8:
+        in_process = self.emulator.is_php_key(self.headers.get(PHP_KEY_HEADER))
+        if in_process:
+            token = None  # Aurora's PHP API on the host: no token, the super-administrator (Api::Init(true))
+        elif self.emulator.settings("System", "AuroraMajor") == 8:
             token = header_token or cookie
         else:
             token = cookie or header_token  # framework >= 0.10.135: the cookie wins over the header
-        self.emulator.log_call(fields, token)
+        self.emulator.log_call(fields, token, in_process)
         call_name = f"{fields.get('Module')}.{fields.get('Method')}"
         fault = self.emulator.take_fault(call_name, "before")
-        if fault and self.apply_fault(fault):
+        if fault and self.apply_fault(fault, in_process):
             return
         time.sleep(self.emulator.latency)
         answer = self.emulator.api(fields, token, self.client_address[0],
                                    web_client=self.headers.get("X-Client") == "WebClient",
-                                   deadlock=bool(fault) and fault["fault"] == "deadlock")
+                                   deadlock=bool(fault) and fault["fault"] == "deadlock", in_process=in_process)
         fault = self.emulator.take_fault(call_name, "after")
-        if fault and self.apply_fault(fault):
+        if fault and self.apply_fault(fault, in_process):
             return
         headers = {"Set-Cookie": answer.cookie} if answer.cookie else {}
         self.send(answer.status, answer.body, answer.content_type, headers)
 
-    def apply_fault(self, fault):
+    def apply_fault(self, fault, in_process=False):
         """Apply a fault; True when it replaced the answer, False when the answer still follows."""
         kind = fault["fault"]
+        if kind == "php-kill" and in_process:
+            # The fake Aurora framework kills its own php process when it reads this (tests/php/fake-aurora).
+            self.send(200, b'{"@Kill":true}', "application/json; charset=utf-8")
+            return True
         if kind == "deadlock":
             return False  # it strikes at the call's first write (Call.transaction)
         if kind == "delay":
@@ -140,7 +149,7 @@ class AuroraRequestHandler(BaseHTTPRequestHandler):
             with self.emulator.lock:
                 self.emulator.tokens.revoke_all()
             return False
-        if kind == "reset":
+        if kind in ("reset", "php-kill"):  # a web call's PHP worker killed: the connection ends with no answer
             self.reset_connection()
         elif kind == "http500":
             self.send(500, b"", "text/html; charset=UTF-8")

@@ -1,0 +1,824 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) afterlogic.aurora contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The PHP transport: Aurora's own PHP API, called on the Aurora host through a bridge script run by ``php``.
+
+``PhpBridge`` writes BRIDGE_SOURCE to a file, starts ``php`` on it once, and exchanges one JSON line per call over
+stdin/stdout: the request is the web API's triple (Module, Method, Parameters), the answer the web API's envelope
+(``Result``, or ``ErrorCode``/``ErrorMessage``/``Module``), so the client above the transport stays as it is.
+Secrets travel only over stdin: never in argv or the environment. Every failure raises AuroraTransportError.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import collections
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+
+try:
+    import queue
+except ImportError:  # pragma: no cover - Python 2 is not supported, import sanity only
+    import Queue as queue
+
+from ansible_collections.afterlogic.aurora.plugins.module_utils._errors import AuroraTransportError
+
+# Aurora 9 (WebMail Lite 9.x, framework 0.10.x): the framework's composer.json in the public repository names no
+# PHP requirement, so this floor is the bridge's own; it goes to the bridge as MinPhpVersion.
+MIN_PHP_VERSION = '7.4.0'
+STDERR_LINES = 10  # the last lines of php's stderr quoted in an error
+EXCERPT = 200  # characters of an unexpected stdout line quoted in an error
+MASK = '********'
+STOP_SECONDS = 5  # how long close() waits for php to end after its stdin closed, before killing it
+SCRIPT_PREFIX = 'aurora_php_bridge_'
+
+BRIDGE_SOURCE = r'''<?php
+/*
+ * afterlogic.aurora PHP bridge: Aurora's own PHP API, driven by plugins/module_utils/_php_bridge.py.
+ *
+ * Protocol: one JSON document per line; stdout carries nothing else.
+ *   stdin, first line   {"AuroraPath": "/var/www/aurora", "MinPhpVersion": "7.4.0"}
+ *   stdout              {"Ready": true, "PhpVersion": "8.2.7", "AuroraVersion": "9.8.5"}, or {"Fatal": "..."}
+ *   stdin, then         {"Module": "Core", "Method": "GetUsers", "Parameters": {...}}, one per line
+ *   stdout, for each    {"AuthenticatedUserId": -1, "Module": ..., "Method": ..., "Result": ...}
+ *                    or {"AuthenticatedUserId": -1, "ErrorCode": n, "ErrorMessage": "..." (if any), "Module": ...}
+ *                    or {"Fatal": "one sentence"}, after which php exits
+ *   End of stdin ends php. Secrets (passwords in Parameters) come only through stdin.
+ *
+ * What each step mirrors in Aurora (afterlogic/aurora-framework and afterlogic/aurora-module-core, read for this;
+ * no code copied):
+ *  1. PHP version: MinPhpVersion from the caller (the framework's composer.json names none).
+ *  2. system/autoload.php, then \Aurora\System\Api::Init(true): system/Api.php Init($bGrantAdminPrivileges)
+ *     loads the vendor autoloader and bootstrap, calls GrantAdminPrivileges() (the session's UserId -1 with an
+ *     empty AuthToken: the super-administrator without a token), reads the encryption key and settings and loads
+ *     the modules, once per process. The bridge calls GrantAdminPrivileges() once more after Init: an Init that
+ *     had already run grants nothing.
+ *  3. Module: modules/Core/Entries.php EntryApi: Api::GetModule($sModule); no AbstractModule -> ApiException
+ *     ModuleNotFound (113, "Module not found"), answered by ExceptionResponse with Module "".
+ *  4. Parameters: system/Module/AbstractModule.php CallMethod() of a web-API call sets UserId to
+ *     Api::getAuthenticatedUserId() when it is not set, and prepareMethodArguments(..., $bWebApi = true) maps the
+ *     named parameters to the method's positional ones through ReflectionMethod: by name, else the parameter's
+ *     default, else null. The bridge does that mapping itself, then calls CallMethod($sMethod, $aPositional)
+ *     with $bWebApi false, as the module decorators do: canCallMethod() then applies no web-API denial
+ *     (denyMethodsCallByWebApi, 116), so in-process methods such as Core.GetUserByPublicId work. (CallMethod's
+ *     positional branch uses isset(): an explicit null for a parameter with a default becomes that default.)
+ *     A method that does not exist or is not public: MethodNotFound (114) with the module, as CallMethod throws it.
+ *  5. Answer: EntryApi -> AbstractModule::DefaultResponse -> system/Managers/Response.php DefaultResponse():
+ *     AuthenticatedUserId, Module (the module's GetName()), Method (as sent) and Result through
+ *     Response::GetResponseObject() (objects with toResponseArray() become arrays with "@Object"). CallMethod
+ *     starts from $mResult = false and keeps it when the method returns null: "not found" is Result false.
+ *     @Time, @TimeApiInit and SubscriptionsResult are left out.
+ *  6. Errors: EntryApi catches \Exception and gives an ApiException without a module the called module; then
+ *     Response::ExceptionResponse(): an ApiException -> ErrorCode getCode(), ErrorMessage getMessage() unless it
+ *     is empty or "ApiException", Module its module's GetName(); any other \Exception -> ErrorCode 999
+ *     (UnknownError), Module "". (ExceptionResponse gives the message only with DisplayServerErrorInformation; the
+ *     bridge always does, as the recorded answers of WebMail Lite 9.8.5 show it.) Like EntryApi, a module
+ *     manager's GetLastException() that appeared during the call is thrown.
+ *  7. Database errors: an Illuminate\Database\QueryException (CallMethod wraps it into an ApiException whose
+ *     previous it is) answers Result false without ErrorCode, as the web API does (docs/aurora-api-notes.md,
+ *     "Envelope"; aurora-module-core's users manager, in getUserByPublicId for one, catches it, logs it with
+ *     Api::LogException and returns null).
+ *  8. PHP errors: warnings and notices go to stderr (display_errors=stderr and an error handler), stray echo and
+ *     print output to stderr (an output buffer). An uncaught \Error (the web API's HTTP 500 with an empty body)
+ *     or an engine fatal (register_shutdown_function + error_get_last) becomes {"Fatal": ...} and php exits.
+ */
+
+error_reporting(E_ALL);
+ini_set('display_errors', 'stderr');
+ini_set('log_errors', '0');
+ini_set('html_errors', '0');
+
+final class AuroraAnsibleBridge
+{
+    const FATAL_ERRORS = 4437; // E_ERROR | E_PARSE | E_CORE_ERROR | E_COMPILE_ERROR | E_USER_ERROR | E_RECOVERABLE_ERROR
+
+    private static $stage = 'reading its configuration';
+    private static $over = false; // a Fatal line is out, or stdin ended: nothing more to say
+
+    public static function main()
+    {
+        register_shutdown_function(array(__CLASS__, 'atShutdown'));
+        set_error_handler(array(__CLASS__, 'onError'), E_ALL & ~(E_USER_ERROR | E_RECOVERABLE_ERROR));
+        ob_start(array(__CLASS__, 'strayOutput'), 1);
+        if (!self::boot()) {
+            return;
+        }
+        while (($sLine = fgets(STDIN)) !== false) {
+            if (trim($sLine) === '') {
+                continue;
+            }
+            try {
+                $aAnswer = self::handle($sLine);
+            } catch (\Throwable $oError) {
+                self::fatal('PHP error while ' . self::$stage . ': ' . self::describe($oError));
+                exit(1);
+            }
+            self::$stage = 'waiting for a request';
+            self::keepOutputBuffer();
+            self::emit($aAnswer);
+        }
+        self::$over = true;
+    }
+
+    private static function boot()
+    {
+        $sLine = fgets(STDIN);
+        if ($sLine === false) {
+            self::$over = true;
+            return false;
+        }
+        $aConfig = json_decode($sLine, true);
+        if (!is_array($aConfig) || !isset($aConfig['AuroraPath']) || !is_string($aConfig['AuroraPath'])
+            || $aConfig['AuroraPath'] === '') {
+            return self::fatal('the PHP bridge expects {"AuroraPath": "<the Aurora install folder>"} as its first input line');
+        }
+        $sMinimum = isset($aConfig['MinPhpVersion']) ? (string) $aConfig['MinPhpVersion'] : '7.4.0';
+        if (version_compare(PHP_VERSION, $sMinimum, '<')) {
+            return self::fatal(sprintf('%s is PHP %s but Aurora needs PHP %s or later; set php_executable (AURORA_PHP) '
+                . 'to a newer PHP', PHP_BINARY, PHP_VERSION, $sMinimum));
+        }
+        $sRoot = rtrim($aConfig['AuroraPath'], '/');
+        $sAutoload = ($sRoot === '' ? '' : $sRoot) . '/system/autoload.php';
+        if (!is_file($sAutoload)) {
+            return self::fatal(sprintf('%s does not exist: aurora_path (%s) must be the Aurora install folder, the one '
+                . 'holding system/autoload.php', $sAutoload, $aConfig['AuroraPath']));
+        }
+        if (!is_readable($sAutoload)) {
+            return self::fatal(sprintf('%s is not readable by the user %s; run the task as the web server\'s user '
+                . '(become_user)', $sAutoload, self::user()));
+        }
+        @chdir($sRoot === '' ? '/' : $sRoot);
+        try {
+            self::$stage = 'including ' . $sAutoload;
+            require_once $sAutoload;
+            if (!class_exists('Aurora\System\Api')) {
+                return self::fatal(sprintf('%s defines no \Aurora\System\Api: %s is not an Aurora 9 install', $sAutoload,
+                    $aConfig['AuroraPath']));
+            }
+            self::$stage = 'running \Aurora\System\Api::Init(true) of ' . $aConfig['AuroraPath'];
+            \Aurora\System\Api::Init(true);
+            if (method_exists('Aurora\System\Api', 'GrantAdminPrivileges')) {
+                \Aurora\System\Api::GrantAdminPrivileges();
+            }
+        } catch (\Throwable $oError) {
+            return self::fatal('PHP error while ' . self::$stage . ': ' . self::describe($oError));
+        }
+        self::$stage = 'waiting for a request';
+        self::keepOutputBuffer();
+        self::emit(array('Ready' => true, 'PhpVersion' => PHP_VERSION, 'AuroraVersion' => self::auroraVersion()));
+        return true;
+    }
+
+    private static function handle($sLine)
+    {
+        $aRequest = json_decode($sLine, true);
+        $sModule = is_array($aRequest) && isset($aRequest['Module']) && is_string($aRequest['Module'])
+            ? $aRequest['Module'] : null;
+        $sMethod = is_array($aRequest) && isset($aRequest['Method']) && is_string($aRequest['Method'])
+            ? $aRequest['Method'] : null;
+        if ($sModule === null || $sMethod === null) {
+            return self::error(103, 'Invalid input parameter', '');
+        }
+        $mParameters = isset($aRequest['Parameters']) ? $aRequest['Parameters'] : array();
+        if (!is_array($mParameters)) {
+            $mParameters = array($mParameters); // EntryApi wraps a JSON scalar: it binds no named parameter
+        }
+        self::$stage = 'running ' . $sModule . '.' . $sMethod;
+        return self::call($sModule, $sMethod, $mParameters);
+    }
+
+    private static function call($sModule, $sMethod, array $aParameters)
+    {
+        $oModule = \Aurora\System\Api::GetModule($sModule);
+        if (!($oModule instanceof \Aurora\System\Module\AbstractModule)) {
+            return self::error(113, 'Module not found', '');
+        }
+        $sName = self::moduleName($oModule);
+        if (empty($sMethod)) {
+            return self::error(999, 'UnknownError', ''); // EntryApi builds no response item for an empty method
+        }
+        if (!method_exists($oModule, $sMethod)) {
+            return self::error(114, null, $sName);
+        }
+        $oMethod = new \ReflectionMethod($oModule, $sMethod);
+        if (!$oMethod->isPublic()) {
+            return self::error(114, null, $sName);
+        }
+        $aArguments = self::positional($oMethod, $aParameters);
+        $oBefore = self::lastException();
+        try {
+            $mResult = $oModule->CallMethod($sMethod, $aArguments);
+            $oAfter = self::lastException();
+            if ($oAfter !== null && $oAfter !== $oBefore) {
+                throw $oAfter;
+            }
+        } catch (\Exception $oException) {
+            if (self::isQueryException($oException)) {
+                return self::result($sName, $sMethod, false);
+            }
+            return self::exceptionAnswer($oException, $oModule);
+        }
+        return self::result($sName, $sMethod, self::responseObject($mResult, $sName, $sMethod, $aParameters));
+    }
+
+    private static function positional(\ReflectionMethod $oMethod, array $aParameters)
+    {
+        if (!isset($aParameters['UserId'])) {
+            $aParameters['UserId'] = \Aurora\System\Api::getAuthenticatedUserId();
+        }
+        $aArguments = array();
+        foreach ($oMethod->getParameters() as $oParameter) {
+            if ($oParameter->isVariadic()) {
+                break;
+            }
+            $sName = $oParameter->getName();
+            if (array_key_exists($sName, $aParameters)) {
+                $mValue = $aParameters[$sName];
+            } elseif ($oParameter->isDefaultValueAvailable()) {
+                $mValue = $oParameter->getDefaultValue();
+            } else {
+                $mValue = null;
+            }
+            $aArguments[$oParameter->getPosition()] = $mValue;
+        }
+        return $aArguments;
+    }
+
+    private static function lastException()
+    {
+        if (!method_exists('Aurora\System\Api', 'GetModuleManager')) {
+            return null;
+        }
+        $oManager = \Aurora\System\Api::GetModuleManager();
+        return is_object($oManager) && method_exists($oManager, 'GetLastException') ? $oManager->GetLastException() : null;
+    }
+
+    private static function isQueryException($oException)
+    {
+        for ($oCause = $oException; $oCause !== null; $oCause = $oCause->getPrevious()) {
+            if ($oCause instanceof \Illuminate\Database\QueryException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static function exceptionAnswer($oException, $oCalled)
+    {
+        if (!($oException instanceof \Aurora\System\Exceptions\ApiException)) {
+            return self::error(999, null, '');
+        }
+        $oModule = method_exists($oException, 'GetModule') ? $oException->GetModule() : null;
+        $sMessage = (string) $oException->getMessage();
+        return self::error($oException->getCode(), $sMessage === 'ApiException' ? null : $sMessage,
+            self::moduleName($oModule ? $oModule : $oCalled));
+    }
+
+    private static function responseObject($mResult, $sModule, $sMethod, array $aParameters)
+    {
+        $aContext = array('Module' => $sModule, 'Method' => $sMethod, 'Parameters' => $aParameters);
+        if (class_exists('Aurora\System\Managers\Response')
+            && method_exists('Aurora\System\Managers\Response', 'GetResponseObject')) {
+            return \Aurora\System\Managers\Response::GetResponseObject($mResult, $aContext);
+        }
+        return self::plain($mResult, $aContext);
+    }
+
+    private static function plain($mValue, array $aContext)
+    {
+        if (is_array($mValue)) {
+            foreach ($mValue as $mKey => $mItem) {
+                $mValue[$mKey] = self::plain($mItem, $aContext);
+            }
+            return $mValue;
+        }
+        if (!is_object($mValue)) {
+            return $mValue;
+        }
+        $aObject = array('@Object' => 'Object/' . get_class($mValue));
+        if (method_exists($mValue, 'toResponseArray')) {
+            return array_merge($aObject, self::plain($mValue->toResponseArray($aContext), $aContext));
+        }
+        if ($mValue instanceof \JsonSerializable) {
+            return self::plain($mValue->jsonSerialize(), $aContext);
+        }
+        return array_merge($aObject, self::plain(get_object_vars($mValue), $aContext));
+    }
+
+    private static function result($sModule, $sMethod, $mResult)
+    {
+        return array('AuthenticatedUserId' => self::userId(), 'Module' => $sModule, 'Method' => $sMethod,
+            'Result' => $mResult);
+    }
+
+    private static function error($iCode, $sMessage, $sModule)
+    {
+        $aAnswer = array('AuthenticatedUserId' => self::userId(), 'ErrorCode' => (int) $iCode);
+        if ($sMessage !== null && $sMessage !== '') {
+            $aAnswer['ErrorMessage'] = (string) $sMessage;
+        }
+        $aAnswer['Module'] = $sModule;
+        return $aAnswer;
+    }
+
+    private static function userId()
+    {
+        return method_exists('Aurora\System\Api', 'getAuthenticatedUserId')
+            ? \Aurora\System\Api::getAuthenticatedUserId() : -1;
+    }
+
+    private static function moduleName($oModule)
+    {
+        return is_object($oModule) && method_exists($oModule, 'GetName') ? (string) $oModule->GetName() : '';
+    }
+
+    private static function auroraVersion()
+    {
+        try {
+            if (method_exists('Aurora\System\Api', 'VersionFull')) {
+                $sVersion = trim((string) \Aurora\System\Api::VersionFull());
+                return $sVersion === '' ? null : $sVersion;
+            }
+        } catch (\Throwable $oError) {
+            fwrite(STDERR, 'Aurora version unknown: ' . self::describe($oError) . "\n");
+        }
+        return null;
+    }
+
+    private static function emit(array $aLine)
+    {
+        $iFlags = JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE;
+        if (defined('JSON_INVALID_UTF8_SUBSTITUTE')) {
+            $iFlags |= JSON_INVALID_UTF8_SUBSTITUTE;
+        }
+        $sJson = json_encode($aLine, $iFlags);
+        if ($sJson === false) {
+            $sJson = json_encode(array('Fatal' => 'the PHP bridge could not encode its answer while ' . self::$stage
+                . ' as JSON: ' . json_last_error_msg()));
+            self::$over = true;
+        }
+        $sJson .= "\n";
+        while ($sJson !== '') {
+            $iWritten = fwrite(STDOUT, $sJson);
+            if ($iWritten === false || $iWritten === 0) {
+                exit(1); // the caller is gone
+            }
+            $sJson = (string) substr($sJson, $iWritten);
+        }
+        fflush(STDOUT);
+        if (self::$over) {
+            exit(1);
+        }
+    }
+
+    private static function fatal($sSentence)
+    {
+        if (!self::$over) {
+            self::emit(array('Fatal' => $sSentence));
+        }
+        self::$over = true;
+        return false;
+    }
+
+    public static function atShutdown()
+    {
+        if (self::$over) {
+            return;
+        }
+        $aError = error_get_last();
+        if (is_array($aError) && ($aError['type'] & self::FATAL_ERRORS)) {
+            self::fatal(sprintf('PHP fatal error while %s: %s in %s on line %d', self::$stage,
+                self::firstLine($aError['message']), $aError['file'], $aError['line']));
+        } else {
+            self::fatal('php stopped while ' . self::$stage . ' (exit or die in the code it ran)');
+        }
+    }
+
+    public static function onError($iType, $sMessage, $sFile = '', $iLine = 0)
+    {
+        if (error_reporting() & $iType) { // not silenced with @
+            $aNames = array(E_WARNING => 'Warning', E_NOTICE => 'Notice', E_DEPRECATED => 'Deprecated',
+                E_USER_WARNING => 'Warning', E_USER_NOTICE => 'Notice', E_USER_DEPRECATED => 'Deprecated');
+            fwrite(STDERR, sprintf("PHP %s: %s in %s on line %d\n", isset($aNames[$iType]) ? $aNames[$iType] : 'error '
+                . $iType, $sMessage, $sFile, $iLine));
+        }
+        return true;
+    }
+
+    public static function strayOutput($sBuffer)
+    {
+        if ($sBuffer !== '') {
+            fwrite(STDERR, $sBuffer);
+        }
+        return '';
+    }
+
+    private static function keepOutputBuffer()
+    {
+        while (ob_get_level() > 1) {
+            ob_end_flush();
+        }
+        if (ob_get_level() === 0) {
+            ob_start(array(__CLASS__, 'strayOutput'), 1);
+        }
+    }
+
+    private static function describe($oError)
+    {
+        return sprintf('%s: %s in %s on line %d', get_class($oError), self::firstLine($oError->getMessage()),
+            $oError->getFile(), $oError->getLine());
+    }
+
+    private static function firstLine($sText)
+    {
+        $aLines = preg_split('/\R/', trim((string) $sText));
+        return $aLines[0];
+    }
+
+    private static function user()
+    {
+        if (function_exists('posix_geteuid') && function_exists('posix_getpwuid')) {
+            $aUser = posix_getpwuid(posix_geteuid());
+            if (is_array($aUser)) {
+                return $aUser['name'];
+            }
+        }
+        return (string) get_current_user();
+    }
+}
+
+AuroraAnsibleBridge::main();
+'''
+
+
+def _secret_forms(secrets):
+    """The texts to mask: each secret, and the JSON-escaped forms PHP or Python may print of it."""
+    forms = set()
+    for secret in secrets:
+        if not secret or not isinstance(secret, str):
+            continue
+        forms.add(secret)
+        escaped = json.dumps(secret)[1:-1]
+        forms.add(escaped)
+        forms.add(escaped.replace('/', '\\/'))
+        forms.add(json.dumps(secret, ensure_ascii=False)[1:-1])
+    return sorted(forms, key=len, reverse=True)
+
+
+def _password_values(params):
+    """Values of parameters whose name says password: masked even when the caller did not list them."""
+    if not isinstance(params, dict):
+        return []
+    return [value for key, value in params.items() if 'password' in str(key).lower() and isinstance(value, str)]
+
+
+class _PhpProcess:
+    """One running php: its pipes, a thread that queues stdout lines, and one that keeps the last stderr lines."""
+
+    def __init__(self, argv):
+        self.process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                        close_fds=True)
+        self.lines = queue.Queue()
+        self.stderr = collections.deque(maxlen=STDERR_LINES)  # (number, line)
+        self.stderr_seen = 0  # stderr lines read so far
+        self.stderr_mark = 0  # the number of the first stderr line of the current call
+        self.secrets = set()  # every secret sent to this php: its stderr may echo any of them later
+        self.stdout_reader = threading.Thread(target=self._read_stdout, name='php-bridge-stdout')
+        self.stderr_reader = threading.Thread(target=self._read_stderr, name='php-bridge-stderr')
+        for reader in (self.stdout_reader, self.stderr_reader):
+            reader.daemon = True
+            reader.start()
+
+    @property
+    def pid(self):
+        return self.process.pid
+
+    def _read_stdout(self):
+        try:
+            for raw in iter(self.process.stdout.readline, b''):
+                self.lines.put(raw.decode('utf-8', 'replace'))
+        except (OSError, ValueError):
+            pass
+        self.lines.put(None)  # end of stdout: php ended or closed it
+
+    def _read_stderr(self):
+        try:
+            for raw in iter(self.process.stderr.readline, b''):
+                line = raw.decode('utf-8', 'replace').rstrip('\r\n')
+                if line.strip():
+                    self.stderr.append((self.stderr_seen, line))
+                    self.stderr_seen += 1
+        except (OSError, ValueError):
+            pass
+
+    def alive(self):
+        return self.process.poll() is None
+
+    def write(self, text):
+        self.process.stdin.write(text.encode('utf-8'))
+        self.process.stdin.flush()
+
+    def next_line(self, wait):
+        """The next stdout line, None at its end; queue.Empty after ``wait`` seconds without one."""
+        return self.lines.get(timeout=max(wait, 0.001))
+
+    def stderr_tail(self):
+        """The last stderr lines of the current call (once php ended, the reader gets a moment to read its end)."""
+        if not self.alive() or self.process.stdin.closed:
+            self.stderr_reader.join(STOP_SECONDS)
+        return [line for number, line in list(self.stderr) if number >= self.stderr_mark]
+
+    def exit_status(self):
+        try:
+            return self.process.wait(STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            return None
+
+    def stop(self, kill=False):
+        """End php: close its stdin (the bridge then exits) and wait, or kill it; then reap it and its readers."""
+        if not kill:
+            try:
+                self.process.stdin.close()
+            except (OSError, ValueError):
+                pass
+            try:
+                self.process.wait(STOP_SECONDS)
+            except subprocess.TimeoutExpired:
+                kill = True
+        if kill and self.alive():
+            self.process.kill()
+        self.process.wait()
+        for reader in (self.stdout_reader, self.stderr_reader):
+            reader.join(STOP_SECONDS)
+        for stream in (self.process.stdin, self.process.stdout, self.process.stderr):
+            try:
+                stream.close()
+            except (OSError, ValueError):
+                pass
+
+
+class PhpBridge:
+    """Aurora's PHP API through one ``php`` process on the Aurora host, started on the first send().
+
+    ``aurora_path``: the Aurora install folder (the one holding system/autoload.php); ``php_executable``: the PHP
+    command-line interpreter; ``timeout``: the seconds to wait for an answer; ``workdir``: where the bridge script
+    is written (a private temporary folder, removed by close(), when None). Calls are serialised: one php, one
+    call at a time. After php died, the next send() starts a fresh one.
+    """
+
+    def __init__(self, aurora_path, php_executable='php', timeout=30, workdir=None):
+        self.aurora_path = aurora_path
+        self.php_executable = php_executable or 'php'
+        self.timeout = timeout
+        self.workdir = workdir
+        self.min_php_version = MIN_PHP_VERSION
+        self.php_version = None  # from the Ready line
+        self.aurora_version = None
+        self.calls = 0
+        self.starts = 0  # php processes started
+        self._lock = threading.Lock()
+        self._php = None
+        self._script = None
+        self._tempdir = None
+
+    @property
+    def pid(self):
+        """The process id of the running php, or None."""
+        return self._php.pid if self._php is not None and self._php.alive() else None
+
+    @property
+    def script_path(self):
+        """The file the bridge script was written to (mode 0600), or None before the first send() and after close()."""
+        return self._script
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    def send(self, module, method, params, wait=None, secrets=()):
+        """Call ``module``.``method`` with ``params`` (a dict, or None for none); return the envelope (a dict).
+
+        ``wait``: the seconds to wait for the answer (default: timeout), and for php's Ready line when this call
+        starts php; ``secrets``: values (passwords) to mask in any error text, besides the values of parameters
+        whose name holds "password". Raises AuroraTransportError.
+        """
+        wait = self.timeout if wait is None else wait
+        secrets = list(secrets or ()) + _password_values(params)
+        request = json.dumps({'Module': module, 'Method': method, 'Parameters': {} if params is None else params})
+        with self._lock:
+            php = self._running(module, method, wait, secrets)
+            php.secrets.update(s for s in secrets if s)
+            php.stderr_mark = php.stderr_seen
+            self.calls += 1
+            try:
+                php.write(request + '\n')
+            except (OSError, ValueError):
+                raise self._died(php, module, method, 'php ended before it read the request', sent=False)
+            return self._answer(php, module, method, wait)
+
+    def close(self):
+        """Stop php and remove the bridge script (and its temporary folder)."""
+        with self._lock:
+            self._stop()
+            if self._script is not None:
+                try:
+                    os.remove(self._script)
+                except OSError:
+                    pass
+                self._script = None
+            if self._tempdir is not None:
+                shutil.rmtree(self._tempdir, ignore_errors=True)
+                self._tempdir = None
+
+    # ---- php process ---------------------------------------------------------------------
+
+    def _running(self, module, method, wait, secrets):
+        if self._php is not None and not self._php.alive():
+            self._stop()
+        if self._php is None:
+            self._start(module, method, wait, secrets)
+        return self._php
+
+    def _write_script(self):
+        if self._script is not None and os.path.exists(self._script):
+            return self._script
+        folder = self.workdir
+        if folder is None:
+            if self._tempdir is None:
+                self._tempdir = tempfile.mkdtemp(prefix=SCRIPT_PREFIX)
+            folder = self._tempdir
+        handle, path = tempfile.mkstemp(prefix=SCRIPT_PREFIX, suffix='.php', dir=folder)  # mode 0600
+        with os.fdopen(handle, 'wb') as script:
+            script.write(BRIDGE_SOURCE.encode('utf-8'))
+        self._script = path
+        return path
+
+    def _start(self, module, method, wait, secrets):
+        script = self._write_script()
+        argv = [self.php_executable, '-d', 'display_errors=stderr', script]
+        try:
+            php = _PhpProcess(argv)
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            raise AuroraTransportError(
+                'cannot run the PHP executable %r (%s); install PHP\'s command-line interpreter on the Aurora host '
+                '(Debian: php-cli) or set php_executable (AURORA_PHP) to its path' % (self.php_executable, reason),
+                module, method, sent=False, retryable=False)
+        self.starts += 1
+        config = {'AuroraPath': os.path.abspath(self.aurora_path), 'MinPhpVersion': self.min_php_version}
+        try:
+            php.write(json.dumps(config) + '\n')
+            line = php.next_line(wait)
+        except (OSError, ValueError):
+            line = None
+        except queue.Empty:
+            php.stop(kill=True)
+            raise AuroraTransportError('the PHP bridge was not ready within %s s (timeout); php was stopped%s'
+                                       % (_seconds(wait), self._tail(php, secrets)), module, method, sent=False,
+                                       timed_out=True, limit=wait)
+        if line is None:
+            status = php.exit_status()
+            tail = self._tail(php, secrets)
+            php.stop(kill=True)
+            raise AuroraTransportError('php (%s) ended with status %s before the PHP bridge was ready%s'
+                                       % (self.php_executable, status, tail), module, method, sent=False,
+                                       retryable=False)
+        answer = self._decode(php, line, module, method, secrets, sent=False)
+        if 'Fatal' in answer:
+            php.stop(kill=True)
+            raise AuroraTransportError(self._scrub(_text(answer['Fatal']), php, secrets), module, method, sent=False,
+                                       retryable=False)
+        if answer.get('Ready') is not True:
+            php.stop(kill=True)
+            raise AuroraTransportError('the PHP bridge answered %s instead of its Ready line'
+                                       % self._excerpt(line, php, secrets), module, method, sent=False,
+                                       retryable=False)
+        self.php_version = answer.get('PhpVersion')
+        self.aurora_version = answer.get('AuroraVersion')
+        self._php = php
+
+    def _answer(self, php, module, method, wait):
+        try:
+            line = php.next_line(wait)
+        except queue.Empty:
+            self._stop(kill=True)
+            raise AuroraTransportError('no answer from the PHP bridge within %s s (timeout); php was stopped'
+                                       % _seconds(wait), module, method, timed_out=True, limit=wait)
+        if line is None:
+            raise self._died(php, module, method, 'php ended before it answered')
+        envelope = self._decode(php, line, module, method, (), sent=True)
+        if 'Fatal' in envelope:
+            php.exit_status()  # the bridge exits after a Fatal line: let its stderr end
+            tail = self._tail(php, ())
+            self._stop(kill=True)
+            raise AuroraTransportError('%s%s' % (self._scrub(_text(envelope['Fatal']), php, ()), tail), module, method)
+        if 'Result' not in envelope and 'ErrorCode' not in envelope:
+            self._stop(kill=True)
+            raise AuroraTransportError('the PHP bridge answered with JSON that is not an Aurora answer: %s'
+                                       % self._excerpt(line, php, ()), module, method)
+        return envelope
+
+    def _decode(self, php, line, module, method, secrets, sent):
+        try:
+            decoded = json.loads(line)
+        except ValueError:
+            decoded = None
+        if not isinstance(decoded, dict):
+            if php is self._php:
+                self._stop(kill=True)
+            else:
+                php.stop(kill=True)
+            raise AuroraTransportError('the PHP bridge wrote a line that is not a JSON object (php was stopped): %s'
+                                       % self._excerpt(line, php, secrets), module, method, sent=sent,
+                                       retryable=sent)
+        return decoded
+
+    def _died(self, php, module, method, what, sent=True):
+        status = php.exit_status()
+        tail = self._tail(php, ())
+        if php is self._php:
+            self._stop(kill=True)
+        return AuroraTransportError('%s (exit status %s)%s' % (what, status, tail), module, method, sent=sent)
+
+    def _stop(self, kill=False):
+        if self._php is not None:
+            php, self._php = self._php, None
+            php.stop(kill=kill)
+
+    # ---- error texts -----------------------------------------------------------------------
+
+    def _scrub(self, text, php, secrets):
+        for form in _secret_forms(set(secrets) | php.secrets):
+            text = text.replace(form, MASK)
+        return text
+
+    def _tail(self, php, secrets):
+        # PHP's own "Fatal error:" lines repeat the bridge's Fatal sentence
+        lines = [line for line in php.stderr_tail() if not line.startswith(('Fatal error:', 'PHP Fatal error:'))]
+        if not lines:
+            return ''
+        return '; php\'s stderr ends with: %s' % self._scrub(' | '.join(lines), php, secrets)
+
+    def _excerpt(self, line, php, secrets):
+        text = self._scrub(line.rstrip('\r\n'), php, secrets)
+        return repr(text[:EXCERPT] + ('...' if len(text) > EXCERPT else ''))
+
+
+def _text(value):
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def _seconds(value):
+    return ('%.1f' % value).rstrip('0').rstrip('.') if isinstance(value, float) else str(value)
+
+
+class PhpBridges:
+    """Up to ``size`` PhpBridge, one per call being made at once: a module working on ``parallel`` items makes that
+    many calls at a time, as the web transport does over as many connections. Each php starts on first need."""
+
+    def __init__(self, aurora_path, php_executable='php', timeout=30, workdir=None, size=1):
+        self.aurora_path = aurora_path
+        self._make = lambda: PhpBridge(aurora_path, php_executable, timeout, workdir)
+        self._size = max(1, size)
+        self._all = []
+        self._free = queue.LifoQueue()  # the most recently used php first: fewer php are started
+        self._lock = threading.Lock()
+
+    def _take(self):
+        try:
+            return self._free.get_nowait()
+        except queue.Empty:
+            pass
+        with self._lock:
+            if len(self._all) < self._size:
+                bridge = self._make()
+                self._all.append(bridge)
+                return bridge
+        return self._free.get()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    def send(self, module, method, params, wait=None, secrets=()):
+        bridge = self._take()
+        try:
+            return bridge.send(module, method, params, wait, secrets)
+        finally:
+            self._free.put(bridge)
+
+    def close(self):
+        with self._lock:
+            bridges, self._all = self._all, []
+        for bridge in bridges:
+            bridge.close()
