@@ -694,8 +694,9 @@ class PhpBridge:
         answer = self._decode(php, line, module, method, secrets, sent=False)
         if 'Fatal' in answer:
             php.stop(kill=True)
-            raise AuroraTransportError(self._scrub(_text(answer['Fatal']), php, secrets), module, method, sent=False,
-                                       retryable=False)
+            raise AuroraTransportError('Aurora\'s PHP API did not start: %s' % self._scrub(_text(answer['Fatal']), php,
+                                                                                           secrets),
+                                       module, method, sent=False, retryable=False)
         if answer.get('Ready') is not True:
             php.stop(kill=True)
             raise AuroraTransportError('the PHP bridge answered %s instead of its Ready line'

@@ -86,3 +86,17 @@ def test_a_php_that_dies_mid_write_leaves_nothing_half_made_shows_no_secret_and_
     assert password not in adopted.output and emulator.fault_rules() == []
     assert [account['Email'] for account in emulator.state()['accounts']] == ['user@mydomain.com']
     assert len(emulator.state()['users']) == 1
+
+
+def test_with_php_the_api_tasks_run_once_on_the_first_aurora_host_of_the_play(tmp_path, emulator, fake_aurora):
+    """Not delegated to the controller: on the play's first host, once, for every host of the play."""
+    emulator.settings({'Mail': {'DoImapLoginOnAccountCreate': False}})
+    hosts = ['aurora-web-1', 'aurora-web-2', 'aurora-web-3']
+    code, output = provision(tmp_path, '-e', '@' + EXAMPLE, hosts=hosts,
+                             connection=php_connection(fake_aurora(emulator)))
+    assert code == 0, output
+    assert 'aurora-web-1 -> localhost' not in output and '[aurora-web-1]' in output
+    assert recap(output)['aurora-web-1'][1] > 0 and all(recap(output)[host][1] == 0 for host in hosts[1:])
+    assert set(call.get('Transport') for call in emulator.calls()) == {'php'}
+    data = yaml.safe_load(open(EXAMPLE))
+    assert len(emulator.state()['users']) == len(data['aurora_user_accounts'])

@@ -465,6 +465,39 @@ def test_fault_on_a_write(request, figures, op, fault, form):
     figures.add('survived', hits)
 
 
+# ---- api_transport php: the bridge's php killed on a write ----------------------------------------
+
+SINGLE = [op for op in OPS if 'single' in op.forms]
+
+
+@pytest.mark.parametrize('when', ['before', 'after'])
+@pytest.mark.parametrize('op', SINGLE, ids=[op.name for op in SINGLE])
+def test_php_killed_on_a_write(request, figures, fake_aurora, op, when):
+    """The PHP transport's lost answer: php dies before or after Aurora made the write (its stderr quoting the call's
+    arguments, a password among them). A clear outcome naming the call, the write sent once, changed told truly, no
+    password shown, then convergence through a fresh php."""
+    emulator = request.getfixturevalue(FIXTURES[op.profile])
+    SEEDS[op.profile](emulator)
+    run = module_task(emulator, op.modules('single'), fake_aurora(emulator))
+    options = op.task('single')
+    before = emulator.state()
+    emulator.calls_clear()
+    injected = inject(emulator, [dict(fault='php-kill', when=when, call=op.call)])
+
+    result = run(**options)
+    hits = injected()
+    figures.add('php killed', hits)
+    assert hits == 1, 'the fault never hit %s' % op.call
+    calls = emulator.calls()
+    assert_clear_outcome(result, op.call)
+    assert [call['Method'] for call in calls].count(op.method) == 1, calls
+    assert set(call.get('Transport') for call in calls) == {'php'}
+    if not result['changed']:
+        assert emulator.state() == before, 'the run reported changed=false, yet Aurora changed: %s' % result['msg']
+    assert_converges(emulator, run, options, op)
+    figures.add('php kills survived', hits)
+
+
 # ---- reads: retried with backoff, within timeout -------------------------------------------------
 
 READS = {'server': 'Mail.GetServers', 'user': 'Core.GetUsers'}  # the first read of each module after its login
