@@ -11,6 +11,7 @@ Fixtures:
                               multi-tenancy, groups), RESET to that profile's fresh state before every test
   corporate_emulator_session  the same object without the reset
   imap_stub         a started ``ImapStub`` with no users (``imap_stub.add_user(login, password)``)
+  through           a factory, once per transport: ``through(emulator)`` -> None (web API) or a fake_aurora path
   fake_aurora       a factory: ``fake_aurora(emulator, version="9.8.5")`` -> the folder (a Path) of a new copy of
                     tests/php/fake-aurora wired to ``emulator`` (its URL and in-process key in
                     data/settings/emulator.json; ``version`` in VERSION): the ``aurora_path`` of a PhpBridge, whose
@@ -345,6 +346,13 @@ def make_fake_aurora(emulator, folder, version="9.8.5"):
     (settings / "emulator.json").write_text(json.dumps({"Url": emulator.url, "Key": emulator.php_entry()["key"]}))
     (folder / "VERSION").write_text(version)
     return folder
+
+
+@pytest.fixture(params=["web", "php"])
+def through(request, fake_aurora):
+    """``through(emulator)``: None for the web API, or for the PHP transport the aurora_path of a fake Aurora wired to
+    ``emulator``; a test that uses it runs once with each transport (``module_task(emulator, name, through(emulator))``)."""
+    return lambda emulator: fake_aurora(emulator) if request.param == "php" else None
 
 
 @pytest.fixture

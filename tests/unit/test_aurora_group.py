@@ -19,8 +19,8 @@ def aurora(corporate_emulator):
 
 
 @pytest.fixture
-def run(aurora):
-    return module_task(aurora, 'aurora_group')
+def run(aurora, through):
+    return module_task(aurora, 'aurora_group', through(aurora))
 
 
 def writes(emulator, start=0):

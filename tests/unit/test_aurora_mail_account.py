@@ -33,8 +33,8 @@ def aurora(corporate_emulator):
 
 
 @pytest.fixture
-def run(aurora):
-    return module_task(aurora, 'aurora_mail_account')
+def run(aurora, through):
+    return module_task(aurora, 'aurora_mail_account', through(aurora))
 
 
 def accounts(emulator):
@@ -78,7 +78,8 @@ def test_an_update_keeps_the_account_an_extra_one(aurora, run):
     updated = run(diff=True, user=USER, email='sales@example.net', friendly_name='Sales')
     assert updated['msg'] == "updated: friendly_name ''\u2192'Sales'", updated
     update, = [call for call in aurora.calls()[start:] if call['Method'] == 'UpdateAccount']
-    assert update['Parameters']['UseToAuthorize'] is False, update
+    if run.transport == 'web':  # in-process, false is the parameter's default, which the fake Aurora leaves out
+        assert update['Parameters']['UseToAuthorize'] is False, update
     assert accounts(aurora) == {USER: (True, ''), 'sales@example.net': (False, 'Sales')}
 
 

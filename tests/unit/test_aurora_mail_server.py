@@ -23,10 +23,10 @@ READ_METHODS = ('LoginAsSuperadmin', 'Login')
 VOLATILE_KEYS = ('Id', 'ServerId', 'EntityId', 'CreatedAt', 'UpdatedAt', 'UUID')
 
 
-@pytest.fixture(params=['web', 'php'])
-def run(request, emulator, fake_aurora):
+@pytest.fixture
+def run(emulator, through):
     """run(check_mode=False, diff=False, **options) -> the module's result, through each transport."""
-    return module_task(emulator, 'aurora_mail_server', fake_aurora(emulator) if request.param == 'php' else None)
+    return module_task(emulator, 'aurora_mail_server', through(emulator))
 
 
 def stored(emulator, kind='servers'):

@@ -9,9 +9,9 @@ READS = ('LoginAsSuperadmin', 'Login')
 
 
 @pytest.fixture
-def run(corporate_emulator):
+def run(corporate_emulator, through):
     corporate_emulator.settings({'Mail': {'DoImapLoginOnAccountCreate': False}})  # the mail hosts do not exist
-    return module_task(corporate_emulator, 'aurora_tenant')
+    return module_task(corporate_emulator, 'aurora_tenant', through(corporate_emulator))
 
 
 def tenants(emulator):

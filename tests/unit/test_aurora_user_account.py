@@ -18,10 +18,10 @@ SERVER_ID = 1  # the first server of a fresh database
 
 # ---- helpers -------------------------------------------------------------------------------------
 
-@pytest.fixture(params=['web', 'php'])
-def run(request, emulator, fake_aurora):
+@pytest.fixture
+def run(emulator, through):
     """run(check_mode=False, diff=False, **options) -> the module's result, through each transport."""
-    return module_task(emulator, 'aurora_user_account', fake_aurora(emulator) if request.param == 'php' else None)
+    return module_task(emulator, 'aurora_user_account', through(emulator))
 
 
 @pytest.fixture
