@@ -183,7 +183,43 @@ def failure(error):
 
 # ---- the two kinds of items ----------------------------------------------------------------------
 
-class MailServers:
+class BulkKind:
+    """What BulkTask asks of a kind of item, with the answers most kinds give.
+
+    A kind names its list option (``option``), the option that identifies an item (``key``) and what the items are
+    (``noun``); it validates (``validate``), reads once (``prepare``) and works on one item (``process``).
+    """
+
+    option = key = noun = None
+
+    def __init__(self, params, check_mode, diff):
+        self.items = params[self.option]
+        self.check_mode = check_mode
+        self.diff = diff
+        self.client = None
+
+    @staticmethod
+    def extra_spec():
+        """The kind's own options besides the list, ``parallel`` and ``planned``."""
+        return {}
+
+    def extra_results(self, results):
+        """The kind's own return values besides ``results``, ``summary`` and ``planned``."""
+        return {}
+
+    def planned(self, index, result):
+        """What a later task of a check run must see of a changed item (module_utils/_planned.py)."""
+        return []
+
+    def owner(self, index):
+        """Besides its identity, what makes an item another object: None when the identity alone does."""
+        return None
+
+    def identity(self, index):
+        return self.items[index][self.key]
+
+
+class MailServers(BulkKind):
     """Items of afterlogic.aurora.aurora_mail_servers: the steps of aurora_mail_server per server."""
 
     option = 'servers'
@@ -192,11 +228,8 @@ class MailServers:
     CATEGORIES = {'create': 'created', 'update': 'updated', 'delete': 'deleted', 'none': 'unchanged'}
 
     def __init__(self, params, check_mode, diff):
-        self.items = params[self.option]
+        super(MailServers, self).__init__(params, check_mode, diff)
         self.planned_moves = params['planned_account_moves'] or [] if check_mode else []
-        self.check_mode = check_mode
-        self.diff = diff
-        self.client = None
         self.by_name = {}
         self._usage_lock = threading.Lock()
         self._usage = None
@@ -211,10 +244,6 @@ class MailServers:
     def extra_spec():
         return {'planned_account_moves': dict(type='list', elements='dict', options=ACCOUNT_MOVE_SPEC, default=[])}
 
-    @staticmethod
-    def extra_results(results):
-        return {}
-
     def planned(self, index, result):
         """The server as the real run leaves it."""
         server = result.get('server')
@@ -227,9 +256,6 @@ class MailServers:
         """(identity, error messages) of one item; no API call."""
         params = self.items[index]
         return params['name'], validation_errors(params)
-
-    def identity(self, index):
-        return self.items[index]['name']
 
     def owner(self, index):
         """The tenant the item names, by name or id: servers of one name may each belong to another owner."""
@@ -277,7 +303,7 @@ class MailServers:
         return result, self.CATEGORIES[server_plan.action] if result['changed'] else 'unchanged'
 
 
-class UserAccounts:
+class UserAccounts(BulkKind):
     """Items of afterlogic.aurora.aurora_user_accounts: the steps of aurora_user_account per email."""
 
     option = 'accounts'
@@ -285,10 +311,7 @@ class UserAccounts:
     noun = 'accounts'
 
     def __init__(self, params, check_mode, diff):
-        self.items = params[self.option]
-        self.check_mode = check_mode
-        self.diff = diff
-        self.client = None
+        super(UserAccounts, self).__init__(params, check_mode, diff)
         self.wanted = [None] * len(self.items)
         self.moves = [()] * len(self.items)
         self.users = {}
@@ -299,10 +322,6 @@ class UserAccounts:
     @staticmethod
     def item_spec():
         return user_account_argument_spec()
-
-    @staticmethod
-    def extra_spec():
-        return {}
 
     def extra_results(self, results):
         """``account_moves``: in check mode, the accounts the real run creates, moves or deletes (with their user)."""
@@ -326,11 +345,6 @@ class UserAccounts:
     def identity(self, index):
         """The email as the task handles it (stripped, lower case)."""
         return self.wanted[index]['email']
-
-    @staticmethod
-    def owner(index):
-        """E-mail addresses are unique across all tenants."""
-        return None
 
     def prepare(self, client):
         """One listing of every user and, when an item names its server, one of every server."""
@@ -385,7 +399,7 @@ class UserAccounts:
         return 'created' if account_plan.created else 'updated'
 
 
-class MailAccounts:
+class MailAccounts(BulkKind):
     """Items of afterlogic.aurora.aurora_mail_accounts: the steps of aurora_mail_account per extra account; the
     accounts of each user are listed once for all of that user's items."""
 
@@ -394,10 +408,7 @@ class MailAccounts:
     noun = 'mail accounts'
 
     def __init__(self, params, check_mode, diff):
-        self.items = params[self.option]
-        self.check_mode = check_mode
-        self.diff = diff
-        self.client = None
+        super(MailAccounts, self).__init__(params, check_mode, diff)
         self.wanted = [None] * len(self.items)
         self.users = {}
         self.servers = None
@@ -406,19 +417,6 @@ class MailAccounts:
     @staticmethod
     def item_spec():
         return mail_account_argument_spec()
-
-    @staticmethod
-    def extra_spec():
-        return {}
-
-    @staticmethod
-    def extra_results(results):
-        return {}
-
-    @staticmethod
-    def planned(index, result):
-        """A later task reads no user's further accounts."""
-        return []
 
     def validate(self, index):
         errors = mail_account_validation_errors(self.items[index])

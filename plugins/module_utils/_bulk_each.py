@@ -11,7 +11,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.afterlogic.aurora.plugins.module_utils._bulk import failure
+from ansible_collections.afterlogic.aurora.plugins.module_utils._bulk import BulkKind, failure
 from ansible_collections.afterlogic.aurora.plugins.module_utils._errors import AuroraError
 from ansible_collections.afterlogic.aurora.plugins.module_utils._group import (
     ensure_group,
@@ -33,43 +33,18 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._tenant import (
 CATEGORIES = {'created': 'created', 'deleted': 'deleted'}  # any other change is an update
 
 
-class EachItem:
+class EachItem(BulkKind):
     """Items of a bulk module whose kind has no shared reads: validated first, then each ensured on its own."""
 
-    option = key = noun = None
     spec = errors_of = ensure = None  # the single module's argument spec, validation and whole task
-
-    def __init__(self, params, check_mode, diff):
-        self.items = params[self.option]
-        self.check_mode = check_mode
-        self.diff = diff
-        self.client = None
 
     @classmethod
     def item_spec(cls):
         return cls.spec()
 
-    @staticmethod
-    def extra_spec():
-        return {}
-
-    @staticmethod
-    def extra_results(results):
-        return {}
-
-    def planned(self, index, result):
-        """What a later task of a check run must see (``_planned``): by default nothing."""
-        return []
-
     def validate(self, index):
         item = self.items[index]
         return item.get(self.key), type(self).errors_of(item)
-
-    def identity(self, index):
-        return self.items[index][self.key]
-
-    def owner(self, index):
-        return None
 
     def prepare(self, client):
         self.client = client
