@@ -12,6 +12,7 @@ Fixtures:
   corporate_emulator_session  the same object without the reset
   imap_stub         a started ``ImapStub`` with no users (``imap_stub.add_user(login, password)``)
   through           a factory, once per transport: ``through(emulator)`` -> None (web API) or a fake_aurora path
+  through_task      ``through_task(emulator, name)``: module_task through each transport
   fake_aurora       a factory: ``fake_aurora(emulator, version="9.8.5")`` -> the folder (a Path) of a new copy of
                     tests/php/fake-aurora wired to ``emulator`` (its URL and in-process key in
                     data/settings/emulator.json; ``version`` in VERSION): the ``aurora_path`` of a PhpBridge, whose
@@ -352,7 +353,24 @@ def make_fake_aurora(emulator, folder, version="9.8.5"):
 def through(request, fake_aurora):
     """``through(emulator)``: None for the web API, or for the PHP transport the aurora_path of a fake Aurora wired to
     ``emulator``; a test that uses it runs once with each transport (``module_task(emulator, name, through(emulator))``)."""
-    return lambda emulator: fake_aurora(emulator) if request.param == "php" else None
+    paths = {}
+
+    def path_for(emulator):
+        if request.param == "web":
+            return None
+        if id(emulator) not in paths:
+            paths[id(emulator)] = fake_aurora(emulator)
+        return paths[id(emulator)]
+
+    return path_for
+
+
+@pytest.fixture
+def through_task(through):
+    """``through_task(emulator, name)``: the module ``name`` (tests.helpers.module_runner.module_task) on ``emulator``,
+    once through each transport."""
+    from tests.helpers.module_runner import module_task  # the runner imports the collection, set up by conftest
+    return lambda emulator, name: module_task(emulator, name, through(emulator))
 
 
 @pytest.fixture

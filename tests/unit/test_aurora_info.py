@@ -3,7 +3,7 @@ manages it, given back to that module with nothing to change; the filters; capab
 
 import pytest
 
-from tests.helpers.module_runner import create_tenants, module_task
+from tests.helpers.module_runner import create_tenants
 
 MAILBOX_PASSWORD = 'Info-Mailbox-Secret-1'
 SMTP_PASSWORD = 'Info-Relay-Secret-2'
@@ -31,12 +31,12 @@ def no_secret_in(result, *secrets):
 
 
 @pytest.fixture
-def lite(emulator):
+def lite(emulator, through_task):
     emulator.settings(IMAP_CHECK_OFF)
-    server = module_task(emulator, 'aurora_mail_server')
+    server = through_task(emulator, 'aurora_mail_server')
     assert server(name='mydomain', incoming_server='mail.mydomain.com', domains=['mydomain.com'])['changed']
     assert server(**RELAY_SERVER)['changed']
-    user = module_task(emulator, 'aurora_user_account')
+    user = through_task(emulator, 'aurora_user_account')
     for task in (dict(email='user@mydomain.com', server='mydomain'),
                  dict(email='admin@example.org', server='example-org', role='tenant_admin', friendly_name='Admin'),
                  dict(email='jane@example.org', incoming_login='jane', disabled=True)):
@@ -45,8 +45,8 @@ def lite(emulator):
     return emulator
 
 
-def test_servers_and_users_come_in_the_modules_options_and_feed_back_unchanged(lite):
-    info = module_task(lite, 'aurora_info')(check_mode=True)
+def test_servers_and_users_come_in_the_modules_options_and_feed_back_unchanged(lite, through_task):
+    info = through_task(lite, 'aurora_info')(check_mode=True)
     assert not info.failed and info['changed'] is False, info
     assert reads_only(lite) == []
     assert sorted(key for key in info if key in ('capabilities', 'tenants', 'servers', 'domains', 'users', 'accounts',
@@ -76,7 +76,7 @@ def test_servers_and_users_come_in_the_modules_options_and_feed_back_unchanged(l
 
     start = len(lite.calls())
     for module, kind in (('aurora_mail_server', 'servers'), ('aurora_user_account', 'users')):
-        run = module_task(lite, module)
+        run = through_task(lite, module)
         for item in info[kind]:
             for check_mode in (True, False):
                 again = run(check_mode=check_mode, diff=True, **item)
@@ -85,25 +85,25 @@ def test_servers_and_users_come_in_the_modules_options_and_feed_back_unchanged(l
     assert reads_only(lite, start) == []
 
 
-def test_the_items_recreate_the_same_objects_on_an_empty_aurora(lite):
-    info = module_task(lite, 'aurora_info')(gather=['servers', 'users'])
-    before = module_task(lite, 'aurora_info')(gather=['servers', 'users'])
+def test_the_items_recreate_the_same_objects_on_an_empty_aurora(lite, through_task):
+    info = through_task(lite, 'aurora_info')(gather=['servers', 'users'])
+    before = through_task(lite, 'aurora_info')(gather=['servers', 'users'])
     assert (before['servers'], before['users']) == (info['servers'], info['users'])
     lite.reset()
     lite.settings(IMAP_CHECK_OFF)
-    servers = module_task(lite, 'aurora_mail_server')
+    servers = through_task(lite, 'aurora_mail_server')
     for item in info['servers']:
         password = dict(smtp_password=SMTP_PASSWORD) if item['smtp_auth_type'] == 'specified_credentials' else {}
         assert servers(**dict(item, **password))['changed']
-    users = module_task(lite, 'aurora_user_account')
+    users = through_task(lite, 'aurora_user_account')
     for item in info['users']:
         assert users(password=MAILBOX_PASSWORD, **item)['changed']
-    again = module_task(lite, 'aurora_info')(gather=['servers', 'users'])
+    again = through_task(lite, 'aurora_info')(gather=['servers', 'users'])
     assert (again['servers'], again['users']) == (info['servers'], info['users'])
 
 
-def test_search_filters_names_and_emails_and_parallel_reads_give_the_same(lite):
-    info = module_task(lite, 'aurora_info')
+def test_search_filters_names_and_emails_and_parallel_reads_give_the_same(lite, through_task):
+    info = through_task(lite, 'aurora_info')
     found = info(search='EXAMPLE', parallel=1)
     assert [item['name'] for item in found['servers']] == ['example-org']
     assert [item['email'] for item in found['users']] == ['admin@example.org', 'jane@example.org']
@@ -117,8 +117,8 @@ def test_search_filters_names_and_emails_and_parallel_reads_give_the_same(lite):
     assert info(search='nobody')['users'] == []
 
 
-def test_capabilities_and_kinds_lite_does_not_have(lite):
-    info = module_task(lite, 'aurora_info')
+def test_capabilities_and_kinds_lite_does_not_have(lite, through_task):
+    info = through_task(lite, 'aurora_info')
     everything = info()
     assert everything['capabilities'] == dict(multi_tenancy=False, groups=False, mail_domains=False,
                                               multi_accounts=False, imap_check_on_account_creation=None)
@@ -131,8 +131,8 @@ def test_capabilities_and_kinds_lite_does_not_have(lite):
     assert len(warned) == 3 and any('domains: not gathered' in text and 'MailDomains' in text for text in warned), warned
 
 
-def test_wrong_options_fail_naming_them(lite):
-    info = module_task(lite, 'aurora_info')
+def test_wrong_options_fail_naming_them(lite, through_task):
+    info = through_task(lite, 'aurora_info')
     missing = info(tenant='nowhere')
     assert missing.failed and "no tenant named 'nowhere'" in missing['msg'], missing
     assert info(parallel=0).failed
@@ -140,18 +140,18 @@ def test_wrong_options_fail_naming_them(lite):
 
 
 @pytest.fixture
-def corporate(corporate_emulator):
+def corporate(corporate_emulator, through_task):
     aurora = corporate_emulator
     aurora.settings(dict(IMAP_CHECK_OFF, MailMultiAccountsPlugin={'Enabled': True}))
     create_tenants(aurora, 'acme', 'beta')
-    assert module_task(aurora, 'aurora_tenant')(name='acme', description='Acme Inc', site_name='Acme Mail')['changed']
-    server = module_task(aurora, 'aurora_mail_server')
+    assert through_task(aurora, 'aurora_tenant')(name='acme', description='Acme Inc', site_name='Acme Mail')['changed']
+    server = through_task(aurora, 'aurora_mail_server')
     assert server(name='acme-mail', tenant='acme', incoming_server='imap.acme.example')['changed']
     assert server(name='shared', incoming_server='imap.shared.example', domains=['*'])['changed']
-    domain = module_task(aurora, 'aurora_mail_domain')
+    domain = through_task(aurora, 'aurora_mail_domain')
     assert domain(name='acme.example', tenant='acme', server='acme-mail')['changed']
     assert domain(name='beta.example', tenant='beta', server='shared')['changed']
-    user = module_task(aurora, 'aurora_user_account')
+    user = through_task(aurora, 'aurora_user_account')
     for email, tenant, server_name in (('ann@acme.example', 'acme', 'acme-mail'), ('bob@acme.example', 'acme', 'acme-mail'),
                                        ('zed@beta.example', 'beta', 'shared'), ('root@example.net', 'Default', 'shared')):
         assert user(email=email, tenant=tenant, server=server_name, password=MAILBOX_PASSWORD)['changed']
@@ -160,7 +160,7 @@ def corporate(corporate_emulator):
         'UserId': ann['Id'], 'FriendlyName': 'Ann at home', 'Email': 'Ann.Home@example.net', 'IncomingLogin': 'annhome',
         'IncomingPassword': MAILBOX_PASSWORD, 'Server': {'ServerId': server_id(aurora, 'shared')}})
     assert isinstance(extra.get('Result'), dict), extra
-    assert module_task(aurora, 'aurora_group')(name='Sales', tenant='acme', members=['bob@acme.example'])['changed']
+    assert through_task(aurora, 'aurora_group')(name='Sales', tenant='acme', members=['bob@acme.example'])['changed']
     aurora.calls_clear()
     return aurora
 
@@ -169,8 +169,8 @@ def server_id(emulator, name):
     return [server['Id'] for server in emulator.state()['servers'] if server['Name'] == name][0]
 
 
-def test_every_kind_of_a_corporate_aurora_feeds_back_unchanged(corporate):
-    info = module_task(corporate, 'aurora_info')()
+def test_every_kind_of_a_corporate_aurora_feeds_back_unchanged(corporate, through_task):
+    info = through_task(corporate, 'aurora_info')()
     assert not info.failed, info
     assert info['capabilities'] == dict(multi_tenancy=True, groups=True, mail_domains=True, multi_accounts=True,
                                         imap_check_on_account_creation=None)
@@ -193,31 +193,31 @@ def test_every_kind_of_a_corporate_aurora_feeds_back_unchanged(corporate):
     for module, kind in (('aurora_tenant', 'tenants'), ('aurora_mail_server', 'servers'),
                          ('aurora_mail_domain', 'domains'), ('aurora_user_account', 'users'), ('aurora_group', 'groups'),
                          ('aurora_mail_account', 'accounts')):
-        run = module_task(corporate, module)
+        run = through_task(corporate, module)
         for item in info[kind]:
             again = run(check_mode=True, **item)
             assert not again.failed and again['changed'] is False, (module, item, again)
     assert reads_only(corporate, start) == []
 
 
-def test_tenant_limits_every_kind_to_that_tenant(corporate):
-    info = module_task(corporate, 'aurora_info')(tenant='acme')
+def test_tenant_limits_every_kind_to_that_tenant(corporate, through_task):
+    info = through_task(corporate, 'aurora_info')(tenant='acme')
     assert [item['name'] for item in info['tenants']] == ['acme']
     assert sorted(item['name'] for item in info['servers']) == ['acme-mail', 'shared']
     assert [item['name'] for item in info['domains']] == ['acme.example']
     assert [item['email'] for item in info['users']] == ['ann@acme.example', 'bob@acme.example']
     assert [item['email'] for item in info['accounts']] == ['ann.home@example.net']
     assert [item['name'] for item in info['groups']] == ['Sales']
-    beta = module_task(corporate, 'aurora_info')(tenant='beta', search='zed')
+    beta = through_task(corporate, 'aurora_info')(tenant='beta', search='zed')
     assert (beta['tenants'], beta['groups'], [item['email'] for item in beta['users']]) == ([], [], ['zed@beta.example'])
     # An extra account is found by its own address or by its user's.
-    assert module_task(corporate, 'aurora_info')(gather=['accounts'], search='home@')['accounts'][0]['user'] == \
+    assert through_task(corporate, 'aurora_info')(gather=['accounts'], search='home@')['accounts'][0]['user'] == \
         'ann@acme.example'
-    default = module_task(corporate, 'aurora_info')(tenant='Default', gather=['tenants', 'users'])
+    default = through_task(corporate, 'aurora_info')(tenant='Default', gather=['tenants', 'users'])
     assert default['tenants'] == [] and [item['email'] for item in default['users']] == ['root@example.net']
 
 
-def test_compare_lists_what_the_description_does_not_name_within_its_tenants(corporate):
+def test_compare_lists_what_the_description_does_not_name_within_its_tenants(corporate, through_task):
     """The deletions of the provision role's exclusive mode: scoped to the tenants named, identities compared as
     Aurora compares them, each returned as the item that deletes it."""
     described = {
@@ -233,7 +233,7 @@ def test_compare_lists_what_the_description_does_not_name_within_its_tenants(cor
         'UserId': zed, 'FriendlyName': '', 'Email': 'zed.home@example.net', 'IncomingLogin': 'zedhome',
         'IncomingPassword': MAILBOX_PASSWORD, 'Server': {'ServerId': server_id(corporate, 'shared')}})
     assert isinstance(extra.get('Result'), dict), extra
-    info = module_task(corporate, 'aurora_info')(compare=described)
+    info = through_task(corporate, 'aurora_info')(compare=described)
     assert not info.failed, info
     unlisted = info['unlisted']
     assert unlisted['tenants'] == [dict(name='beta', state='absent')]
@@ -241,6 +241,6 @@ def test_compare_lists_what_the_description_does_not_name_within_its_tenants(cor
     assert unlisted['users'] == [dict(email='bob@acme.example', state='absent')]  # zed@ and root@: other tenants
     assert unlisted['accounts'] == [dict(user='ann@acme.example', email='ann.home@example.net', state='absent')]
     assert unlisted['groups'] == [] and unlisted['domains'] == []
-    everywhere = module_task(corporate, 'aurora_info')(gather=['users'], compare={'users': []})
+    everywhere = through_task(corporate, 'aurora_info')(gather=['users'], compare={'users': []})
     assert sorted(item['email'] for item in everywhere['unlisted']['users']) == [
         'ann@acme.example', 'bob@acme.example', 'root@example.net', 'zed@beta.example']

@@ -3,7 +3,6 @@ emulator's corporate profile: each item gets what its single module does, with o
 
 import pytest
 
-from tests.helpers.module_runner import module_task
 
 READS = ('LoginAsSuperadmin', 'Login')
 
@@ -18,23 +17,24 @@ def logins(emulator, start=0):
     return len([call for call in emulator.calls()[start:] if call['Method'] in READS])
 
 
-def test_tenants_domains_and_groups_in_one_task_each(aurora):
-    tenants = module_task(aurora, 'aurora_tenants')
+def test_tenants_domains_and_groups_in_one_task_each(aurora, through_task):
+    tenants = through_task(aurora, 'aurora_tenants')
     first = tenants(tenants=[dict(name=name, description=name.title()) for name in ('acme', 'beta', 'gamma')],
                     parallel=3)
-    assert (first['summary']['created'], first['changed'], logins(aurora)) == (3, True, 1), first
+    one_login = 1 if tenants.transport == 'web' else 0  # Aurora's PHP API needs no login
+    assert (first['summary']['created'], first['changed'], logins(aurora)) == (3, True, one_login), first
     assert [result['name'] for result in first['results']] == ['acme', 'beta', 'gamma']
     for tenant in ('acme', 'beta'):
-        module_task(aurora, 'aurora_mail_server')(name='mail', tenant=tenant, incoming_server='imap.%s.example' % tenant)
+        through_task(aurora, 'aurora_mail_server')(name='mail', tenant=tenant, incoming_server='imap.%s.example' % tenant)
     domains = [dict(name='%s.example' % tenant, tenant=tenant, server='mail') for tenant in ('acme', 'beta')]
-    created = module_task(aurora, 'aurora_mail_domains')(domains=domains)
+    created = through_task(aurora, 'aurora_mail_domains')(domains=domains)
     assert created['summary']['created'] == 2, created
     groups = [dict(name='Staff', tenant='acme'), dict(name='Staff', tenant='beta')]  # one name, two tenants
-    made = module_task(aurora, 'aurora_groups')(groups=groups)
+    made = through_task(aurora, 'aurora_groups')(groups=groups)
     assert made['summary']['created'] == 2, made
     for module, option, items in (('aurora_mail_domains', 'domains', domains), ('aurora_groups', 'groups', groups)):
         for check_mode in (True, False):
-            again = module_task(aurora, module)(check_mode=check_mode, **{option: items})
+            again = through_task(aurora, module)(check_mode=check_mode, **{option: items})
             assert (again['changed'], again['summary']['unchanged']) == (False, 2), again
     removed = tenants(tenants=[dict(name='gamma', state='absent'), dict(name='acme', state='absent')])
     assert (removed['summary']['deleted'], removed['summary']['failed']) == (1, 1), removed
@@ -42,9 +42,9 @@ def test_tenants_domains_and_groups_in_one_task_each(aurora):
     assert sorted(tenant['Name'] for tenant in aurora.state()['tenants']) == ['Default', 'acme', 'beta']
 
 
-def test_an_item_named_twice_fails_the_task_before_any_write(aurora):
+def test_an_item_named_twice_fails_the_task_before_any_write(aurora, through_task):
     start = len(aurora.calls())
-    result = module_task(aurora, 'aurora_groups')(groups=[dict(name='Staff', tenant='acme'),
-                                                          dict(name='Staff', tenant='acme', members=[])])
+    result = through_task(aurora, 'aurora_groups')(groups=[dict(name='Staff', tenant='acme'),
+                                                           dict(name='Staff', tenant='acme', members=[])])
     assert result.failed and 'the same name as' in result['msg'], result
     assert [call for call in aurora.calls()[start:] if call['Method'] not in READS] == []
