@@ -517,6 +517,7 @@ class BulkTask:
         self.module = module
         params = module.params
         self.kind = kind_class(params, module.check_mode, module._diff)
+        self.planned = None  # in check mode, the client given what earlier tasks would create (_planned.py)
         item_spec = kind_class.item_spec()
         items = self.kind.items
         self.secrets = [tuple(secrets_in(item, item_spec)) or None for item in items]
@@ -584,7 +585,7 @@ class BulkTask:
             try:
                 client = client_for(module, connections=min(parallel, count))
                 if module.check_mode and module.params['planned']:
-                    client = PlannedAurora(client, module.params['planned'])
+                    client = self.planned = PlannedAurora(client, module.params['planned'])
                 self.kind.prepare(client)
             except AuroraError as error:
                 fail_with(module, error, invocation=self.invocation)
@@ -599,8 +600,8 @@ class BulkTask:
         report = dict(changed=any(result.get('changed') for result in results), summary=summary, results=results,
                       retries=sum(result.get('retries') or 0 for result in results))
         report.update(self.kind.extra_results(results))
-        if self.module.check_mode and self.module.params['planned']:
-            report = without_placeholders(report)
+        if self.planned is not None:
+            report = without_placeholders(report, self.planned.placeholder_names())
             results = report['results']
         report['planned'] = [entry for index, result in enumerate(results)
                              if self.module.check_mode and result.get('changed') and not result.get('failed')

@@ -18,12 +18,14 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import re
 import threading
 
 from ansible_collections.afterlogic.aurora.plugins.module_utils._api import AuroraClient
 from ansible_collections.afterlogic.aurora.plugins.module_utils._resource import first_id, integer, server_id_of
 
 KINDS = ('tenant', 'mail_server', 'mail_domain', 'user')
+PLACEHOLDER_IN_TEXT = re.compile(r'(?<![\w.-])-[1-9][0-9]*(?![\w.])')
 
 PLANNED_SPEC = dict(
     kind=dict(type='str', required=True, choices=list(KINDS)),
@@ -81,6 +83,11 @@ class PlannedAurora:
 
     def __getattr__(self, name):
         return getattr(self._client, name)
+
+    def placeholder_names(self):
+        """{placeholder id: name} of the planned objects that do not exist yet."""
+        return dict((item['Id'], item.get('Name') or item.get('PublicId'))
+                    for item in self.tenants + self.servers + self.domains + self.users)
 
     # ---- the planned world ---------------------------------------------------------------------
 
@@ -274,15 +281,23 @@ class PlannedAurora:
         return False
 
 
-def without_placeholders(value):
+def without_placeholders(value, names=None):
     """``value`` (a result) with the placeholder ids of planned objects made null, as a check run without planned
-    objects reports the ids of objects it would create."""
+    objects reports the ids of objects it would create; in its texts, each placeholder id that ``names``
+    ({id: name}) knows is its object's quoted name."""
     if isinstance(value, dict):
-        return dict((key, None if _is_id(key) and _is_placeholder(item) else without_placeholders(item))
+        return dict((key, None if _is_id(key) and _is_placeholder(item) else without_placeholders(item, names))
                     for key, item in value.items())
     if isinstance(value, list):
-        return [without_placeholders(item) for item in value]
+        return [without_placeholders(item, names) for item in value]
+    if isinstance(value, str) and names:
+        return PLACEHOLDER_IN_TEXT.sub(lambda found: _named(names, found.group(0)), value)
     return value
+
+
+def _named(names, placeholder):
+    name = names.get(int(placeholder))
+    return placeholder if name is None else repr(str(name))
 
 
 def _is_id(key):

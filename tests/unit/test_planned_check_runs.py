@@ -2,6 +2,8 @@
 create or change (``planned``), and predicts exactly what the real run then does, on the emulator's corporate
 profile, through the modules' real main()."""
 
+import re
+
 import pytest
 
 from tests.helpers.module_runner import module_task
@@ -76,3 +78,16 @@ def test_without_the_plans_a_check_run_fails_where_the_real_run_succeeds(aurora)
     module, option, items = TASKS[1]
     result = module_task(aurora, module)(check_mode=True, **{option: items})
     assert result.failed and "no tenant named 'beta'" in result['msg'], result
+
+
+def test_a_failure_names_a_planned_tenant_by_its_name_not_its_placeholder(aurora):
+    """ann stays in acme, so the group of the new tenant beta cannot hold her: the check run fails as the real run
+    would, naming the tenant as the task does."""
+    existing(aurora)
+    planned = []
+    for module, option, items in TASKS[:3]:
+        planned += module_task(aurora, module)(check_mode=True, planned=planned, **{option: items})['planned']
+    group = module_task(aurora, 'aurora_groups')(check_mode=True, planned=planned, groups=[
+        dict(name='Staff', tenant='beta', members=['ann@acme.example'])])
+    assert group.failed and "users of tenant 'beta'" in group['msg'], group
+    assert not re.search(r'(?<![\w.-])-[0-9]', group.printed), group.printed
