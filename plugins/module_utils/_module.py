@@ -10,7 +10,6 @@ __metaclass__ = type
 
 import atexit
 import os
-import re
 import threading
 
 try:
@@ -24,7 +23,7 @@ from ansible.module_utils.common.validation import check_type_int
 from ansible_collections.afterlogic.aurora.plugins.module_utils._api import REQUESTS_IMPORT_ERROR, AuroraClient
 from ansible_collections.afterlogic.aurora.plugins.module_utils._errors import AuroraApiError, AuroraError
 from ansible_collections.afterlogic.aurora.plugins.module_utils._php_bridge import PhpBridges
-from ansible_collections.afterlogic.aurora.plugins.module_utils._resource import CONTROL_OR_SPACE, ResourceError
+from ansible_collections.afterlogic.aurora.plugins.module_utils._resource import CONTROL, CONTROL_OR_SPACE, ResourceError
 
 CONNECTION_OPTIONS = ('api_url', 'api_username', 'api_password', 'api_token', 'validate_certs', 'ca_path', 'timeout',
                       'api_transport', 'aurora_path', 'php_executable')
@@ -32,8 +31,6 @@ CONNECTION_OPTIONS = ('api_url', 'api_username', 'api_password', 'api_token', 'v
 # Aurora keeps the text it is given (names, addresses, logins, passwords) in varchar(255) columns: a longer value
 # would be cut or refused by the database half-way through a run, so it is refused before any API call.
 MAX_TEXT_LENGTH = 255
-
-CONTROL = re.compile(r'[\x00-\x1f\x7f]')
 
 DEFAULT_PARALLEL = 4  # the default of every module's option parallel: the reads or writes it makes at once
 

@@ -22,6 +22,7 @@ import re
 import threading
 
 from ansible_collections.afterlogic.aurora.plugins.module_utils._api import AuroraClient
+from ansible_collections.afterlogic.aurora.plugins.module_utils._mail_server import owner_tenant_id, usable_servers
 from ansible_collections.afterlogic.aurora.plugins.module_utils._resource import first_id, integer, server_id_of
 
 KINDS = ('tenant', 'mail_server', 'mail_domain', 'user')
@@ -57,10 +58,6 @@ def contains(text, search):
     return str(search or '').lower() in str(text or '').lower()
 
 
-def owner_of(server):
-    return integer(server.get('TenantId') or 0) if server.get('OwnerType') == 'tenant' else 0
-
-
 class PlannedAurora:
     """The client, with the planned objects added to what it reads."""
 
@@ -80,6 +77,7 @@ class PlannedAurora:
         self._next_id = 0
         self.tenants, self.servers, self.domains, self.users, self.accounts = [], [], [], [], {}
         self.changed_servers, self.moved_users = {}, {}  # existing objects the run changes: id -> what changes
+        self.listed_domains = {}  # domain -> the planned or changed server whose Domains list it
 
     def __getattr__(self, name):
         return getattr(self._client, name)
@@ -102,6 +100,8 @@ class PlannedAurora:
                     for entry in self._planned:
                         if entry['kind'] == kind:
                             getattr(self, '_add_' + kind)(entry)
+                    if kind == 'mail_server':
+                        self.listed_domains = self._listed_domains()
                 self._built = True
 
     def _tenant_id(self, entry):
@@ -122,11 +122,7 @@ class PlannedAurora:
         if entry.get('server') is None:
             return None
         named = [server for server in self._servers('', 0) if server.get('Name') == entry['server']]
-        for owner in (tenant_id, 0):
-            found = [server for server in named if owner_of(server) == owner]
-            if found:
-                return found[0]
-        return None
+        return next(iter(usable_servers(named, tenant_id)), None)
 
     def _add_tenant(self, entry):
         if not self._tenant_id({'tenant': entry['name']}):
@@ -188,14 +184,15 @@ class PlannedAurora:
     # ---- reads ---------------------------------------------------------------------------------
 
     def _servers(self, search, tenant_id):
-        listed = [] if tenant_id < 0 else list(self._client.list_servers(search, tenant_id))
-        if tenant_id < 0:
-            listed = [server for server in self._client.list_servers(search) if owner_of(server) == 0]
+        if tenant_id < 0:  # a planned tenant owns no server yet: the super-administrator's are its only ones
+            listed = [server for server in self._client.list_servers(search) if owner_tenant_id(server) == 0]
+        else:
+            listed = list(self._client.list_servers(search, tenant_id))
         for server in listed:
             if server_id_of(server) in self.changed_servers and server.get('AllowEditDomains') is not False:
                 server['Domains'] = self.changed_servers[server_id_of(server)]
         planned = [server for server in self.servers
-                   if contains(server['Name'], search) and (not tenant_id or owner_of(server) in (0, tenant_id))]
+                   if contains(server['Name'], search) and (not tenant_id or owner_tenant_id(server) in (0, tenant_id))]
         return listed + planned
 
     def _read_server(self, server_id):
@@ -211,19 +208,19 @@ class PlannedAurora:
         registered = self._domain(domain)
         if registered:
             return self._read_server(integer(registered['MailServerId']))
-        listing = dict((listed.lower(), server) for server in self.servers + self._changed_server_list()
-                       for listed in server['Domains'].split('\n') if listed)
-        if domain in listing:
-            return listing[domain]
+        if domain in self.listed_domains:
+            return self.listed_domains[domain]
         found = self._client.call('Mail', 'GetMailServerByDomain', {'Domain': domain, 'AllowWildcardDomain': True},
                                   'domain %s' % domain)
         found = found.get('Server') if isinstance(found, dict) else None
-        return found if isinstance(found, dict) else listing.get('*')
+        return found if isinstance(found, dict) else self.listed_domains.get('*')
 
-    def _changed_server_list(self):
-        if not self.changed_servers:
-            return []
-        return [server for server in self._servers('', 0) if server_id_of(server) in self.changed_servers]
+    def _listed_domains(self):
+        """{domain: server} of the servers the run creates or whose domains it changes, read once."""
+        changed = [server for server in self._servers('', 0) if server_id_of(server) in self.changed_servers] \
+            if self.changed_servers else []
+        return dict((listed.lower(), server) for server in self.servers + changed
+                    for listed in server['Domains'].split('\n') if listed)
 
     def _users(self, search, tenant_id):
         listed = [] if tenant_id < 0 else list(self._client.list_users(search, tenant_id))

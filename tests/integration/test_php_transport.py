@@ -8,6 +8,7 @@ import yaml
 
 from tests.helpers.collection import REPO_ROOT
 from tests.helpers.playbook import run_playbook
+from tests.integration.test_role_corporate import writes
 from tests.integration.test_role_provision import connection_of, provision, recap
 
 EXAMPLE = os.path.join(REPO_ROOT, 'playbooks', 'vars', 'example.yml')
@@ -23,11 +24,6 @@ def held(emulator):
     """What Aurora holds, without what differs from one run to another (UUIDs, times)."""
     return dict((kind, [dict((key, value) for key, value in row.items() if key not in VOLATILE) for row in rows])
                 for kind, rows in emulator.state().items() if isinstance(rows, list))
-
-
-def writes(emulator, start=0):
-    return [call['Method'] for call in emulator.calls()[start:]
-            if not call['Method'].startswith('Get') and call['Method'] not in LOGINS]
 
 
 def test_the_example_through_php_makes_what_the_web_api_makes_then_nothing_to_change(tmp_path, emulator, fake_aurora):
