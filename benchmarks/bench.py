@@ -125,14 +125,19 @@ FLOOR_SCRIPT = Path(__file__).resolve().with_name('floor.py')
 PHP_FLOOR_SCRIPT = Path(__file__).resolve().with_name('floor.php')
 
 
-def run_floor(emulator, workdir, mode, servers, accounts):
-    """Seconds of benchmarks/floor.py, run as the script it is (interpreter start and imports included)."""
-    job = Path(workdir) / 'floor-job.json'
-    job.write_text(json.dumps({'bench_servers': servers, 'bench_accounts': accounts}))
+def run_floor(workdir, script, job, mode):
+    """Seconds of a floor script run as the script it is (interpreter start and imports included); ``script``: its
+    command line before JOB_JSON MODE; ``job``: what JOB_JSON holds."""
+    job_file = Path(workdir) / 'floor-job.json'
+    job_file.write_text(json.dumps(job))
     started = time.monotonic()
-    subprocess.run([sys.executable, str(FLOOR_SCRIPT), emulator.url, ADMIN_PASSWORD, str(job), mode], check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(script + [str(job_file), mode], check=True, stdout=subprocess.DEVNULL)
     return time.monotonic() - started
+
+
+def web_floor(emulator):
+    """The command line of benchmarks/floor.py against ``emulator``, before JOB_JSON MODE."""
+    return [sys.executable, str(FLOOR_SCRIPT), emulator.url, ADMIN_PASSWORD]
 
 
 # ---- ansible-playbook runs -----------------------------------------------------------------------------
@@ -342,7 +347,8 @@ class Bench:
         self.goals.append((text if counted else text + ' (for information)', met, counted))
 
     def floor(self, emulator, name, mode, accounts=()):
-        seconds = run_floor(emulator, self.workdir, mode, self.servers, list(accounts))
+        seconds = run_floor(self.workdir, web_floor(emulator),
+                            {'bench_servers': self.servers, 'bench_accounts': list(accounts)}, mode)
         calls = len(emulator.calls())
         self.table.add('floor, %s' % name, seconds, calls, seconds, calls)
         return seconds, calls
@@ -409,15 +415,11 @@ class Bench:
         with Emulator(admin_password=ADMIN_PASSWORD, latency_ms=args.latency_ms) as emulator:
             aurora_path = make_fake_aurora(emulator, Path(self.workdir) / 'fake-aurora')
             runner = Runner(self.workdir)
-            job_file = Path(self.workdir) / 'php-floor-job.json'
-            job_file.write_text(json.dumps({'bench_servers': self.servers, 'bench_accounts': accounts}))
 
             def floor(mode):
                 emulator.calls_clear()
-                started = time.monotonic()
-                subprocess.run(['php', str(PHP_FLOOR_SCRIPT), str(aurora_path), str(job_file), mode], check=True,
-                               stdout=subprocess.DEVNULL)
-                seconds = time.monotonic() - started
+                seconds = run_floor(self.workdir, ['php', str(PHP_FLOOR_SCRIPT), str(aurora_path)],
+                                    {'bench_servers': self.servers, 'bench_accounts': accounts}, mode)
                 table.add('floor, PHP API %s: in-process script, %s' % (mode, job), seconds, len(emulator.calls()),
                           seconds, len(emulator.calls()))
                 return seconds, len(emulator.calls())
@@ -469,13 +471,9 @@ class Bench:
                 emulator.settings(dict(IMAP_CHECK_OFF, **MULTI_ACCOUNTS_ON))
 
             def floor(mode):
-                job_file = Path(self.workdir) / 'floor-job.json'
-                job_file.write_text(json.dumps({'bench_corporate': data}))
                 emulator.calls_clear()
-                started = time.monotonic()
-                subprocess.run([sys.executable, str(FLOOR_SCRIPT), emulator.url, ADMIN_PASSWORD, str(job_file), mode],
-                               check=True, stdout=subprocess.DEVNULL)
-                return time.monotonic() - started, len(emulator.calls())
+                return run_floor(self.workdir, web_floor(emulator), {'bench_corporate': data}, mode), \
+                    len(emulator.calls())
 
             reset()
             writes, writes_calls = floor('corporate-writes')
