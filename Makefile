@@ -1,71 +1,83 @@
 # afterlogic.aurora - developer commands. `make test` is the one command CI runs.
 SHELL := /bin/bash
-PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 VENVS := .venvs
+# Every virtualenv installs from a complete lock (tests/requirements/<leg>.lock: every package, direct and
+# transitive, at an exact version with its hashes), written by `make lock` from <leg>.in. Each leg runs on a Python
+# its .in names on its `# python:` line, found by tools/find-python; PYTHON_<leg>=/path/to/python overrides it.
+LOCKS := tests/requirements
 
-# The supported ansible-core minor versions, oldest first: the oldest is requires_ansible in meta/runtime.yml. Each has
-# its pins in tests/versions/ansible-<version>.txt and its own virtualenv .venvs/ansible-<version>.
-ANSIBLE_VERSIONS := 2.16 2.17 2.18 2.19
+# The ansible-core releases the collection supports, oldest first: the oldest is requires_ansible in
+# meta/runtime.yml (Ansible Automation Platform 2.5 ships it); the others are those maintained upstream. Each has its
+# virtualenv .venvs/ansible-<version>, which runs ansible-test sanity; .venv holds the newest with every tool.
+ANSIBLE_VERSIONS := 2.16 2.19 2.20 2.21
 FLOOR := $(firstword $(ANSIBLE_VERSIONS))
-SANITY_VERSIONS := $(addprefix sanity-,$(ANSIBLE_VERSIONS))
 NEWEST := $(lastword $(ANSIBLE_VERSIONS))
-# `make unit` runs the unit tests with the newest in .venv; these targets run them with the others.
+SANITY_VERSIONS := $(addprefix sanity-,$(ANSIBLE_VERSIONS))
+# `make unit` runs every test with the newest in .venv; these targets run tests/unit (slow tests aside) with the others.
 UNIT_VERSIONS := $(addprefix unit-,$(filter-out $(NEWEST),$(ANSIBLE_VERSIONS)))
 
 COLLECTION_VERSION := $(shell sed -n 's/^version: *//p' galaxy.yml)
 TARBALL := build/galaxy/afterlogic-aurora-$(COLLECTION_VERSION).tar.gz
 IMPORTER := $(VENVS)/galaxy-importer
+LOCK_TOOL := $(VENVS)/lock-tool
 
 .PHONY: test venv php-cli unit unit-versions $(UNIT_VERSIONS) integration-$(FLOOR) sanity $(SANITY_VERSIONS) molecule lint \
-	docs docs-sync changelog galaxy-build galaxy ee demo bench collection clean
+	docs docs-sync changelog galaxy-build galaxy ee demo bench collection lock clean
 
 test: venv changelog unit unit-versions sanity molecule lint docs galaxy ee
 
 # Keep the virtualenv markers that the pattern rule below makes.
 .PRECIOUS: $(VENVS)/ansible-%/.installed
 
-venv: php-cli $(VENV)/.installed
+# $(call new_venv,DIR,LEG): DIR made anew with LEG's Python, and LEG's lock installed into it (--require-hashes:
+# pip refuses a package the lock does not pin, or a file whose hash differs).
+define new_venv
+	@python="$(PYTHON_$(2))"; [ -n "$$python" ] || python=$$(tools/find-python $(2)) || exit 1; \
+	  rm -rf $(1) && echo "$(1): $$("$$python" --version) ($$python), $(LOCKS)/$(2).lock" && "$$python" -m venv $(1)
+	$(1)/bin/python -m pip install --quiet --require-hashes -r $(LOCKS)/$(2).lock
+endef
 
-# The PHP transport's tests run php (tests/php/fake-aurora): Debian's php-cli, installed here when root can.
+venv: $(VENV)/.installed
+
+# The PHP transport's tests run php (tests/php/fake-aurora): Debian's php-cli, installed by tools/install-php-cli
+# when this user can; only the targets that run those tests need it.
 php-cli:
-	@command -v php >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
-	  { DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends php-cli || \
-	    { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends php-cli; }; } && \
-	  command -v php >/dev/null; } || \
-	  { echo "php is required: install Debian's php-cli package (apt-get install php-cli)"; exit 1; }
+	@tools/install-php-cli
 
-# .venv: the pinned tools, and awx.awx (for playbooks/awx_credential_type.yml) taken from the community package.
-$(VENV)/.installed: tests/requirements.txt tests/awx/requirements.txt
-	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required"; exit 1; }
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r tests/requirements.txt
+# .venv: the newest ansible-core and the tools, and awx.awx (for playbooks/awx_credential_type.yml) taken from the
+# community package.
+$(VENV)/.installed: $(LOCKS)/tools.lock $(LOCKS)/awx.lock
+	$(call new_venv,$(VENV),tools)
 	$(BIN)/python tests/awx/install_awx_collection.py
 	touch $@
 
 # One virtualenv per supported ansible-core.
-$(VENVS)/ansible-%/.installed: tests/versions/ansible-%.txt
-	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required"; exit 1; }
-	rm -rf $(VENVS)/ansible-$*
-	$(PYTHON) -m venv $(VENVS)/ansible-$*
-	$(VENVS)/ansible-$*/bin/pip install --quiet --upgrade pip
-	$(VENVS)/ansible-$*/bin/pip install --quiet -r tests/versions/ansible-$*.txt
+$(VENVS)/ansible-%/.installed: $(LOCKS)/ansible-%.lock
+	$(call new_venv,$(VENVS)/ansible-$*,ansible-$*)
 	touch $@
 
+# Rewrites every lock from its input with uv (tools/lock.py); tests/unit/test_locks.py fails on a stale one.
+$(LOCK_TOOL)/.installed: $(LOCKS)/lock-tool.lock
+	$(call new_venv,$(LOCK_TOOL),lock-tool)
+	touch $@
+
+lock: $(LOCK_TOOL)/.installed
+	$(LOCK_TOOL)/bin/python tools/lock.py $(LOCK_TOOL)/bin/uv
+
 # pytest: tests/unit and tests/integration, with the newest ansible-core.
-unit: venv
+unit: venv php-cli
 	$(BIN)/python -m pytest
 
 # tests/unit with every other supported ansible-core, and tests/integration (real ansible-playbook runs of the modules, the
 # role and the playbooks) with the oldest one; the slow tests (pytest.ini) run with the newest only, in `make unit`.
 unit-versions: $(UNIT_VERSIONS) integration-$(FLOOR)
 
-$(UNIT_VERSIONS): unit-%: $(VENVS)/ansible-%/.installed
+$(UNIT_VERSIONS): unit-%: $(VENVS)/ansible-%/.installed php-cli
 	$(VENVS)/ansible-$*/bin/python -m pytest -p no:cacheprovider -m 'not slow' tests/unit
 
-integration-$(FLOOR): $(VENVS)/ansible-$(FLOOR)/.installed
+integration-$(FLOOR): $(VENVS)/ansible-$(FLOOR)/.installed php-cli
 	$(VENVS)/ansible-$(FLOOR)/bin/python tests/awx/install_awx_collection.py
 	$(VENVS)/ansible-$(FLOOR)/bin/python -m pytest -p no:cacheprovider -m 'not slow' tests/integration
 
@@ -79,7 +91,8 @@ $(SANITY_VERSIONS): sanity-%: $(VENVS)/ansible-%/.installed
 	git ls-files --cached --others --exclude-standard -z | \
 	  xargs -0 -I{} cp --parents {} build/sanity-$*/ansible_collections/afterlogic/aurora/
 	cd build/sanity-$*/ansible_collections/afterlogic/aurora && git init -q && git add -A && \
-	  PATH="$(CURDIR)/$(VENVS)/ansible-$*/bin:$$PATH" ansible-test sanity --venv --python 3.11 --color no
+	  PATH="$(CURDIR)/$(VENVS)/ansible-$*/bin:$$PATH" ansible-test sanity --venv --color no \
+	    --python $$($(CURDIR)/$(VENVS)/ansible-$*/bin/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 
 # build/collections/ansible_collections/afterlogic/aurora -> this checkout, so that ansible finds afterlogic.aurora.
 COLLECTIONS := $(CURDIR)/build/collections
@@ -118,16 +131,12 @@ changelog: venv
 galaxy-build: venv
 	rm -rf build/galaxy && mkdir -p build/galaxy
 	set -o pipefail; $(BIN)/ansible-galaxy collection build --output-path build/galaxy . 2>&1 | tee build/galaxy/build.log
-	! grep -i warning build/galaxy/build.log
+	$(BIN)/python -m tests.galaxy.check_build_log build/galaxy/build.log
 	$(BIN)/python tests/galaxy/check_tarball.py $(TARBALL)
 
 # galaxy-importer, the tool Galaxy runs on upload, in its own virtualenv (with awx.awx, as .venv).
-$(IMPORTER)/.installed: tests/galaxy/requirements.txt tests/awx/requirements.txt
-	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required"; exit 1; }
-	rm -rf $(IMPORTER)
-	$(PYTHON) -m venv $(IMPORTER)
-	$(IMPORTER)/bin/pip install --quiet --upgrade pip
-	$(IMPORTER)/bin/pip install --quiet -r tests/galaxy/requirements.txt
+$(IMPORTER)/.installed: $(LOCKS)/galaxy-importer.lock $(LOCKS)/awx.lock
+	$(call new_venv,$(IMPORTER),galaxy-importer)
 	$(IMPORTER)/bin/python tests/awx/install_awx_collection.py
 	touch $@
 

@@ -98,7 +98,7 @@ def _checked_module(spec, kwargs):
     given 0 or [1]); the task then fails as for any other bad value, with no traceback and no secret shown.
     """
     try:
-        return AnsibleModule(argument_spec=spec, **kwargs)
+        return _SecretKeepingModule(argument_spec=spec, **kwargs)
     except (ArithmeticError, TypeError, ValueError) as exc:
         crash = exc
     loose = AnsibleModule(argument_spec=dict((name, dict(type='raw', no_log=bool(option.get('no_log'))))
@@ -108,6 +108,25 @@ def _checked_module(spec, kwargs):
     path, wanted = found or ('an option', 'value of its documented type')
     loose.fail_json(msg='%s must be a %s, got a value ansible-core cannot check (%s: %s)'
                         % (path, wanted, type(crash).__name__, crash))
+
+
+class _SecretKeepingModule(AnsibleModule):
+    """An AnsibleModule that hides the no_log values of its arguments also when its own checks fail.
+
+    When an item of a list of dicts is not a dict, ansible-core's search for no_log values raises, and
+    AnsibleModule fails the task having collected none: api_password would be echoed in the clear.
+    """
+
+    _checked = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._checked = True
+
+    def fail_json(self, msg, **kwargs):
+        if not self._checked:
+            self.no_log_values.update(secrets_in(self.params, self.argument_spec))
+        super().fail_json(msg, **kwargs)
 
 
 def secrets_in(item, spec):

@@ -482,8 +482,9 @@ class _PhpProcess:
     """One running php: its pipes, a thread that queues stdout lines, and one that keeps the last stderr lines."""
 
     def __init__(self, argv):
-        self.process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                        close_fds=True)
+        # Not run_command: it waits for the process to end, and this php answers call after call over its pipes.
+        self.process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,  # pylint: disable=ansible-bad-function
+                                        stderr=subprocess.PIPE, close_fds=True)
         self.lines = queue.Queue()
         self.stderr = collections.deque(maxlen=STDERR_LINES)  # (number, line)
         self.stderr_seen = 0  # stderr lines read so far

@@ -2,8 +2,8 @@
 
 playbooks/awx_credential_type.yml uses awx.awx.credential_type, so ansible-lint (and galaxy-importer, which runs
 ansible-lint) must find awx.awx. Galaxy is not reachable from CI, but PyPI is, and the community package ``ansible``
-on PyPI contains awx.awx. This downloads that package's wheel (the version pinned in tests/awx/requirements.txt, no
-dependencies), takes out ansible_collections/awx/awx, and installs it with ``ansible-galaxy collection install`` into
+on PyPI contains awx.awx. This downloads that package's wheel (the version and hashes locked in
+tests/requirements/awx.lock, no dependencies), takes out ansible_collections/awx/awx, and installs it with ``ansible-galaxy collection install`` into
 ``<site-packages>/ansible_collections``, where ansible-core finds collections installed by pip. Nothing else of the
 community package is installed.
 
@@ -20,18 +20,18 @@ import zipfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO_ROOT = os.path.dirname(os.path.dirname(HERE))
-PIN_FILE = os.path.join(HERE, 'requirements.txt')
+LOCK_FILE = os.path.join(REPO_ROOT, 'tests', 'requirements', 'awx.lock')
 WORK_DIR = os.path.join(REPO_ROOT, 'build', 'awx')
 PREFIX = 'ansible_collections/awx/awx/'
 
 
 def pinned_version():
-    with open(PIN_FILE) as handle:
+    with open(LOCK_FILE) as handle:
         for line in handle:
-            match = re.match(r'\s*ansible==([0-9][0-9a-z.]*)\s*(#.*)?$', line)
+            match = re.match(r'ansible==([0-9][0-9a-z.]*)[\s\\]*$', line)
             if match:
                 return match.group(1)
-    sys.exit('no "ansible==VERSION" line in %s' % PIN_FILE)
+    sys.exit('no "ansible==VERSION" line in %s' % LOCK_FILE)
 
 
 def installed_version(collections_dir):
@@ -48,7 +48,7 @@ def download_wheel(version):
     wheel = os.path.join(wheels, 'ansible-%s-py3-none-any.whl' % version)
     if not os.path.exists(wheel):
         subprocess.run([sys.executable, '-m', 'pip', 'download', '--quiet', '--no-deps', '--only-binary', ':all:',
-                        '--dest', wheels, 'ansible==%s' % version], check=True)
+                        '--require-hashes', '--dest', wheels, '-r', LOCK_FILE], check=True)
     if not os.path.exists(wheel):
         sys.exit('pip did not download %s' % wheel)
     return wheel

@@ -17,6 +17,7 @@ import yaml
 from tests.helpers.awx import credential_type
 from tests.helpers.collection import ensure_collection_on_path, module_names, role_names
 from tests.helpers.rst import DOCS_DIR, code_block, code_blocks
+from tests.helpers.tool_output import sort_out
 
 BIN = os.path.dirname(sys.executable)
 CREDENTIAL_TYPE_CAPTION = 'inputs and injectors of the credential type "Afterlogic Aurora"'
@@ -26,7 +27,8 @@ def ansible_doc(*args):
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=ensure_collection_on_path(), ANSIBLE_NOCOLOR='1')
     finished = subprocess.run([os.path.join(BIN, 'ansible-doc')] + list(args), env=env, capture_output=True, text=True,
                               check=False)
-    if finished.returncode != 0 or 'WARNING' in finished.stderr or 'ERROR' in finished.stderr:
+    problems, _foreign = sort_out(finished.stderr.splitlines())
+    if finished.returncode != 0 or problems:
         sys.exit('ansible-doc %s failed:\n%s%s' % (' '.join(args), finished.stdout, finished.stderr))
     return finished.stdout
 

@@ -48,14 +48,27 @@ def isolated_env(root, collections):
     return env
 
 
-def run(installed_copy, *command, env=None):
+def run_apart(installed_copy, *command, env=None):
+    """(exit code, stdout, stderr) of a command of .venv's ansible-core run on the installed copy."""
     collections, _folder = installed_copy
     root = collections.parent
     full_env = isolated_env(root, collections)
     full_env.update(env or {})
     finished = subprocess.run([os.path.join(BIN, command[0])] + list(command[1:]), env=full_env, cwd=str(root),
                               capture_output=True, text=True, timeout=300, check=False)
-    return finished.returncode, finished.stdout + finished.stderr
+    return finished.returncode, finished.stdout, finished.stderr
+
+
+def run(installed_copy, *command, env=None):
+    code, stdout, stderr = run_apart(installed_copy, *command, env=env)
+    return code, stdout + stderr
+
+
+def run_json(installed_copy, *command):
+    """The JSON that ``command`` prints (what a library warns on stderr aside)."""
+    code, stdout, stderr = run_apart(installed_copy, *command)
+    assert code == 0, stdout + stderr
+    return json.loads(stdout)
 
 
 def tarball_modules():
@@ -66,14 +79,12 @@ def tarball_modules():
 
 def test_every_module_and_the_role_resolve_to_the_installed_copy(installed):
     _collections, folder = installed
-    code, listed = run(installed, 'ansible-doc', '--list', '--json', 'afterlogic.aurora')
-    assert code == 0, listed
-    modules = sorted(name.split('.')[-1] for name in json.loads(listed))
+    listed = run_json(installed, 'ansible-doc', '--list', '--json', 'afterlogic.aurora')
+    modules = sorted(name.split('.')[-1] for name in listed)
     assert modules == tarball_modules() and modules
     for module in modules:
-        code, output = run(installed, 'ansible-doc', '--json', 'afterlogic.aurora.' + module)
-        assert code == 0, output
-        found = json.loads(output)['afterlogic.aurora.' + module]['doc']['filename']
+        found = run_json(installed, 'ansible-doc', '--json', 'afterlogic.aurora.' + module)[
+            'afterlogic.aurora.' + module]['doc']['filename']
         assert found.startswith(str(folder) + os.sep), found
         assert not found.startswith(REPO_ROOT + os.sep)
     code, output = run(installed, 'ansible-doc', '--type', 'role', '--json', 'afterlogic.aurora.provision')

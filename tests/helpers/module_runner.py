@@ -51,10 +51,14 @@ class ModuleResult(dict):
                 for warning in self.get('warnings') or []]
 
 
-def run_module(name, args, check_mode=False, diff=False):
-    """Run plugins/modules/<name>.py with ``args`` and return its result (a ModuleResult)."""
+def run_module(name, args, check_mode=False, diff=False, invocation=False):
+    """Run plugins/modules/<name>.py with ``args`` and return its result (a ModuleResult). With ``invocation``, the
+    result echoes the arguments as ``invocation``, as when the controller asks for it (ansible-core 2.21 does only
+    with its INJECT_INVOCATION setting; older releases always do)."""
     module = importlib.import_module(MODULE_PACKAGE + name)
     full_args = dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff)
+    if invocation:
+        full_args['_ansible_inject_invocation'] = True
     # A module process starts with no warnings; in this process they would pile up from run to run.
     ansible_warnings._global_warnings.clear()
     ansible_warnings._global_deprecations.clear()
@@ -83,10 +87,10 @@ def connection_options(emulator, aurora_path=None):
 def module_task(emulator, name, aurora_path=None):
     """``run(check_mode=False, diff=False, **options)``: the module ``name`` connected to ``emulator``, through its
     web API or, with ``aurora_path``, its PHP API."""
-    def run(check_mode=False, diff=False, **options):
+    def run(check_mode=False, diff=False, invocation=False, **options):
         args = connection_options(emulator, aurora_path)
         args.update(options)
-        return run_module(name, args, check_mode=check_mode, diff=diff)
+        return run_module(name, args, check_mode=check_mode, diff=diff, invocation=invocation)
     run.transport = 'web' if aurora_path is None else 'php'
     return run
 

@@ -43,12 +43,17 @@ class PlaybookRun:
         return tuple(int(number) for number in found.groups())
 
 
+# Every task result echoes its module's arguments (`invocation`), as before ansible-core 2.21, which does it only when
+# asked: -vvv then shows them, and the secret scans read them.
+ECHO_ARGUMENTS = {'ANSIBLE_INJECT_INVOCATION': '1'}
+
+
 def run_playbook(tmp_path, playbook_text, extra_vars=None, options=(), inventory='localhost,'):
     """Write ``playbook_text`` into ``tmp_path`` and run it with the venv's ansible-playbook."""
     playbook = tmp_path / 'playbook.yml'
     playbook.write_text(playbook_text)
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=ensure_collection_on_path(), ANSIBLE_NOCOLOR='1',
-               ANSIBLE_RETRY_FILES_ENABLED='0', ANSIBLE_LOCAL_TEMP=str(tmp_path / 'ansible-tmp'))
+               ANSIBLE_RETRY_FILES_ENABLED='0', ANSIBLE_LOCAL_TEMP=str(tmp_path / 'ansible-tmp'), **ECHO_ARGUMENTS)
     all_vars = dict(ansible_python_interpreter=sys.executable)
     all_vars.update(extra_vars or {})
     command = [ANSIBLE_PLAYBOOK, '-i', inventory, '-e', json.dumps(all_vars)] + list(options) + [str(playbook)]

@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from tests.helpers.collection import REPO_ROOT, ensure_collection_on_path
+from tests.helpers.playbook import ECHO_ARGUMENTS
 
 EXAMPLE_VARS = os.path.join(REPO_ROOT, 'playbooks', 'vars', 'example.yml')
 LOGINS = ('LoginAsSuperadmin', 'Login')
@@ -61,7 +62,7 @@ def provision(tmp_path, *args, env=None, hosts=None, connection=None):
     command += verbose + list(args)
     full_env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=ensure_collection_on_path(), ANSIBLE_NOCOLOR='1',
                     ANSIBLE_RETRY_FILES_ENABLED='0', ANSIBLE_LOCAL_TEMP=str(tmp_path / 'ansible-tmp'),
-                    ANSIBLE_LOCALHOST_WARNING='0', ANSIBLE_INVENTORY_UNPARSED_WARNING='0')
+                    ANSIBLE_LOCALHOST_WARNING='0', ANSIBLE_INVENTORY_UNPARSED_WARNING='0', **ECHO_ARGUMENTS)
     for name in [name for name in full_env if name.startswith('AURORA_')]:
         del full_env[name]
     full_env.update(env or {})

@@ -374,8 +374,8 @@ def test_secrets_are_hidden_in_the_echoed_arguments_and_everywhere_else(emulator
     seed(emulator)
     relay = dict(name='relay', incoming_server='mail.relay.example', domains=['relay.example'],
                  smtp_auth_type='specified_credentials', smtp_login='relay', smtp_password='Relay-Secret-99')
-    servers = bulk['servers'](servers=[relay], diff=True)
-    accounts = bulk['accounts'](accounts=ACCOUNTS[:3] + [ACCOUNTS[-2]], diff=True)
+    servers = bulk['servers'](servers=[relay], diff=True, invocation=True)
+    accounts = bulk['accounts'](accounts=ACCOUNTS[:3] + [ACCOUNTS[-2]], diff=True, invocation=True)
     assert servers['invocation']['module_args']['servers'][0]['smtp_password'] == HIDDEN
     assert [item['password'] for item in accounts['invocation']['module_args']['accounts']] == [HIDDEN] * 4
     if bulk['accounts'].transport == 'web':

@@ -7,7 +7,7 @@ import yaml
 
 from tests.helpers.collection import REPO_ROOT, module_names
 
-VERSIONS_DIR = os.path.join(REPO_ROOT, 'tests', 'versions')
+LOCKS_DIR = os.path.join(REPO_ROOT, 'tests', 'requirements')
 
 
 def read(*parts):
@@ -34,23 +34,24 @@ def as_tuple(version):
 def test_every_tested_version_has_its_pins_and_the_oldest_is_requires_ansible():
     versions = makefile_versions()
     assert versions == sorted(versions, key=as_tuple), 'ANSIBLE_VERSIONS must be oldest first'
-    files = sorted(name for name in os.listdir(VERSIONS_DIR) if name.endswith('.txt'))
-    assert files == sorted('ansible-%s.txt' % version for version in versions)
+    files = sorted(name for name in os.listdir(LOCKS_DIR) if re.match(r'ansible-.*\.in$', name))
+    assert files == sorted('ansible-%s.in' % version for version in versions)
     for version in versions:
-        core = pinned(read('tests', 'versions', 'ansible-%s.txt' % version), 'ansible-core')
+        core = pinned(read('tests', 'requirements', 'ansible-%s.in' % version), 'ansible-core')
         assert core.startswith(version + '.'), (version, core)
     runtime = yaml.safe_load(read('meta', 'runtime.yml'))
     assert runtime['requires_ansible'] == '>=%s.0' % versions[0]
     role_meta = yaml.safe_load(read('roles', 'provision', 'meta', 'main.yml'))
     assert role_meta['galaxy_info']['min_ansible_version'] == versions[0]
     # The newest supported version is also the one of .venv, which runs everything else.
-    assert pinned(read('tests', 'requirements.txt'), 'ansible-core').startswith(versions[-1] + '.')
+    assert pinned(read('tests', 'requirements', 'tools.in'), 'ansible-core') == \
+        pinned(read('tests', 'requirements', 'ansible-%s.in' % versions[-1]), 'ansible-core')
 
 
 def test_the_oldest_version_runs_with_the_oldest_requests_that_requirements_txt_allows():
     floor = re.search(r'^requests>=(\S+)', read('requirements.txt'), re.MULTILINE)
     assert floor, 'requirements.txt must give the lowest requests version'
-    assert pinned(read('tests', 'versions', 'ansible-%s.txt' % makefile_versions()[0]), 'requests') == floor.group(1)
+    assert pinned(read('tests', 'requirements', 'ansible-%s.in' % makefile_versions()[0]), 'requests') == floor.group(1)
 
 
 def test_every_module_says_since_when_it_exists():
