@@ -32,6 +32,8 @@ profile="lite" (WebMail Lite) or "corporate" the product it answers as, aurora/p
   .login(login=None, password=None) -> a token (AdminAuth.LoginAsSuperadmin, Core.Login on 113/114)
   .state() .reset() .settings(changes=None) .calls() .calls_clear()
   .faults(rules) .faults_clear() .revoke_tokens()
+  .imap_routes(routes=None)     read, or replace, where IMAP logins connect (aurora/imap_check.py), e.g.
+                                  {"127.0.0.1:10143": f"127.0.0.1:{stub.port}", "*": None}; a reset clears them
   .php_entry()                  {"key", "modules"}: the in-process entry of the fake Aurora framework (control.py)
   .wait_idle(limit=30)            wait until no API request is being served (e.g. one a "delay" fault holds)
   .held() .release(drop=False)    calls that "hold" faults hold now; end every hold (drop: no answer)
@@ -276,6 +278,11 @@ class Emulator:
 
     def contention_state(self):
         return self._control_ok("GET", "faults/contention")
+
+    def imap_routes(self, routes=None):
+        if routes is None:
+            return self._control_ok("GET", "imap-routes")
+        return self._control_ok("POST", "imap-routes", routes)
 
     def revoke_tokens(self):
         self._control_ok("POST", "revoke-tokens")

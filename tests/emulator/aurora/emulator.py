@@ -15,6 +15,7 @@ from .contention import Contention
 from .errors import ApiError, DbError, PhpFatal
 from .faults import FaultInjector
 from .holds import HoldRoom
+from .imap_check import ImapRoutes
 from .login_guard import LoginGuard
 from .php import php_json_decode, php_truthy
 from .profiles import PROFILES
@@ -76,6 +77,7 @@ class Emulator:
             self.db = Database(mail_domains=self.profile.mail_domains)
             self.settings = Settings(self.profile.settings)
             self.guard = LoginGuard()
+            self.imap_routes = ImapRoutes()
             self.clear_faults()
             self.holds.release(drop=True)
             self.calls = []
@@ -88,7 +90,10 @@ class Emulator:
             self.contention.restore()
 
     def module_enabled(self, name):
+        """Whether Aurora loads module ``name``: it is installed, and a licensed one has its licence."""
         if name == "MailMultiAccountsPlugin":
+            # Licensed software: it loads only with a valid licence key, which the setting stands for.  Unloaded,
+            # its accounts manager does not replace Mail's stock one (one account per user).
             return self.settings("MailMultiAccountsPlugin", "Enabled")
         return name not in PROFILE_MODULES or name in self.profile.installed_modules
 
