@@ -1,4 +1,5 @@
-"""Test-control endpoints under /_emulator/ (JSON in and out; never subject to faults or latency).
+"""Test-control endpoints under /_emulator/ (JSON in and out; never subject to faults or latency), on both sides of
+the emulator (server.py): the host side serves them during a web-server outage too.
 
   POST /_emulator/reset            the fresh state of the profile it was started in (profiles.py): database and
                                    settings; no faults/calls/blocks/revocations/IMAP routes, contention as started
@@ -9,7 +10,10 @@
   GET  /_emulator/calls            API calls received since the last reset
   POST /_emulator/calls/clear      forget them
   POST /_emulator/revoke-tokens    every token issued so far becomes invalid
-  GET|POST|DELETE /_emulator/faults  list / add / clear fault rules (faults.py; DELETE also restores contention)
+  GET|POST|DELETE /_emulator/faults  list / add / clear fault rules (faults.py; DELETE also restores contention
+                                   and ends any outage)
+  GET  /_emulator/outages          {"db-down": {"active": bool, "remaining_ms": N}, "web-down": {...}}: the outage
+                                   windows that "db-down" and "web-down" faults opened (outage.py)
   GET  /_emulator/faults/contention {"probability": P, "seed": N, "window_ms": W, "deadlocks": victims so far,
                                    "overlaps": overlapping write pairs so far}
   POST /_emulator/faults/contention  any of {"probability": 0..1, "seed": int, "window_ms": int >= 0}; a seed
@@ -55,6 +59,7 @@ class ControlApi:
             ("GET", "/_emulator/faults"): self.get_faults,
             ("POST", "/_emulator/faults"): self.add_faults,
             ("DELETE", "/_emulator/faults"): self.clear_faults,
+            ("GET", "/_emulator/outages"): self.get_outages,
             ("GET", "/_emulator/faults/contention"): self.get_contention,
             ("POST", "/_emulator/faults/contention"): self.set_contention,
             ("GET", "/_emulator/imap-routes"): self.get_imap_routes,
@@ -117,6 +122,9 @@ class ControlApi:
     def clear_faults(self, _payload):
         self.emulator.clear_faults()
         return {"ok": True}
+
+    def get_outages(self, _payload):
+        return self.emulator.outages.state()
 
     def get_contention(self, _payload):
         return self.emulator.contention.state()
