@@ -2,9 +2,12 @@
 
     python3 tests/emulator/aurora_emulator.py --host 127.0.0.1 --port 0 \
         [--admin-login superadmin] [--admin-password PW] [--latency-ms N] \
-        [--deadlock-probability P] [--seed N] [--write-window-ms W] [--profile lite|corporate]
+        [--deadlock-probability P] [--seed N] [--write-window-ms W] \
+        [--profile lite|corporate|multi-accounts] [--host-side-port N]
 
-The first stdout line is ``listening on http://HOST:PORT/``; it then serves until SIGTERM/SIGINT.
+The first stdout line is ``listening on http://HOST:PORT/`` (the web API), the second ``host side on
+http://HOST:PORT/`` (control endpoints and in-process calls, which a web-server outage does not reach:
+aurora/server.py); it then serves until SIGTERM/SIGINT.
 """
 import sys
 

@@ -21,7 +21,9 @@ Fixtures:
 ``Emulator`` (also usable directly: ``with Emulator(latency_ms=50) as emu: ...``; further arguments
 deadlock_probability=0.0, seed=0, write_window_ms=2 start the process with that write contention;
 profile="lite" (WebMail Lite) or "corporate" the product it answers as, aurora/profiles.py):
-  .url                          base URL ending in "/"
+  .url                          base URL of the web side (the web API) ending in "/"
+  .host_url                     base URL of the host side (control endpoints, in-process calls: aurora/server.py),
+                                  which the control methods below use, so they work during a web-server outage
   .admin_login, .admin_password the super-admin credentials the process was started with
   .admin_token                  a super-admin token (tokens are stateless and survive resets)
   .api(module, method, params=None, token=ADMIN)   -> the JSON answer (dict); params: dict/list
@@ -32,6 +34,10 @@ profile="lite" (WebMail Lite) or "corporate" the product it answers as, aurora/p
   .login(login=None, password=None) -> a token (AdminAuth.LoginAsSuperadmin, Core.Login on 113/114)
   .state() .reset() .settings(changes=None) .calls() .calls_clear()
   .faults(rules) .faults_clear() .revoke_tokens()
+  .outages()                    {"db-down": {"active", "remaining_ms"}, "web-down": {...}} (aurora/outage.py)
+  .wait_outages_over(limit=30)  wait until no outage window is open (they end by time)
+  .imap_routes(routes=None)     read, or replace, where IMAP logins connect (aurora/imap_check.py), e.g.
+                                  {"127.0.0.1:10143": f"127.0.0.1:{stub.port}", "*": None}; a reset clears them
   .php_entry()                  {"key", "modules"}: the in-process entry of the fake Aurora framework (control.py)
   .wait_idle(limit=30)            wait until no API request is being served (e.g. one a "delay" fault holds)
   .held() .release(drop=False)    calls that "hold" faults hold now; end every hold (drop: no answer)
@@ -107,6 +113,7 @@ class Emulator:
         self.seed = seed
         self.write_window_ms = write_window_ms
         self.url = None
+        self.host_url = None
         self._process = None
         self._stderr = None
         self._stderr_output = ""  # what the process wrote to stderr, once stopped
@@ -125,12 +132,18 @@ class Emulator:
              "--seed", str(self.seed), "--write-window-ms", str(self.write_window_ms), "--profile", self.profile],
             stdout=subprocess.PIPE, stderr=self._stderr, text=True)
         ready, dummy, dummy = select.select([self._process.stdout], [], [], STARTUP_TIMEOUT_SECONDS)
+        self.url = self._announced("listening on ", ready)
+        # The next line follows at once (it may already be in stdout's buffer, where select() cannot see it).
+        self.host_url = self._announced("host side on ", ready)
+        return self
+
+    def _announced(self, prefix, ready):
+        """The URL of stdout's next line, which starts with ``prefix``."""
         line = self._process.stdout.readline() if ready else ""
-        if not line.startswith("listening on "):
+        if not line.startswith(prefix):
             self.stop()
             raise RuntimeError(f"the emulator did not start: {line!r} {self._stderr_output}")
-        self.url = line.split("listening on ", 1)[1].strip()
-        return self
+        return line[len(prefix):].strip()
 
     def stop(self):
         if self._process:
@@ -156,9 +169,10 @@ class Emulator:
 
     # ---- HTTP
 
-    def http(self, http_method, path_and_query, body=b"", headers=None):
-        """One raw request; any HTTP status comes back as an HttpAnswer (transport errors raise)."""
-        request = urllib.request.Request(self.url + path_and_query.lstrip("/"), data=body or None,
+    def http(self, http_method, path_and_query, body=b"", headers=None, base_url=None):
+        """One raw request (to the web side unless ``base_url``); any HTTP status comes back as an HttpAnswer
+        (transport errors raise)."""
+        request = urllib.request.Request((base_url or self.url) + path_and_query.lstrip("/"), data=body or None,
                                          headers=headers or {}, method=http_method)
         try:
             with self._opener.open(request, timeout=120) as response:
@@ -224,9 +238,11 @@ class Emulator:
     # ---- control endpoints
 
     def control(self, http_method, path, payload=None):
-        """A /_emulator/ request; returns the HttpAnswer whatever its status."""
+        """A /_emulator/ request on the host side (reachable during web-server outages); the HttpAnswer whatever
+        its status."""
         body = json.dumps(payload).encode() if payload is not None else b""
-        return self.http(http_method, "_emulator/" + path, body, {"Content-Type": "application/json"})
+        return self.http(http_method, "_emulator/" + path, body, {"Content-Type": "application/json"},
+                         base_url=self.host_url)
 
     def _control_ok(self, http_method, path, payload=None):
         answer = self.control(http_method, path, payload)
@@ -276,6 +292,22 @@ class Emulator:
 
     def contention_state(self):
         return self._control_ok("GET", "faults/contention")
+
+    def imap_routes(self, routes=None):
+        if routes is None:
+            return self._control_ok("GET", "imap-routes")
+        return self._control_ok("POST", "imap-routes", routes)
+
+    def outages(self):
+        return self._control_ok("GET", "outages")
+
+    def wait_outages_over(self, limit=30):
+        """Return once no outage window is open (they end by time); AssertionError after ``limit`` seconds."""
+        deadline = time.monotonic() + limit
+        while any(outage["active"] for outage in self.outages().values()):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"an outage is still open after {limit} s")
+            time.sleep(IDLE_POLL_SECONDS)
 
     def revoke_tokens(self):
         self._control_ok("POST", "revoke-tokens")
@@ -344,7 +376,9 @@ def make_fake_aurora(emulator, folder, version="9.8.5"):
     shutil.copytree(FAKE_AURORA, folder, dirs_exist_ok=True)
     settings = folder / "data" / "settings"
     settings.mkdir(parents=True, exist_ok=True)
-    (settings / "emulator.json").write_text(json.dumps({"Url": emulator.url, "Key": emulator.php_entry()["key"]}))
+    # The host side: Aurora's PHP API runs on the Aurora host, so no web-server outage reaches it.
+    (settings / "emulator.json").write_text(json.dumps({"Url": emulator.host_url,
+                                                        "Key": emulator.php_entry()["key"]}))
     (folder / "VERSION").write_text(version)
     return folder
 

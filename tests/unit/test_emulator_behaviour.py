@@ -12,6 +12,7 @@ import pytest
 import requests
 
 from tests.emulator.fixtures import Emulator
+from tests.emulator.imap_stub import ImapStub
 from tests.emulator.recordings import recorded_steps
 
 SERVER = {
@@ -512,6 +513,30 @@ def test_create_account_on_a_closed_port_is_4001(emulator, ssl, scheme):
     assert emulator.state()["accounts"] == []
 
 
+def test_imap_routes_send_a_server_address_to_another_imap_server(emulator, imap_stub):
+    """A routed address never reaches what listens there; "*": null leaves no other address reachable."""
+    imap_stub.add_user("alice@local.test", "alice-pw")
+    with ImapStub({"alice@local.test": "alice-pw"}) as squatter:  # whatever else listens on the server's address
+        server_id = local_server(emulator, squatter.port)
+        other_id = local_server(emulator, imap_stub.port, name="other", domains="other.test")
+        emulator.imap_routes({f"127.0.0.1:{squatter.port}": f"127.0.0.1:{imap_stub.port}", "*": None})
+        user_id = create_user(emulator, "alice@local.test")
+        assert result(create_account(emulator, user_id, "alice@local.test", server_id, "alice-pw"))["Id"] == 1
+        assert_error(create_account(emulator, create_user(emulator, "bob@other.test"), "bob@other.test", other_id),
+                     4001, "Mail", f'Can\'t connect to host "tcp://127.0.0.1:{imap_stub.port}"')
+    assert squatter.attempts == []
+    assert imap_stub.attempts == [("alice@local.test", "alice-pw", True)]
+    assert emulator.state()["accounts"][0]["ServerId"] == server_id
+
+
+def test_imap_routes_are_checked_and_cleared_by_a_reset(emulator):
+    for routes in ([], {"127.0.0.1": None}, {"*": "host:0"}, {"a:1": "b:99999"}, {"a:1": 5}):
+        assert emulator.control("POST", "imap-routes", routes).status == 400, routes
+    assert emulator.imap_routes({"*": None}) == {"*": None}
+    emulator.reset()
+    assert emulator.imap_routes() == {}
+
+
 def test_no_imap_contact_when_the_check_is_off(emulator, imap_stub):
     imap_off(emulator)
     server_id = local_server(emulator, imap_stub.port)
@@ -593,7 +618,30 @@ def test_update_account_password_and_server(emulator):
     assert moved["ServerId"] == second and moved["Server"]["Name"] == "second" and moved["AllowFilters"] is True
     assert result(emulator.api("Mail", "UpdateAccount", {**base, "Server": {"ServerId": 99}})) is False
     assert result(emulator.api("Mail", "UpdateAccount", {"AccountID": 99})) is False
-    assert_error(emulator.api("Mail", "UpdateAccount", {"AccountID": 0}), 103, "Mail", "InvalidInputParameter")
+
+
+@pytest.mark.parametrize("method", ["UpdateAccount", "DeleteAccount"])
+def test_an_account_id_not_above_zero_is_103_without_a_message(emulator, method):
+    imap_off(emulator)
+    user_id = create_user(emulator, "u@mydomain.com")
+    result(create_account(emulator, user_id, "u@mydomain.com", create_server(emulator)))
+    for account_id in (0, -1, "0", " 0 ", "", None, False):  # PHP 8: not ($AccountID > 0)
+        assert_error(emulator.api("Mail", method, {"AccountID": account_id}), 103, "Mail")
+    for account_id in ("abc", True, 99):  # above 0 for PHP 8, but no such account
+        assert result(emulator.api("Mail", method, {"AccountID": account_id})) is False
+    assert len(emulator.state()["accounts"]) == 1
+
+
+@pytest.mark.parametrize("method", ["UpdateAccount", "DeleteAccount"])
+def test_a_missing_account_is_refused_to_a_mail_user(emulator, imap_stub, method):
+    """Mail's checkAccess() runs before the missing account is noticed: only the super-admin gets false."""
+    imap_stub.add_user("alice@local.test", "alice-pw")
+    user_id = create_user(emulator, "alice@local.test")
+    result(create_account(emulator, user_id, "alice@local.test", local_server(emulator, imap_stub.port), "alice-pw"))
+    token = result(emulator.api("Core", "Login", {"Login": "alice@local.test", "Password": "alice-pw"}, None))
+    assert_error(emulator.api("Mail", method, {"AccountID": 99}, token=token["AuthToken"]), 108, "Mail",
+                 "AccessDenied")
+    assert result(emulator.api("Mail", method, {"AccountID": 99})) is False
 
 
 def test_account_owned_server_goes_with_its_account(emulator):

@@ -4,8 +4,14 @@ tests/contract/README.md says how: one super-admin login, then every step in ord
 recorded one (HTTP status, key sets and values, recursively) except the values that differ between any two runs of
 the real server.  contract.json (WebMail Lite 9.8.5) is replayed whole on the lite profile; corporate.json (the same
 core with MailDomains, EnableMultiTenant and AllowGroups: tenants, tenant servers, mail domains, groups, users in
-tenants and the cascades of their deletion) is replayed whole on the corporate profile.
+tenants and the cascades of their deletion) and corporate-accounts.json (several accounts for one user, without the
+unlicensed MailMultiAccountsPlugin) are replayed whole on the corporate profile.
+
+The IMAP logins of the replays reach the tests' own IMAP stand-in, never a mail server of the machine: the recorded
+IMAP server's address is routed to an ImapStub holding the recorded mailboxes, and every other address cannot be
+connected to (as the recorded unresolvable hosts could not).
 """
+import contextlib
 import functools
 import json
 import re
@@ -14,14 +20,19 @@ import pytest
 import requests
 
 from tests.emulator.fixtures import Emulator
+from tests.emulator.imap_stub import ImapStub
 from tests.emulator.recordings import recorded_steps
 
 CONTRACT = "contract.json"
 CORPORATE_CONTRACT = "corporate.json"
+ACCOUNTS_CONTRACT = "corporate-accounts.json"
 VOLATILE_KEYS = {"@Time", "@TimeApiInit", "CreatedAt", "UpdatedAt", "UUID"}
 OPTIONAL_KEYS = {"@LoggerGuid"}  # only present when the real server logs requests
 NEVER_ISSUED_TOKEN = "bm90LWEtcmVhbC10b2tlbi1mcm9tLWF1cm9yYQ"
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]+$")
+# The IMAP server the recordings' mail servers name (Dovecot on the recording machine) and its mailboxes there.
+RECORDED_IMAP_ADDRESS = "127.0.0.1:10143"
+RECORDED_MAILBOXES = {"alice@local.test": "AlicePass1", "bob@local.test": "BobPass1"}
 
 
 @functools.lru_cache(maxsize=None)
@@ -30,7 +41,7 @@ def contract_steps(name=CONTRACT):
 
 
 # The test parameter of each contract's steps.
-STEP_PARAMETERS = {"index": CONTRACT, "corporate_index": CORPORATE_CONTRACT}
+STEP_PARAMETERS = {"index": CONTRACT, "corporate_index": CORPORATE_CONTRACT, "accounts_index": ACCOUNTS_CONTRACT}
 
 
 def pytest_generate_tests(metafunc):
@@ -104,15 +115,24 @@ class Replay:
         return self.http.post(self.emulator.url + "?/Api/", data=fields, headers=headers, timeout=60)
 
 
+@contextlib.contextmanager
+def recording_emulator(profile):
+    """A fresh emulator process (default super-admin, empty password, empty database) whose IMAP logins reach only
+    an ImapStub standing for the recorded IMAP server; yields (emulator, stub)."""
+    with ImapStub(RECORDED_MAILBOXES) as stub, Emulator(profile=profile) as emulator:
+        emulator.imap_routes({RECORDED_IMAP_ADDRESS: f"{stub.host}:{stub.port}", "*": None})
+        yield emulator, stub
+
+
 @pytest.fixture(scope="module")
 def replay():
-    with Emulator() as emulator:  # fresh process: default super-admin, empty password, empty database
+    with recording_emulator("lite") as (emulator, dummy):
         yield Replay(emulator, contract_steps(CONTRACT))
 
 
 @pytest.fixture(scope="module")
 def corporate_replay():
-    with Emulator(profile="corporate") as emulator:
+    with recording_emulator("corporate") as (emulator, dummy):
         yield Replay(emulator, contract_steps(CORPORATE_CONTRACT))
 
 
@@ -143,3 +163,26 @@ def test_contract_step(replay, index):
 
 def test_corporate_contract_step(corporate_replay, corporate_index):
     check_step(corporate_replay, CORPORATE_CONTRACT, corporate_index)
+
+
+@pytest.fixture(scope="module")
+def accounts_stub():
+    with recording_emulator("corporate") as (emulator, stub):
+        yield Replay(emulator, contract_steps(ACCOUNTS_CONTRACT)), stub
+
+
+@pytest.fixture
+def accounts_replay(accounts_stub):
+    return accounts_stub[0]
+
+
+def test_accounts_contract_step(accounts_replay, accounts_index):
+    check_step(accounts_replay, ACCOUNTS_CONTRACT, accounts_index)
+
+
+def test_accounts_contract_logs_in_to_the_imap_stand_in_only_while_the_check_is_on(accounts_stub):
+    replay, stub = accounts_stub
+    replay.answer(len(replay.steps) - 1)
+    # Steps 7 to 9 (IMAP check on): the right password, a second account refused after its login, a wrong password.
+    assert stub.attempts == [("alice@local.test", "AlicePass1", True), ("bob@local.test", "BobPass1", True),
+                             ("bob@local.test", "wrong-pass", False)]

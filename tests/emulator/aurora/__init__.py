@@ -8,7 +8,8 @@ recorded on real servers are in tests/contract/ (tests/unit/test_emulator_contra
 Where both are silent the choice is marked ``# inferred: <why>``.
 
 Test-control endpoints (/_emulator/*): control.py.  Fault rules: faults.py.  Overlapping writes and deadlocks:
-contention.py.
+contention.py.  The database or the web server down for a while: outage.py.  The emulator listens on two ports: the
+web side (the web API) and the host side (control endpoints and the PHP bridge's in-process entry), server.py.
 
 An API call goes: server.py (HTTP: routes, form fields, tokens, faults) -> emulator.py (EntryApi: the caller,
 module and method, parameter binding, the envelope) -> a handler, given a calls.Call (the caller, role and access
@@ -31,8 +32,9 @@ checks, the write window).  The modules:
   settings.py           module and system settings
   tokens.py             stateless signed tokens
   login_guard.py        the failed-login block
-  imap_check.py         the IMAP LOGIN of account creation and login
+  imap_check.py         the IMAP LOGIN of account creation and login, and where the emulator connects for it
   faults.py, holds.py   fault rules, and the calls that "hold" faults keep waiting
+  outage.py             outage windows, and the database Aurora cannot reach during one
   contention.py         write windows and deadlock victims
   php.py                PHP value semantics
   collation.py          MySQL's case- and accent-insensitive comparisons

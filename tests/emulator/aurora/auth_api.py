@@ -73,8 +73,7 @@ def authenticate(call, login, password):
     try:
         if not server:
             raise auth_error()
-        imap_login(server["IncomingServer"], server["IncomingPort"], server["IncomingUseSsl"],
-                   imap_user, php_str(password))
+        imap_login(call.emulator.imap_routes, server, imap_user, php_str(password))
     except ApiError:
         with call.lock:
             fail_login(call, login, "Core")

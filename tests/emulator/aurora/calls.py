@@ -34,16 +34,17 @@ SUPERADMIN = Caller(-1, ROLE_SUPERADMIN)
 class Call:
     """One API call being executed: who calls, which module, and the emulator's state."""
 
-    def __init__(self, emulator, module, caller, client_ip, deadlock_pending=False, in_process=False):
+    def __init__(self, emulator, db, caller, client_ip, deadlock_pending=False, in_process=False):
         self.emulator = emulator
         self.in_process = in_process  # Aurora's PHP API called on the host (the PHP bridge), not the web API
-        self.module = module
+        self.module = ""
         self.caller = caller
         self.client_ip = client_ip
         self.deadlock_pending = deadlock_pending  # a "deadlock" fault: the first write fails
         self.issued_token = None
-        # A call still in its write window at a reset writes into the discarded database, not the fresh one.
-        self.db = emulator.db
+        # The database the call reaches, all along: a call still in its write window at a reset writes into the
+        # discarded database, not the fresh one; one that started in a "db-down" outage reaches none (outage.py).
+        self.db = db
 
     @property
     def lock(self):
@@ -106,6 +107,6 @@ class Call:
     def sign_in(self, auth_data):
         """Issue a token for ``auth_data``; the response already reports the new identity."""
         token = self.emulator.tokens.issue(auth_data)
-        self.caller = self.emulator.caller_for(auth_data)
+        self.caller = self.emulator.caller_for(auth_data, self.db)
         self.issued_token = token
         return {"AuthToken": token}

@@ -1,6 +1,10 @@
-"""The command line: start an emulator, print where it listens, serve until SIGTERM or SIGINT."""
+"""The command line: start an emulator, print where it listens, serve until SIGTERM or SIGINT.
+
+stdout: ``listening on http://HOST:PORT/`` (the web side), then ``host side on http://HOST:PORT/`` (server.py).
+"""
 import argparse
 import signal
+import threading
 
 from .contention import check_contention
 from .emulator import Emulator
@@ -18,6 +22,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=DESCRIPTION)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--host-side-port", type=int, default=0,
+                        help="the port of the host side: control endpoints and in-process calls (server.py)")
     parser.add_argument("--admin-login", default="superadmin")
     parser.add_argument("--admin-password", default="")
     parser.add_argument("--latency-ms", type=int, default=0)
@@ -38,13 +44,21 @@ def main(argv=None):
     emulator = Emulator(args.admin_login, args.admin_password, args.latency_ms, args.deadlock_probability,
                         args.seed, args.write_window_ms, args.profile)
     server = EmulatorServer((args.host, args.port), emulator)
-    host, port = server.server_address[:2]
-    print(f"listening on http://{host}:{port}/", flush=True)
+    host_side = EmulatorServer((args.host, args.host_side_port), emulator, host_side=True)
+    print(f"listening on {url(server)}", flush=True)
+    print(f"host side on {url(host_side)}", flush=True)
     signal.signal(signal.SIGTERM, _stop)
+    threading.Thread(target=host_side.serve_forever, name="host-side", daemon=True).start()
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
         server.server_close()
+        host_side.server_close()
     return 0
+
+
+def url(server):
+    host, port = server.server_address[:2]
+    return f"http://{host}:{port}/"

@@ -1,7 +1,8 @@
-"""Test-control endpoints under /_emulator/ (JSON in and out; never subject to faults or latency).
+"""Test-control endpoints under /_emulator/ (JSON in and out; never subject to faults or latency), on both sides of
+the emulator (server.py): the host side serves them during a web-server outage too.
 
   POST /_emulator/reset            the fresh state of the profile it was started in (profiles.py): database and
-                                   settings; no faults/calls/blocks/revocations, contention as started
+                                   settings; no faults/calls/blocks/revocations/IMAP routes, contention as started
   GET|POST /_emulator/settings     read / change settings, e.g. {"Mail": {"DoImapLoginOnAccountCreate": false}};
                                    "System" stands for data/settings/config.json, e.g. {"System":
                                    {"EnableMultiTenant": false}}
@@ -9,12 +10,17 @@
   GET  /_emulator/calls            API calls received since the last reset
   POST /_emulator/calls/clear      forget them
   POST /_emulator/revoke-tokens    every token issued so far becomes invalid
-  GET|POST|DELETE /_emulator/faults  list / add / clear fault rules (faults.py; DELETE also restores contention)
+  GET|POST|DELETE /_emulator/faults  list / add / clear fault rules (faults.py; DELETE also restores contention
+                                   and ends any outage)
+  GET  /_emulator/outages          {"db-down": {"active": bool, "remaining_ms": N}, "web-down": {...}}: the outage
+                                   windows that "db-down" and "web-down" faults opened (outage.py)
   GET  /_emulator/faults/contention {"probability": P, "seed": N, "window_ms": W, "deadlocks": victims so far,
                                    "overlaps": overlapping write pairs so far}
   POST /_emulator/faults/contention  any of {"probability": 0..1, "seed": int, "window_ms": int >= 0}; a seed
                                    re-seeds the generator; bad values: 400.  Reset and DELETE /_emulator/faults
                                    return to the command-line values and zero the counts (contention.py).
+  GET|POST /_emulator/imap-routes  read / replace where IMAP logins connect, e.g. {"127.0.0.1:10143":
+                                   "127.0.0.1:40123", "*": null} (imap_check.py); bad routes: 400
   GET  /_emulator/in-flight        {"in_flight": N}: API requests received and not yet answered (or dropped)
   GET  /_emulator/held             {"held": N}: API requests that "hold" faults are holding now
   POST /_emulator/release          {"drop": true|false}: end every hold; drop = no answer, and with "before"
@@ -29,7 +35,6 @@ import copy
 import json
 
 from .contention import check_contention
-from .settings import SettingsError
 
 
 class ControlError(Exception):
@@ -54,8 +59,11 @@ class ControlApi:
             ("GET", "/_emulator/faults"): self.get_faults,
             ("POST", "/_emulator/faults"): self.add_faults,
             ("DELETE", "/_emulator/faults"): self.clear_faults,
+            ("GET", "/_emulator/outages"): self.get_outages,
             ("GET", "/_emulator/faults/contention"): self.get_contention,
             ("POST", "/_emulator/faults/contention"): self.set_contention,
+            ("GET", "/_emulator/imap-routes"): self.get_imap_routes,
+            ("POST", "/_emulator/imap-routes"): self.set_imap_routes,
             ("GET", "/_emulator/in-flight"): self.get_in_flight,
             ("GET", "/_emulator/held"): self.get_held,
             ("POST", "/_emulator/release"): self.release,
@@ -76,6 +84,8 @@ class ControlApi:
                 return 200, copy.deepcopy(route(payload))
         except ControlError as error:
             return error.status, {"error": str(error)}
+        except ValueError as error:  # a value the endpoint refuses (the checks raise ValueError, naming it)
+            return 400, {"error": str(error)}
 
     def reset(self, _payload):
         self.emulator.reset()
@@ -85,10 +95,7 @@ class ControlApi:
         return self.emulator.settings.values
 
     def set_settings(self, payload):
-        try:
-            self.emulator.settings.update(payload)
-        except SettingsError as error:
-            raise ControlError(400, str(error)) from None
+        self.emulator.settings.update(payload)
         return self.emulator.settings.values
 
     def state(self, _payload):
@@ -109,26 +116,30 @@ class ControlApi:
         return self.emulator.faults.rules
 
     def add_faults(self, payload):
-        try:
-            self.emulator.faults.add(payload)
-        except ValueError as error:
-            raise ControlError(400, str(error)) from None
+        self.emulator.faults.add(payload)
         return self.emulator.faults.rules
 
     def clear_faults(self, _payload):
         self.emulator.clear_faults()
         return {"ok": True}
 
+    def get_outages(self, _payload):
+        return self.emulator.outages.state()
+
     def get_contention(self, _payload):
         return self.emulator.contention.state()
 
     def set_contention(self, payload):
-        try:
-            checked = check_contention({} if payload is None else payload)
-        except ValueError as error:
-            raise ControlError(400, str(error)) from None
+        checked = check_contention({} if payload is None else payload)
         self.emulator.contention.configure(checked)
         return self.emulator.contention.state()
+
+    def get_imap_routes(self, _payload):
+        return self.emulator.imap_routes.routes
+
+    def set_imap_routes(self, payload):
+        self.emulator.imap_routes.replace(payload)
+        return self.emulator.imap_routes.routes
 
     def get_in_flight(self, _payload):
         return {"in_flight": self.emulator.in_flight}

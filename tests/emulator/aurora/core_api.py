@@ -2,7 +2,7 @@
 import re
 import uuid
 
-from .errors import ApiError, DbError, PhpFatal, access_denied, invalid_input
+from .errors import ApiError, DbError, DbUnreachable, PhpFatal, access_denied, invalid_input
 from .groups_api import core_update_user_groups
 from .listing import page
 from .mail_domains_api import create_domain_account, domain_filter, link_new_user
@@ -41,6 +41,13 @@ def core_get_users(call, TenantId=0, Offset=0, Limit=0, OrderBy="PublicId", Orde
     call.require_role(ROLE_TENANTADMIN)
     if not call.caller.is_superadmin and not strict_int_equals(TenantId, call.caller.tenant_id):
         raise access_denied()
+    try:
+        return list_users(call, TenantId, Offset, Limit, OrderBy, OrderType, Search, GroupId, DomainId)
+    except DbUnreachable:  # getUserList and getUsersCount catch the failed query: no user, count 0
+        return {"Items": [], "Count": 0}
+
+
+def list_users(call, TenantId, Offset, Limit, OrderBy, OrderType, Search, GroupId, DomainId):
     # inferred: an unknown OrderBy column is an SQL error (Result false); OrderType 1 (strict) is DESC.
     if not isinstance(OrderBy, str) or (OrderBy not in call.db.users.columns and OrderBy != "Id"):
         raise DbError(f"Unknown column '{OrderBy}' in 'order clause'")
@@ -100,7 +107,7 @@ def insert_user(call, TenantId, PublicId, Role, WriteSeparateLog, IsDisabled, No
     # inferred: UserRole::validateValue accepts exactly the enum's ints.
     if not is_php_int(Role) or Role not in USER_ROLES.values():
         raise invalid_input()
-    tenant = call.db.default_tenant() if strict_int_equals(TenantId, 0) else call.db.tenants.get(TenantId)
+    tenant = tenant_to_create_in(call, TenantId)
     if not tenant:
         raise invalid_input()
     call.require_tenant_access(tenant["Id"])
@@ -117,6 +124,13 @@ def insert_user(call, TenantId, PublicId, Role, WriteSeparateLog, IsDisabled, No
                                      "Role": Role, "WriteSeparateLog": WriteSeparateLog, "IsDisabled": IsDisabled,
                                      "Note": Note})
     return user["Id"]
+
+
+def tenant_to_create_in(call, TenantId):
+    try:
+        return call.db.default_tenant() if strict_int_equals(TenantId, 0) else call.db.tenants.get(TenantId)
+    except DbUnreachable:
+        return None  # the tenants manager catches the failed query: no tenant, so 103
 
 
 @api_method("Core", "UpdateUser")
@@ -152,7 +166,7 @@ def core_delete_user(call, UserId):
     call.require_role(ROLE_TENANTADMIN)
     if not is_php_int(UserId):
         raise invalid_input()
-    user = call.db.users.rows.get(UserId)
+    user = call.db.users.find(UserId)  # the users manager's deleteUserById: User::find($id), no catch
     if user:
         call.require_user_access(UserId)
     with call.transaction(call.db.users):

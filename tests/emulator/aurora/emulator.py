@@ -12,10 +12,12 @@ from . import (auth_api, core_api, groups_api, mail_accounts_api, mail_domains_a
                tenants_api)
 from .calls import ANONYMOUS, INVALID_TOKEN, SUPERADMIN, Call, Caller
 from .contention import Contention
-from .errors import ApiError, DbError, PhpFatal
+from .errors import ApiError, DbError, EscapedDbError, PhpFatal
 from .faults import FaultInjector
 from .holds import HoldRoom
+from .imap_check import ImapRoutes
 from .login_guard import LoginGuard
+from .outage import OutageWindows, UnreachableDatabase
 from .php import php_json_decode, php_truthy
 from .profiles import PROFILES
 from .registry import DENIED_METHODS, MODULES, NOT_IN_AURORA_8, PROFILE_MODULES, handler_table, php_signatures
@@ -69,6 +71,8 @@ class Emulator:
         # The in-process entry (tests/php/fake-aurora): requests carrying this key are Aurora's PHP API called on
         # the Aurora host, as the super-administrator, without a token and without the web API's 116 denials.
         self.php_key = secrets.token_hex(16)
+        self.outages = OutageWindows()
+        self.unreachable_db = UnreachableDatabase(mail_domains=self.profile.mail_domains)
         self.reset()
 
     def reset(self):
@@ -76,41 +80,53 @@ class Emulator:
             self.db = Database(mail_domains=self.profile.mail_domains)
             self.settings = Settings(self.profile.settings)
             self.guard = LoginGuard()
+            self.imap_routes = ImapRoutes()
             self.clear_faults()
             self.holds.release(drop=True)
             self.calls = []
             self.tokens.unrevoke()
 
     def clear_faults(self):
-        """No fault rules, and contention as the process was started."""
+        """No fault rules and no outage, and contention as the process was started."""
         with self.lock:
             self.faults = FaultInjector()
             self.contention.restore()
+            self.outages.clear()
+
+    def database(self):
+        """The database a call starting now reaches: the store, or none during a "db-down" outage (outage.py)."""
+        return self.unreachable_db if self.outages.active("db-down") else self.db
 
     def module_enabled(self, name):
+        """Whether Aurora loads module ``name``: it is installed, and a licensed one has its licence."""
         if name == "MailMultiAccountsPlugin":
+            # Licensed software: it loads only with a valid licence key, which the setting stands for.  Unloaded,
+            # its accounts manager does not replace Mail's stock one (one account per user).
             return self.settings("MailMultiAccountsPlugin", "Enabled")
         return name not in PROFILE_MODULES or name in self.profile.installed_modules
 
     def find_module(self, name):
         return next((m for m in MODULES if m.lower() == name.lower() and self.module_enabled(m)), None)
 
-    def caller_for(self, auth_data):
-        """The caller a token's auth data stands for, or INVALID_TOKEN."""
+    def caller_for(self, auth_data, db):
+        """The caller a token's auth data stands for in ``db``, or INVALID_TOKEN."""
         if auth_data is None:
             return INVALID_TOKEN
         if auth_data.get("token") == "admin":
-            return SUPERADMIN
-        user = self.db.users.rows.get(auth_data.get("id"))
+            return SUPERADMIN  # no query: the super-admin is in the settings file
+        try:
+            user = db.users.rows.get(auth_data.get("id"))
+        except DbError:
+            return INVALID_TOKEN  # inferred: the users manager's failed query finds no user
         if not user or user["IsDisabled"]:
             return INVALID_TOKEN
         return Caller(user["Id"], user["Role"], user)
 
-    def identify(self, token):
+    def identify(self, token, db):
         if not token:
             return ANONYMOUS
         with self.lock:
-            return self.caller_for(self.tokens.decode(token))
+            return self.caller_for(self.tokens.decode(token), db)
 
     def is_php_key(self, key):
         return bool(key) and hmac.compare_digest(key.encode("utf-8", "surrogateescape"), self.php_key.encode())
@@ -148,16 +164,21 @@ class Emulator:
         throws as Illuminate\\Database\\QueryException and \\Error.
         """
         clock = Stopwatch()
-        caller = SUPERADMIN if in_process else self.identify(token)
-        call = Call(self, "", caller, client_ip, deadlock_pending=deadlock, in_process=in_process)
+        db = self.database()
+        caller = SUPERADMIN if in_process else self.identify(token, db)
+        call = Call(self, db, caller, client_ip, deadlock_pending=deadlock, in_process=in_process)
         try:
             handler, arguments = self.resolve(call, fields)
             clock.mark_init()
             result = self.run(handler, call, arguments)
         except ApiError as error:
             return self.answer(self.error_envelope(call, error, clock))
+        except EscapedDbError as error:  # no Aurora code caught it: EntryApi answers its code and message
+            if in_process:
+                return self.query_exception(call, fields, error)
+            return self.answer(self.error_envelope(call, ApiError(error.code, str(error)), clock))
         except DbError as error:  # in-process calls only (run)
-            return self.answer({"Module": call.module, "Method": fields["Method"], "@QueryException": str(error)})
+            return self.query_exception(call, fields, error)
         except PhpFatal as error:
             if in_process:
                 return self.answer({"Module": call.module, "Method": fields["Method"], "@PhpError": str(error)})
@@ -170,6 +191,10 @@ class Emulator:
             envelope["Result"] = {"AuthToken": True}
             return self.answer(envelope, cookie=f"AuthToken={call.issued_token}; path=/; HttpOnly")
         return self.answer(envelope)
+
+    def query_exception(self, call, fields, error):
+        """An in-process call's database error, which the fake framework throws as a QueryException."""
+        return self.answer({"Module": call.module, "Method": fields["Method"], "@QueryException": str(error)})
 
     def resolve(self, call, fields):
         """The handler and arguments of a request, checked in EntryApi's order (errors carry no module)."""

@@ -25,7 +25,20 @@ def auth_error():
 
 
 class DbError(Exception):
-    """A write MariaDB in strict mode refuses; the framework turns it into ``Result: false``."""
+    """A query that fails where Aurora catches the error (a write MariaDB in strict mode refuses, a deadlock, a
+    database it cannot reach): the method answers ``Result: false`` without ErrorCode."""
+
+
+class DbUnreachable(DbError):
+    """A query on a database Aurora cannot reach (outage.py), where Aurora catches the error."""
+
+
+class EscapedDbError(Exception):
+    """A query error that no Aurora code catches: EntryApi answers its code and its message (outage.py)."""
+
+    def __init__(self, code, message):
+        super().__init__(message)
+        self.code = code
 
 
 class PhpFatal(Exception):

@@ -21,6 +21,13 @@ KIND:
   "php-kill"  the php process dies: an in-process call of the fake Aurora framework (tests/php/fake-aurora) gets
               {"@Kill": true} and the fake kills its own php process (SIGKILL); a web call is reset as with "reset".
               "after" = the call ran (a committed write whose answer is lost)
+  "db-down"   Aurora's database is gone for S seconds (> 0) from this call on: every call that starts meanwhile
+              answers as Aurora does then (HTTP 200, empty lists, Result false, 103 or 2002), and changes nothing;
+              before = this call is the first one in the outage, after = it is the last one before (outage.py)
+  "web-down"  ("after" only, its default) this call is answered, then the web server refuses connections for S
+              seconds (> 0): the listening socket is closed and reopened (outage.py)
+
+"db-down" and "web-down" strike once ("times" 1), and their window ends by time, not by a count of calls.
 
 "skip": N lets the first N matching calls through untouched (e.g. {"call": "*", "fault": "hold", "skip": 41,
 "times": 1000000} holds every call from the 42nd on: a kill point counted in calls, not in seconds).
@@ -30,7 +37,8 @@ import itertools
 from .php import is_php_int
 
 
-FAULT_KINDS = ("http500", "empty", "html", "reset", "delay", "revoke", "hold", "deadlock", "php-kill")
+OUTAGE_FAULTS = ("db-down", "web-down")
+FAULT_KINDS = ("http500", "empty", "html", "reset", "delay", "revoke", "hold", "deadlock", "php-kill") + OUTAGE_FAULTS
 
 
 def check_fault_rule(rule):
@@ -40,7 +48,8 @@ def check_fault_rule(rule):
     if unknown:
         raise ValueError(f"unknown fault rule keys: {sorted(unknown)}")
     checked = {"call": rule.get("call", "*"), "fault": rule.get("fault"), "seconds": rule.get("seconds", 0),
-               "when": rule.get("when", "before"), "times": rule.get("times", 1)}
+               "when": rule.get("when", "after" if rule.get("fault") == "web-down" else "before"),
+               "times": rule.get("times", 1)}
     if not isinstance(checked["call"], str) or not checked["call"]:
         raise ValueError("call must be 'Module.Method' or '*'")
     if checked["fault"] not in FAULT_KINDS:
@@ -54,6 +63,8 @@ def check_fault_rule(rule):
     if isinstance(checked["seconds"], bool) or not isinstance(checked["seconds"], (int, float)) \
             or checked["seconds"] < 0:
         raise ValueError("seconds must be a non-negative number")
+    if checked["fault"] in OUTAGE_FAULTS:
+        check_outage_rule(checked)
     checked["skip"] = rule.get("skip", 0)
     if not is_php_int(checked["skip"]) or checked["skip"] < 0:
         raise ValueError("skip must be a non-negative integer")
@@ -62,6 +73,15 @@ def check_fault_rule(rule):
             raise ValueError("release_at is a positive integer, for hold faults only")
         checked["release_at"] = rule["release_at"]
     return checked
+
+
+def check_outage_rule(checked):
+    if checked["seconds"] <= 0:
+        raise ValueError("an outage lasts some time: seconds must be above 0")
+    if checked["times"] != 1:
+        raise ValueError("an outage fault strikes once: times must be 1")
+    if checked["fault"] == "web-down" and checked["when"] != "after":
+        raise ValueError("the web server goes down once its call is answered: when must be 'after'")
 
 
 class FaultInjector:

@@ -1,8 +1,8 @@
 """Mail handlers for mail accounts."""
 from .addresses import email_domain
-from .errors import ApiError, DbError, access_denied, invalid_input
+from .errors import ApiError, DbError, access_denied
 from .imap_check import imap_login
-from .php import lookup_id, php_int, php_str, php_truthy, strict_int_equals
+from .php import lookup_id, php_above_zero, php_int, php_str, php_truthy, strict_int_equals
 from .registry import api_method
 from .render import render_account
 from .roles import ROLE_NORMAL
@@ -61,8 +61,7 @@ def mail_create_account(call, UserId=0, FriendlyName="", Email="", IncomingLogin
             if not server:
                 raise ApiError(0, SOCKET_UNAVAILABLE)
             # Deliberately outside the lock: a slow IMAP host must not stall other calls.
-            imap_login(server["IncomingServer"], server["IncomingPort"], server["IncomingUseSsl"],
-                       incoming_login, php_str(IncomingPassword))
+            imap_login(call.emulator.imap_routes, server, incoming_login, php_str(IncomingPassword))
         except ApiError:
             discard_account_server(call, server, created)
             raise
@@ -82,7 +81,7 @@ def mail_create_account(call, UserId=0, FriendlyName="", Email="", IncomingLogin
 def save_new_account(call, user_id, raw_user_id, friendly_name, email, incoming_login, password, server, xauth):
     """canCreate() and the insert, after the write window: no second 704 check, no unique (user, e-mail) key."""
     accounts = call.db.accounts_of_user(user_id)
-    if accounts and not call.setting("MailMultiAccountsPlugin", "Enabled"):
+    if accounts and not call.emulator.module_enabled("MailMultiAccountsPlugin"):
         return False  # the stock accounts manager's canCreate(): at most one account per user
     stored_server = call.db.servers.rows.get(server["Id"]) if server else None
     if not stored_server:
@@ -99,11 +98,18 @@ def save_new_account(call, user_id, raw_user_id, friendly_name, email, incoming_
     return render_account(call.db, account, created=True, viewer_tenant=call.caller.tenant_id)
 
 
-def account_id_argument(value):
-    account_id = lookup_id(value)
-    if account_id is None or account_id <= 0:
-        raise invalid_input()
-    return account_id
+def account_to_change(call, AccountID):
+    """UpdateAccount and DeleteAccount: the stored account ``AccountID`` names, or None when there is none.
+
+    ``$AccountID > 0`` fails with 103 and no ErrorMessage (recorded, docs/aurora-api-notes.md); then Mail's
+    checkAccess() refuses a missing account to anybody but the super-admin (108).
+    """
+    call.require_role(ROLE_NORMAL)
+    if not php_above_zero(AccountID):
+        raise ApiError(103)
+    account = call.db.accounts.get(AccountID)
+    call.require_user_access(account["IdUser"] if account else None)
+    return account
 
 
 @api_method("Mail", "GetAccounts")
@@ -151,11 +157,9 @@ def switch_account_server(call, account, Server, email):
 @api_method("Mail", "UpdateAccount")
 def mail_update_account(call, AccountID, UseToAuthorize=False, Email=None, FriendlyName=None, IncomingLogin=None,
                         IncomingPassword=None, Server=None, UseThreading=None, SaveRepliesToCurrFolder=None):
-    call.require_role(ROLE_NORMAL)
-    account = call.db.accounts.rows.get(account_id_argument(AccountID))
+    account = account_to_change(call, AccountID)
     if not account:
         return False
-    call.require_user_access(account["IdUser"])
     changes = {}
     if UseToAuthorize is False:
         changes["UseToAuthorize"] = False  # mail >= 0.10.135: omitting it demotes the login account
@@ -183,11 +187,9 @@ def mail_update_account(call, AccountID, UseToAuthorize=False, Email=None, Frien
 
 @api_method("Mail", "DeleteAccount")
 def mail_delete_account(call, AccountID):
-    call.require_role(ROLE_NORMAL)
-    account = call.db.accounts.rows.get(account_id_argument(AccountID))
+    account = account_to_change(call, AccountID)
     if not account:
         return False
-    call.require_user_access(account["IdUser"])
     with call.transaction(call.db.accounts):
         call.db.delete_account(account)
     return True

@@ -40,6 +40,22 @@ def is_php_int(value):
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+NUMERIC_STRING = re.compile(r"[ \t\n\r\v\f]*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?[ \t\n\r\v\f]*")
+
+
+def php_above_zero(value):
+    """PHP 8's ``$value > 0`` for a decoded JSON value."""
+    if value is None or isinstance(value, bool):
+        return value is True  # compared as booleans
+    if isinstance(value, (int, float)):
+        return value > 0
+    if isinstance(value, str):
+        if NUMERIC_STRING.fullmatch(value):
+            return float(value) > 0
+        return value > "0"  # a non-numeric string is compared with the string "0"
+    return True  # an array is greater than any scalar
+
+
 def strict_int_equals(value, number):
     """PHP ``$value === $number`` for an int ``number``."""
     return is_php_int(value) and value == number

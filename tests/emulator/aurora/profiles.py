@@ -2,7 +2,9 @@
 
   lite       WebMail Lite 9.8.5 as reset before tests/contract/contract.json was recorded (the default)
   corporate  the same core with the MailDomains module installed, EnableMultiTenant in config.json and Core
-             AllowGroups on, as reset before tests/contract/corporate.json was recorded
+             AllowGroups on, as reset before tests/contract/corporate.json was recorded; also as reset before
+             tests/contract/corporate-accounts.json, whose instance had MailMultiAccountsPlugin's files but no licence
+             key, so the plugin did not load (not listed, its calls 113) and Mail's one account per user held
   multi-accounts
              the corporate profile with MailMultiAccountsPlugin loaded: several mail accounts per user. This part
              was NOT recorded on a real server (the plugin loads only with a license key); it follows the plugin's

@@ -1,7 +1,16 @@
-"""The HTTP layer: routes, form fields, tokens from headers and cookies, faults, answers."""
+"""The HTTP layer: routes, form fields, tokens from headers and cookies, faults, answers, on two sides.
+
+The emulator listens on two ports.  The web side is Aurora's web server: the web API (and, for convenience, the
+control endpoints), and the port a "web-down" outage closes.  The host side stands for the Aurora host itself: the
+control endpoints and the in-process entry of the PHP bridge (tests/php/fake-aurora), which no web-server outage
+reaches; it answers nothing else.
+"""
 import json
+import select
 import socket
+import socketserver
 import struct
+import threading
 import time
 from email import policy
 from email.parser import BytesParser
@@ -9,6 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
 from .control import ControlApi
+from .faults import OUTAGE_FAULTS
 
 
 HTML_FATAL_PAGE = (
@@ -80,12 +90,29 @@ class AuroraRequestHandler(BaseHTTPRequestHandler):
     def emulator(self):
         return self.server.emulator
 
+    def handle_one_request(self):
+        if not self.server.connections.wait_for_request(self.connection):
+            self.close_connection = True  # the web server went down while this connection was busy
+            return
+        super().handle_one_request()
+
+    def parse_request(self):
+        self.server.connections.serving(self.connection)  # a request line came: no longer idle
+        return super().parse_request()
+
+    def finish(self):
+        self.server.connections.serving(self.connection)
+        super().finish()
+
     def dispatch(self):
         url = urlsplit(self.path)
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         if url.path.startswith("/_emulator"):
             status, answer = self.server.control.handle(self.command, url.path, body)
             self.send(status, json.dumps(answer).encode(), "application/json")
+        elif self.server.host_side and not self.emulator.is_php_key(self.headers.get(PHP_KEY_HEADER)):
+            self.send(404, json.dumps({"error": "the host side serves the control endpoints and in-process calls "
+                                                "only"}).encode(), "application/json")
         elif url.path not in ("/", "/index.php"):  # inferred: index.php is the base path's script
             self.send(404, b"<h1>Not Found</h1>", "text/html; charset=iso-8859-1")
         elif route_name(url.query) != "api":
@@ -149,6 +176,11 @@ class AuroraRequestHandler(BaseHTTPRequestHandler):
             with self.emulator.lock:
                 self.emulator.tokens.revoke_all()
             return False
+        if kind in OUTAGE_FAULTS:
+            self.emulator.outages.open(kind, fault["seconds"])
+            if kind == "web-down":
+                self.close_connection = True  # its answer is the last this connection carries
+            return False
         if kind in ("reset", "php-kill"):  # a web call's PHP worker killed: the connection ends with no answer
             self.reset_connection()
         elif kind == "http500":
@@ -168,6 +200,8 @@ class AuroraRequestHandler(BaseHTTPRequestHandler):
 
     def send(self, status, body, content_type, headers=None):
         self.send_response(status)
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         for name, value in (headers or {}).items():
@@ -176,11 +210,106 @@ class AuroraRequestHandler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
 
+class Connections:
+    """The open connections of a server that wait for their next request, to close them when it goes down."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._idle = set()
+        self._down = False
+
+    def wait_for_request(self, connection):
+        """Note ``connection`` as idle; False when the server is down and the connection is to be closed."""
+        with self._lock:
+            if not self._down:
+                self._idle.add(connection)
+            return not self._down
+
+    def serving(self, connection):
+        with self._lock:
+            self._idle.discard(connection)
+
+    def go_down(self):
+        """Close every idle connection (its handler's read ends); busy ones close after their answer."""
+        with self._lock:
+            self._down = True
+            idle, self._idle = self._idle, set()
+        for connection in idle:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass  # the client closed it meanwhile
+
+    def go_up(self):
+        with self._lock:
+            self._down = False
+
+
 class EmulatorServer(ThreadingHTTPServer):
+    """One side of the emulator (the module docstring); the web side stops listening during "web-down" outages."""
+
     daemon_threads = True
     allow_reuse_address = True
+    poll_seconds = 0.05
 
-    def __init__(self, address, emulator):
+    def __init__(self, address, emulator, host_side=False):
         super().__init__(address, AuroraRequestHandler)
         self.emulator = emulator
+        self.host_side = host_side
         self.control = ControlApi(emulator)
+        self.connections = Connections()
+        self._listen_lock = threading.Lock()  # held while the serve loop waits for and accepts a connection
+        self._listening = True
+        if not host_side:
+            emulator.outages.on_open("web-down", self.stop_listening)
+
+    def serve_forever(self, poll_interval=None):
+        """Serve until interrupted; the web side closes its listening socket during "web-down" outages."""
+        poll_interval = poll_interval or self.poll_seconds
+        if self.host_side:
+            super().serve_forever(poll_interval)
+            return
+        outages = self.emulator.outages
+        while True:
+            outages.wait_due("web-down")
+            with self._listen_lock:
+                if not self._listening:
+                    if not outages.due("web-down"):
+                        continue  # another window opened meanwhile
+                    self.listen_again()
+                    outages.end("web-down")
+                ready, dummy, dummy = select.select([self.socket], [], [], poll_interval)
+                if ready:
+                    self.accept_one()
+
+    def accept_one(self):
+        try:
+            request, client_address = self.get_request()
+        except OSError:
+            return
+        if self.verify_request(request, client_address):
+            self.process_request(request, client_address)  # ThreadingMixIn: a thread per connection
+        else:
+            self.shutdown_request(request)
+
+    def stop_listening(self):
+        """Close the listening socket, so connections are refused, and the idle connections."""
+        with self._listen_lock:
+            if self._listening:
+                self._listening = False
+                self.socket.close()
+        self.connections.go_down()
+
+    def listen_again(self):
+        """A new listening socket on the same address (called holding the listen lock)."""
+        while True:
+            self.socket = socket.socket(self.address_family, self.socket_type)
+            try:
+                socketserver.TCPServer.server_bind(self)  # not HTTPServer's: no name lookup again
+                self.server_activate()
+                break
+            except OSError:
+                self.socket.close()  # the port is still busy: try again shortly
+                time.sleep(self.poll_seconds)
+        self._listening = True
+        self.connections.go_up()

@@ -57,6 +57,6 @@ def mail_get_settings(call):
         "MessagesSortBy": {"Allow": True, "List": [], "DefaultSortBy": "arrival", "DefaultSortOrder": "desc"},
         "AllowScheduledAutoresponder": False,
     }
-    if call.setting("MailMultiAccountsPlugin", "Enabled"):
+    if call.emulator.module_enabled("MailMultiAccountsPlugin"):
         settings["AllowMultiAccounts"] = True
     return settings

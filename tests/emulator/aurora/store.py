@@ -72,6 +72,10 @@ class Table:
         row_id = lookup_id(value)
         return self.rows.get(row_id) if row_id is not None else None
 
+    def find(self, value):
+        """Eloquent's ``find()`` called outside any manager: like get(), but a failed query is not caught."""
+        return self.get(value)
+
     def all(self):
         return list(self.rows.values())
 
@@ -82,18 +86,25 @@ class Database:
     ``mail_domains``: the MailDomains module is installed, with its table ``domains`` (else ``domains`` is None).
     """
 
+    table_class = Table
+    reachable = True  # Aurora can reach it (outage.UnreachableDatabase is the one it cannot)
+
     def __init__(self, mail_domains=False):
-        self.channels = Table("au_core_channels", CHANNEL_COLUMNS)
-        self.tenants = Table("au_core_tenants", TENANT_COLUMNS)
-        self.servers = Table("au_mail_servers", SERVER_COLUMNS)
-        self.users = Table("au_core_users", USER_COLUMNS)
-        self.accounts = Table("au_mail_accounts", ACCOUNT_COLUMNS, indexes={
-            "user": lambda row: row["IdUser"], "email": lambda row: row["Email"].casefold()})
-        self.groups = Table("au_core_groups", GROUP_COLUMNS)
-        self.group_users = Table("au_core_group_user", GROUP_USER_COLUMNS)
-        self.domains = Table("au_mail_domains", DOMAIN_COLUMNS) if mail_domains else None
+        self.create_tables(mail_domains)
         self.channels.insert({"Login": "Default"})
         self.tenants.insert({"IdChannel": 1, "IsDefault": True, "Name": "Default"})
+
+    def create_tables(self, mail_domains):
+        table = self.table_class
+        self.channels = table("au_core_channels", CHANNEL_COLUMNS)
+        self.tenants = table("au_core_tenants", TENANT_COLUMNS)
+        self.servers = table("au_mail_servers", SERVER_COLUMNS)
+        self.users = table("au_core_users", USER_COLUMNS)
+        self.accounts = table("au_mail_accounts", ACCOUNT_COLUMNS, indexes={
+            "user": lambda row: row["IdUser"], "email": lambda row: row["Email"].casefold()})
+        self.groups = table("au_core_groups", GROUP_COLUMNS)
+        self.group_users = table("au_core_group_user", GROUP_USER_COLUMNS)
+        self.domains = table("au_mail_domains", DOMAIN_COLUMNS) if mail_domains else None
 
     def snapshot(self):
         tables = {"tenants": self.tenants, "servers": self.servers, "users": self.users, "accounts": self.accounts,

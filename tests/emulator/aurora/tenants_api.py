@@ -2,7 +2,7 @@
 import re
 
 from .collation import collation_key, like_contains
-from .errors import ApiError, access_denied, invalid_input
+from .errors import ApiError, DbUnreachable, access_denied, invalid_input
 from .listing import page
 from .php import is_php_int, lookup_id, php_foreach, php_int, php_str, php_trim, php_truthy, strict_int_equals
 from .profiles import SYSTEM_SITE_NAME
@@ -21,7 +21,11 @@ def tenant_site_name(row):
 @api_method("Core", "GetTenants")
 def core_get_tenants(call, Offset=0, Limit=0, Search=""):
     call.require_role(ROLE_TENANTADMIN)
-    matching = [t for t in call.db.tenants.all() if like_contains(t["Name"], php_str(Search))]
+    try:
+        tenants = call.db.tenants.all()
+    except DbUnreachable:  # the tenants manager catches the failed query: no tenant, not even Default
+        tenants = []
+    matching = [t for t in tenants if like_contains(t["Name"], php_str(Search))]
     matching.sort(key=lambda t: (collation_key(t["Name"]), t["Id"]))  # inferred: ties in Id order
     # A tenant admin's own tenant is picked from the page, and Count is then the page's, as Aurora does.
     visible = [t for t in page(matching, Offset, Limit)
