@@ -92,10 +92,11 @@ collection: venv
 molecule: collection
 	$(RUN_TOOLS) molecule test --all
 
-# ansible-lint with the production profile (.ansible-lint) on the whole collection. awx.awx is in .venv's
+# ansible-lint as contributors run it: with no argument, from the root of the checkout, in the active .venv. Its
+# configuration (.ansible-lint) makes it install the checkout as afterlogic.aurora; awx.awx is in .venv's
 # site-packages/ansible_collections (see venv), where ansible finds it as it finds collections installed by pip.
-lint: collection
-	$(RUN_TOOLS) ansible-lint
+lint: venv
+	source $(BIN)/activate && ansible-lint
 
 # The docs: antsibull-docs' lint of the plugin docs and docs/docsite, references included (its options, and why it runs
 # through there: tests/docs/lint_collection_docs.py), ansible-doc of every module and role, the user guide's code blocks.
