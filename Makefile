@@ -105,10 +105,11 @@ collection: venv
 molecule: collection
 	$(RUN_TOOLS) molecule test --all
 
-# ansible-lint with the production profile (.ansible-lint) on the whole collection. awx.awx is in .venv's
+# ansible-lint as contributors run it: with no argument, from the root of the checkout, in the active .venv. Its
+# configuration (.ansible-lint) makes it install the checkout as afterlogic.aurora; awx.awx is in .venv's
 # site-packages/ansible_collections (see venv), where ansible finds it as it finds collections installed by pip.
-lint: collection
-	$(RUN_TOOLS) ansible-lint
+lint: venv
+	source $(BIN)/activate && ansible-lint
 
 # The docs: antsibull-docs' lint of the plugin docs and docs/docsite, references included (its options, and why it runs
 # through there: tests/docs/lint_collection_docs.py), ansible-doc of every module and role, the user guide's code blocks.
@@ -146,13 +147,14 @@ galaxy: galaxy-build $(IMPORTER)/.installed
 	$(IMPORTER)/bin/python -m tests.galaxy.check_import $(TARBALL)
 	COLLECTION_TARBALL=$(TARBALL) $(BIN)/python -m pytest -p no:cacheprovider tests/galaxy
 
-# The execution environment: ansible-builder makes a build context with the collection's requirements, and finds
-# them in the collection installed from the tarball.
+# The execution environment: ansible-builder makes the build context ./context from meta/execution-environment.yml as a
+# user runs it, and finds the collection's requirements in the collection installed from the tarball (tests/ee/check_ee.py).
 ee: galaxy-build
-	rm -rf build/ee-collections
+	rm -rf context build/ee-collections
+	$(BIN)/ansible-builder create -f meta/execution-environment.yml
 	ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/build/ee-collections \
 	  $(BIN)/ansible-galaxy collection install --offline --force --collections-path build/ee-collections $(TARBALL)
-	$(BIN)/python tests/ee/check_ee.py build/ee-collections
+	$(BIN)/python tests/ee/check_ee.py context build/ee-collections
 
 # The newcomer's tour: provision the bundled emulator from playbooks/vars/example.yml, again, then --check --diff.
 demo: collection

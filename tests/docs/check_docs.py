@@ -3,8 +3,9 @@
     .venv/bin/python -m tests.docs.check_docs     (from the root of the checkout)
 
 1. ``ansible-doc`` renders every module and the role of the collection, as text and as JSON, with no warning.
-2. Every YAML and JSON code block of the user guide (docs/docsite/rst/*.rst) parses, and the guide's copy of the
-   credential type's inputs and injectors is the one the collection ships.
+2. Every YAML and JSON code block of the user guide (docs/docsite/rst/*.rst) parses, the guide's copy of the
+   credential type's inputs and injectors is the one the collection ships, and its execution environment has the base
+   image, Python, ansible-core, ansible-runner and collection of meta/execution-environment.yml.
 """
 
 import json
@@ -15,12 +16,14 @@ import sys
 import yaml
 
 from tests.helpers.awx import credential_type
-from tests.helpers.collection import ensure_collection_on_path, module_names, role_names
+from tests.helpers.collection import REPO_ROOT, ensure_collection_on_path, module_names, role_names
 from tests.helpers.rst import DOCS_DIR, code_block, code_blocks
 from tests.helpers.tool_output import sort_out
 
 BIN = os.path.dirname(sys.executable)
 CREDENTIAL_TYPE_CAPTION = 'inputs and injectors of the credential type "Afterlogic Aurora"'
+EE_CAPTION = 'execution-environment.yml'
+EE_SHOWN = ('python_interpreter', 'ansible_core', 'ansible_runner', 'galaxy')
 
 
 def ansible_doc(*args):
@@ -66,7 +69,14 @@ def check_code_blocks():
     shipped = credential_type()
     if shown != dict(inputs=shipped['inputs'], injectors=shipped['injectors']):
         sys.exit('docs/docsite/rst/awx.rst shows other inputs or injectors than extensions/awx/credential_type_aurora.yml')
-    print('user guide: %d code blocks parse; the credential type it shows is the one shipped' % count)
+    shown = yaml.safe_load(code_block('awx.rst', EE_CAPTION))
+    with open(os.path.join(REPO_ROOT, 'meta', 'execution-environment.yml')) as handle:
+        shipped = yaml.safe_load(handle)
+    if shown['images'] != shipped['images'] or any(
+            shown['dependencies'].get(key) != shipped['dependencies'].get(key) for key in EE_SHOWN):
+        sys.exit('docs/docsite/rst/awx.rst shows another execution environment than meta/execution-environment.yml')
+    print('user guide: %d code blocks parse; the credential type and the execution environment it shows are the ones '
+          'shipped' % count)
 
 
 if __name__ == '__main__':

@@ -27,7 +27,7 @@ FORBIDDEN_PARTS = ('.venv', '.venvs', 'build', '__pycache__', '.pytest_cache', '
 FORBIDDEN_SUFFIXES = ('.pyc', '.tar.gz', '.retry', '.plugin-cache.yaml', 'importer_result.json')
 # Everything git knows under these is collection content and must be shipped.
 CONTENT = ('plugins/', 'roles/', 'playbooks/', 'meta/', 'docs/', 'changelogs/', 'extensions/awx/')
-REQUIRED = ('README.md', 'requirements.txt', 'bindep.txt', 'meta/runtime.yml', 'meta/execution-environment.yml',
+REQUIRED = ('README.md', 'requirements.txt', 'meta/requirements.txt', 'meta/runtime.yml', 'meta/execution-environment.yml',
             'changelogs/changelog.yaml', 'changelogs/config.yaml', 'docs/docsite/extra-docs.yml',
             'docs/docsite/links.yml', 'extensions/awx/credential_type_aurora.yml', 'playbooks/awx_credential_type.yml')
 
