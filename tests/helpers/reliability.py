@@ -80,7 +80,9 @@ class CallbackModule(CallbackBase):
     CALLBACK_NEEDS_ENABLED = True
 
     def _record(self, result, failed):
-        line = {'task': result.task_name, 'failed': failed, 'changed': bool(result._result.get('changed')),
+        # The task's own name: ansible-core 2.21 prefixes task_name with the role's, and calls _task task.
+        task = getattr(result, 'task', None) or result._task
+        line = {'task': task.name, 'failed': failed, 'changed': bool(result._result.get('changed')),
                 'results': result._result.get('results')}
         with open(os.environ['RECORD_RESULTS_FILE'], 'a') as handle:
             handle.write(json.dumps(line) + '\\n')
