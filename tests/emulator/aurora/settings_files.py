@@ -7,10 +7,11 @@ overlap lose one writer's values (the last writer wins for the whole file), and 
 leave the later text followed by the rest of the longer earlier one (a file that is no longer JSON).
 
 Races are made deterministic by race gates (POST /_emulator/settings/race): a gate holds the next N saves of one file
-until all N have arrived, at "save" (after each writer has read the file, before it backs up: a lost update) or at
-"write" (after the truncation, before the bytes: a torn file), then lets them go one at a time in their order of
-arrival, so the last to arrive writes last.  Without a gate a save first waits the contention's write window (W ms,
-contention.py) with the emulator's lock released, so overlapping calls interleave as on the real server.
+until all N have arrived, at "save" (each writer has read the file and not yet backed it up: a lost update) or at
+"write" (each has backed the file up, then each truncates it, and none has written yet: a torn file, and .bak the
+file as it was), then lets them write one at a time in their order of arrival, so the last to arrive writes last.
+Without a gate a save first waits the contention's write window (W ms, contention.py) with the emulator's lock
+released, so overlapping calls interleave as on the real server.
 """
 import re
 import threading
@@ -46,6 +47,7 @@ class RaceGate:
         self.at = at
         self.deadline = time.monotonic() + seconds
         self.arrived = 0  # saves that took a place at the gate
+        self.truncated = 0  # saves of a "write" gate that truncated the file
         self.waiting = 0  # saves waiting at the gate now
         self.turn = 0  # the place whose save may go on
 
@@ -118,24 +120,28 @@ class SettingsDisk:
         takes this save.  Enter holding the lock."""
         generation = self.generation
         gate = next((g for g in self.gates if g.path == path and g.arrived < g.writers), None)
-        place = None
         if gate:
             place = gate.arrived
             gate.arrived += 1
             self.changed.notify_all()
-        if gate and gate.at == "save":
-            self._wait_turn(gate, place)
+            if gate.at == "save":
+                self._wait(gate, lambda: gate.turn == place)
         elif window:
             window()
         if generation != self.generation:
             return
         if path in self.files:
             self.files[path + ".bak"] = self.files[path]
-        self.files[path] = ""
         if gate and gate.at == "write":
-            self._wait_turn(gate, place)
+            self._wait(gate, lambda: True)  # every writer has backed the file up
+            self.files[path] = ""
+            gate.truncated += 1
+            self.changed.notify_all()
+            self._wait(gate, lambda: gate.truncated >= gate.writers and gate.turn == place)
             if generation != self.generation:
                 return
+        else:
+            self.files[path] = ""
         old = self.files.get(path, "")
         self.files[path] = text + old[len(text):]  # the write lands at the start of what the file holds now
         if gate:
@@ -144,10 +150,11 @@ class SettingsDisk:
                 self.gates.remove(gate)
             self.changed.notify_all()
 
-    def _wait_turn(self, gate, place):
+    def _wait(self, gate, ready):
+        """Wait until every writer of ``gate`` has arrived and ``ready()``; go on anyway at the gate's deadline."""
         gate.waiting += 1
         try:
-            while (gate.arrived < gate.writers or gate.turn != place) and gate in self.gates:
+            while (gate.arrived < gate.writers or not ready()) and gate in self.gates:
                 left = gate.deadline - time.monotonic()
                 if left <= 0:
                     return  # the gate never filled: go on

@@ -140,7 +140,8 @@ def in_process_read_settings(call, Name=None):
     values = {key: [prop.value, prop.type, prop.spec, prop.description, prop.is_default]
               for key, prop in loaded.container.items()}
     enums = {prop.spec: ENUMS[prop.spec] for prop in loaded.container.values() if prop.spec in ENUMS}
-    return {"Path": loaded.path, "Values": values, "Enums": enums, "Known": name in DECLARED}
+    return {"Path": loaded.path, "Values": values, "Enums": enums, "Known": name in DECLARED,
+            "Exists": call.emulator.settings.disk.read(loaded.path) is not None}
 
 
 def in_process_write_settings(call, Name=None, Values=None):
