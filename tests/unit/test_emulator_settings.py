@@ -188,12 +188,14 @@ def test_a_corrupt_file_is_read_from_its_bak_or_reset_to_the_defaults(emulator):
     assert emulator.settings_files()[MAIL_FILE + ".bak"] == "{not json"
 
 
-def test_every_save_copies_the_old_file_to_bak(emulator):
+def test_every_save_copies_the_old_file_to_bak_and_writes_it_as_php_does(emulator):
     before = emulator.settings_files()[CORE_FILE]
     assert CORE_FILE + ".bak" not in emulator.settings_files()
-    assert result(emulator.api("Core", "UpdateSettings", {"SiteName": "Saved"})) is True
+    assert result(emulator.api("Core", "UpdateSettings", {"SiteName": "\u00dcn\u00ef/x"})) is True
     files = emulator.settings_files()
-    assert files[CORE_FILE + ".bak"] == before and json.loads(files[CORE_FILE])["SiteName"][0] == "Saved"
+    assert files[CORE_FILE + ".bak"] == before
+    assert '"SiteName": [\n        "\\u00dcn\\u00ef\\/x",' in files[CORE_FILE]
+    assert core(emulator)["SiteName"] == "\u00dcn\u00ef/x"
 
 
 # ---- what GetSettings shows ---------------------------------------------------------------------------------

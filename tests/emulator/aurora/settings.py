@@ -103,12 +103,13 @@ class Settings:
     def view(self, name):
         """The loaded object of ``name`` for reading (cached until its file or .bak changes)."""
         path = file_path(name, SYSTEM_FILE)
-        key = (self.disk.read(path), self.disk.read(path + ".bak"))
-        cached = self._views.get(name)
-        if cached is None or cached[0] != key:
-            cached = (key, self.load(name))
-            self._views[name] = cached
-        return cached[1]
+        with self.disk.lock:
+            key = (self.disk.read(path), self.disk.read(path + ".bak"))
+            cached = self._views.get(name)
+            if cached is None or cached[0] != key:
+                cached = (key, self.load(name))
+                self._views[name] = cached
+            return cached[1]
 
     def boot(self):
         """What every request's start does: a file Aurora cannot read (nor its .bak) is saved with the defaults."""
