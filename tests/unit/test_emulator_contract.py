@@ -5,7 +5,9 @@ recorded one (HTTP status, key sets and values, recursively) except the values t
 the real server.  contract.json (WebMail Lite 9.8.5) is replayed whole on the lite profile; corporate.json (the same
 core with MailDomains, EnableMultiTenant and AllowGroups: tenants, tenant servers, mail domains, groups, users in
 tenants and the cascades of their deletion) and corporate-accounts.json (several accounts for one user, without the
-unlicensed MailMultiAccountsPlugin) are replayed whole on the corporate profile.
+unlicensed MailMultiAccountsPlugin) are replayed whole on the corporate profile; settings.json (GetSettings of each
+module as anonymous and as super-admin, Core.UpdateSettings with good, cast, ignored and refused values,
+UpdateLoggingSettings, and settings changed in the files between steps) whole on the lite profile.
 
 The IMAP logins of the replays reach the tests' own IMAP stand-in, never a mail server of the machine: the recorded
 IMAP server's address is routed to an ImapStub holding the recorded mailboxes, and every other address cannot be
@@ -26,6 +28,7 @@ from tests.emulator.recordings import recorded_steps
 CONTRACT = "contract.json"
 CORPORATE_CONTRACT = "corporate.json"
 ACCOUNTS_CONTRACT = "corporate-accounts.json"
+SETTINGS_CONTRACT = "settings.json"
 VOLATILE_KEYS = {"@Time", "@TimeApiInit", "CreatedAt", "UpdatedAt", "UUID"}
 OPTIONAL_KEYS = {"@LoggerGuid"}  # only present when the real server logs requests
 NEVER_ISSUED_TOKEN = "bm90LWEtcmVhbC10b2tlbi1mcm9tLWF1cm9yYQ"
@@ -41,7 +44,8 @@ def contract_steps(name=CONTRACT):
 
 
 # The test parameter of each contract's steps.
-STEP_PARAMETERS = {"index": CONTRACT, "corporate_index": CORPORATE_CONTRACT, "accounts_index": ACCOUNTS_CONTRACT}
+STEP_PARAMETERS = {"index": CONTRACT, "corporate_index": CORPORATE_CONTRACT, "accounts_index": ACCOUNTS_CONTRACT,
+                   "settings_index": SETTINGS_CONTRACT}
 
 
 def pytest_generate_tests(metafunc):
@@ -163,6 +167,16 @@ def test_contract_step(replay, index):
 
 def test_corporate_contract_step(corporate_replay, corporate_index):
     check_step(corporate_replay, CORPORATE_CONTRACT, corporate_index)
+
+
+@pytest.fixture(scope="module")
+def settings_replay():
+    with recording_emulator("lite") as (emulator, dummy):
+        yield Replay(emulator, contract_steps(SETTINGS_CONTRACT))
+
+
+def test_settings_contract_step(settings_replay, settings_index):
+    check_step(settings_replay, SETTINGS_CONTRACT, settings_index)
 
 
 @pytest.fixture(scope="module")

@@ -1,20 +1,27 @@
 """AdminAuth and Core login handlers: the super-admin, mail users through IMAP, first-login provisioning."""
-import hmac
 import uuid
 from datetime import datetime, timezone
 
 from .addresses import email_domain
+from .admin_password import password_verify
 from .errors import ApiError, auth_error
 from .imap_check import imap_login
 from .php import php_str, php_trim, php_truthy
 from .registry import api_method
+from .settings_schema import SYSTEM_FILE
+from .settings_values import strictly_equal
 
 
-def admin_password_matches(emulator, password):
-    stored = emulator.admin_password.strip(" \t\n\r\0\x0b")
-    if not stored:
-        return not php_truthy(password)  # empty($Password) && empty($AdminPassword)
-    return hmac.compare_digest(php_trim(password).encode(), stored.encode())
+def admin_password_matches(call, password):
+    """AdminAuth's Login: the client IP is allowed (SuperadminWhitelistIp), and either both the password and
+    config.json's AdminPassword are empty, or the trimmed password is the one AdminPassword hashes."""
+    whitelist = call.setting("AdminAuth", "SuperadminWhitelistIp")
+    if isinstance(whitelist, list) and whitelist and call.client_ip not in whitelist:
+        return False
+    stored = call.setting(SYSTEM_FILE, "AdminPassword")
+    if not php_truthy(password) and not php_truthy(stored):
+        return True
+    return password_verify(php_trim(password), stored)
 
 
 def guard_known_login(call, login):
@@ -38,9 +45,10 @@ def fail_login(call, login, module):
 def adminauth_login_as_superadmin(call, Login, Password):
     login = php_str(Login)
     call.emulator.guard.check(call.emulator.settings, login, call.client_ip, "AdminAuth")
-    if Login != call.emulator.admin_login or not admin_password_matches(call.emulator, Password):
+    if not strictly_equal(Login, call.emulator.admin_login) or not admin_password_matches(call, Password):
         fail_login(call, login, "AdminAuth")
     call.emulator.guard.clear(login, call.client_ip)
+    call.emulator.settings.log("event-", len(login) + 40)  # inferred: one line per login in the event log
     return call.sign_in({"token": "admin", "id": -1})
 
 
@@ -61,9 +69,11 @@ def authenticate(call, login, password):
     """Core Authenticate: the auth data of ``login``, or a 102/1000 error.  Takes the lock itself."""
     with call.lock:
         call.emulator.guard.check(call.emulator.settings, login, call.client_ip, "Core")
-        if login == call.emulator.admin_login and (
-                call.aurora_major == 8 or call.setting("AdminAuth", "AllowLoginFromCoreModule")):
-            if admin_password_matches(call.emulator, password):
+        # Aurora 9: AdminAuth's Login subscriber, only while AdminAuth is loaded and allows it.
+        if login == call.emulator.admin_login and (call.aurora_major == 8 or (
+                call.emulator.module_enabled("AdminAuth")
+                and php_truthy(call.setting("AdminAuth", "AllowLoginFromCoreModule")))):
+            if admin_password_matches(call, password):
                 call.emulator.guard.clear(login, call.client_ip)
                 return {"token": "admin", "id": -1}
             fail_login(call, login, "Core")

@@ -34,8 +34,10 @@ SUPERADMIN = Caller(-1, ROLE_SUPERADMIN)
 class Call:
     """One API call being executed: who calls, which module, and the emulator's state."""
 
-    def __init__(self, emulator, db, caller, client_ip, deadlock_pending=False, in_process=False):
+    def __init__(self, emulator, db, caller, client_ip, deadlock_pending=False, in_process=False, base_url=""):
         self.emulator = emulator
+        self.base_url = base_url  # the URL the request reached (CoreWebclient's BaseUrl)
+        self._settings = {}  # the settings objects this call loaded (settings.py)
         self.in_process = in_process  # Aurora's PHP API called on the host (the PHP bridge), not the web API
         self.module = ""
         self.caller = caller
@@ -80,6 +82,18 @@ class Call:
 
     def setting(self, module, name):
         return self.emulator.settings(module, name)
+
+    def loaded_settings(self, name):
+        """The settings object of ``name`` ("System" or a module) as this call loaded it, once, when it first asked:
+        a writer changes it and saves it whole (settings.py)."""
+        if name not in self._settings:
+            self._settings[name] = self.emulator.settings.load(name)
+        return self._settings[name]
+
+    def save_settings(self, loaded):
+        """Save a loaded settings object after the write window (or at a race gate): Result true, as Aurora's Save()."""
+        window_ms = self.emulator.contention.window_ms
+        return self.emulator.settings.save(loaded, lambda: self.wait_write_window(window_ms))
 
     @property
     def aurora_major(self):

@@ -5,13 +5,29 @@ the emulator (server.py): the host side serves them during a web-server outage t
                                    settings; no faults/calls/blocks/revocations/IMAP routes, contention as started
   GET|POST /_emulator/settings     read / change settings, e.g. {"Mail": {"DoImapLoginOnAccountCreate": false}};
                                    "System" stands for data/settings/config.json, e.g. {"System":
-                                   {"EnableMultiTenant": false}}
+                                   {"EnableMultiTenant": false}}.  GET: every file's values as Aurora loads them
+                                   (a spec key as the API reports it: TimeFormat 1); POST: an operator editing the
+                                   files (no .bak): each value of the key's type, a spec key by name ("F12") or
+                                   value (1); all or nothing; 400 names a bad one (settings.py).  Also the
+                                   emulator's own switches System AuroraMajor and MailMultiAccountsPlugin Enabled
+  GET|POST /_emulator/settings/files  the settings files as text, {"files": {path: text}}, paths under
+                                   data/settings/ ("config.json", "modules/Mail.config.json", and their ".bak"):
+                                   what Aurora wrote, 4-slot arrays.  POST {path: text or null} writes any text (not
+                                   JSON too) or deletes the file, as an operator would; the next request reacts as
+                                   Aurora does (reads the .bak, or saves the defaults)
+  GET|POST /_emulator/settings/race  race gates on settings saves (settings_files.py): POST {"file": path,
+                                   "writers": N, "at": "save" | "write", "seconds": bound} makes the next N saves of
+                                   that file wait for each other, then write one by one in their order of arrival
+                                   ("save": all read the file before any writes, a lost update; "write": all
+                                   truncated it before any writes, a torn file); GET {"races": [{"file", "writers",
+                                   "at", "arrived", "waiting", "done"}]}.  Reset and DELETE /_emulator/faults
+                                   disarm them
   GET  /_emulator/state            every stored object with its stored (unmasked) values
   GET  /_emulator/calls            API calls received since the last reset
   POST /_emulator/calls/clear      forget them
   POST /_emulator/revoke-tokens    every token issued so far becomes invalid
-  GET|POST|DELETE /_emulator/faults  list / add / clear fault rules (faults.py; DELETE also restores contention
-                                   and ends any outage)
+  GET|POST|DELETE /_emulator/faults  list / add / clear fault rules (faults.py; DELETE also restores contention,
+                                   ends any outage and disarms the settings race gates)
   GET  /_emulator/outages          {"db-down": {"active": bool, "remaining_ms": N}, "web-down": {...}}: the outage
                                    windows that "db-down" and "web-down" faults opened (outage.py)
   GET  /_emulator/faults/contention {"probability": P, "seed": N, "window_ms": W, "deadlocks": victims so far,
@@ -52,6 +68,10 @@ class ControlApi:
             ("POST", "/_emulator/reset"): self.reset,
             ("GET", "/_emulator/settings"): self.get_settings,
             ("POST", "/_emulator/settings"): self.set_settings,
+            ("GET", "/_emulator/settings/files"): self.get_settings_files,
+            ("POST", "/_emulator/settings/files"): self.set_settings_files,
+            ("GET", "/_emulator/settings/race"): self.get_races,
+            ("POST", "/_emulator/settings/race"): self.add_race,
             ("GET", "/_emulator/state"): self.state,
             ("GET", "/_emulator/calls"): self.calls,
             ("POST", "/_emulator/calls/clear"): self.clear_calls,
@@ -97,6 +117,22 @@ class ControlApi:
     def set_settings(self, payload):
         self.emulator.settings.update(payload)
         return self.emulator.settings.values
+
+    def get_settings_files(self, _payload):
+        return {"files": self.emulator.settings.disk.files}
+
+    def set_settings_files(self, payload):
+        if not isinstance(payload, dict):
+            raise ControlError(400, "the body must be a JSON object of {path: text or null}")
+        self.emulator.settings.disk.write_files(payload)
+        return self.get_settings_files(None)
+
+    def get_races(self, _payload):
+        return {"races": self.emulator.settings.disk.races()}
+
+    def add_race(self, payload):
+        self.emulator.settings.disk.arm(payload)
+        return self.get_races(None)
 
     def state(self, _payload):
         return self.emulator.db.snapshot()

@@ -9,7 +9,8 @@ import time
 from dataclasses import dataclass
 
 from . import (auth_api, core_api, groups_api, mail_accounts_api, mail_domains_api, mail_servers_api, settings_api,
-               tenants_api)
+               settings_writers, tenants_api)
+from .admin_password import password_hash
 from .calls import ANONYMOUS, INVALID_TOKEN, SUPERADMIN, Call, Caller
 from .contention import Contention
 from .errors import ApiError, DbError, EscapedDbError, PhpFatal
@@ -20,13 +21,17 @@ from .login_guard import LoginGuard
 from .outage import OutageWindows, UnreachableDatabase
 from .php import php_json_decode, php_truthy
 from .profiles import PROFILES
-from .registry import DENIED_METHODS, MODULES, NOT_IN_AURORA_8, PROFILE_MODULES, handler_table, php_signatures
+from .registry import DENIED_METHODS, MODULES, NOT_IN_AURORA_8, handler_table, in_process_handler, php_signatures
 from .settings import Settings
+from .settings_schema import SYSTEM_FILE
+from .settings_writers import IN_PROCESS_HANDLERS
 from .store import Database
 from .tokens import TokenService
 
-HANDLERS = handler_table(auth_api, settings_api, core_api, tenants_api, groups_api, mail_servers_api,
-                         mail_accounts_api, mail_domains_api)
+HANDLERS = handler_table(auth_api, settings_api, settings_writers, core_api, tenants_api, groups_api,
+                         mail_servers_api, mail_accounts_api, mail_domains_api)
+# AbstractModule's own GetSettings, of a module that has none: it returns null, so Result false.
+BASE_GET_SETTINGS = in_process_handler(lambda call: None)
 
 
 class Stopwatch:
@@ -60,10 +65,12 @@ class Emulator:
     def __init__(self, admin_login="superadmin", admin_password="", latency_ms=0, deadlock_probability=0.0,
                  seed=0, write_window_ms=2, profile="lite"):
         self.profile = PROFILES[profile]
-        self.admin_login = admin_login
-        self.admin_password = admin_password
         self.latency = latency_ms / 1000
         self.lock = threading.RLock()
+        # The hash of config.json's AdminPassword (cost 4: the emulator checks it at every admin login; PHP's
+        # password_verify() takes any cost).  Aurora trims the password it hashes.
+        admin_hash = password_hash(admin_password.strip(" \t\n\r\0\x0b"), cost=4) if admin_password else ""
+        self.settings = Settings(self.lock, self.profile, admin_login, admin_hash)
         self.tokens = TokenService()
         self.in_flight = 0  # API requests being served (the HTTP layer counts them)
         self.holds = HoldRoom()
@@ -78,7 +85,7 @@ class Emulator:
     def reset(self):
         with self.lock:
             self.db = Database(mail_domains=self.profile.mail_domains)
-            self.settings = Settings(self.profile.settings)
+            self.settings.reset()
             self.guard = LoginGuard()
             self.imap_routes = ImapRoutes()
             self.clear_faults()
@@ -87,23 +94,29 @@ class Emulator:
             self.tokens.unrevoke()
 
     def clear_faults(self):
-        """No fault rules and no outage, and contention as the process was started."""
+        """No fault rules, no outage, no settings race gate, and contention as the process was started."""
         with self.lock:
             self.faults = FaultInjector()
             self.contention.restore()
             self.outages.clear()
+            self.settings.disk.clear_races()
 
     def database(self):
         """The database a call starting now reaches: the store, or none during a "db-down" outage (outage.py)."""
         return self.unreachable_db if self.outages.active("db-down") else self.db
 
+    @property
+    def admin_login(self):
+        return self.settings(SYSTEM_FILE, "AdminLogin")
+
     def module_enabled(self, name):
-        """Whether Aurora loads module ``name``: it is installed, and a licensed one has its licence."""
+        """Whether Aurora loads module ``name``: it is installed and not disabled, and a licensed one has its
+        licence."""
         if name == "MailMultiAccountsPlugin":
             # Licensed software: it loads only with a valid licence key, which the setting stands for.  Unloaded,
             # its accounts manager does not replace Mail's stock one (one account per user).
             return self.settings("MailMultiAccountsPlugin", "Enabled")
-        return name not in PROFILE_MODULES or name in self.profile.installed_modules
+        return self.settings.module_enabled(name)
 
     def find_module(self, name):
         return next((m for m in MODULES if m.lower() == name.lower() and self.module_enabled(m)), None)
@@ -154,7 +167,7 @@ class Emulator:
 
     # ---- the API entry
 
-    def api(self, fields, token, client_ip, web_client=False, deadlock=False, in_process=False):
+    def api(self, fields, token, client_ip, web_client=False, deadlock=False, in_process=False, base_url=""):
         """One call of the ``api`` route: Core EntryApi, then the module method.
 
         ``deadlock``: a "deadlock" fault makes the call a deadlock victim at its first write.
@@ -164,9 +177,12 @@ class Emulator:
         throws as Illuminate\\Database\\QueryException and \\Error.
         """
         clock = Stopwatch()
+        with self.lock:
+            self.settings.boot()  # every request loads the settings files first
+            self.settings.log("", len(json.dumps(fields)))
         db = self.database()
         caller = SUPERADMIN if in_process else self.identify(token, db)
-        call = Call(self, db, caller, client_ip, deadlock_pending=deadlock, in_process=in_process)
+        call = Call(self, db, caller, client_ip, deadlock_pending=deadlock, in_process=in_process, base_url=base_url)
         try:
             handler, arguments = self.resolve(call, fields)
             clock.mark_init()
@@ -224,9 +240,11 @@ class Emulator:
     def find_handler(self, module, method, in_process=False):
         key = (module.lower(), method.lower())
         major = self.settings("System", "AuroraMajor")
+        if in_process and key in IN_PROCESS_HANDLERS:
+            return IN_PROCESS_HANDLERS[key]
         if not in_process and key[1] in DENIED_METHODS[major].get(key[0], ()):
             raise ApiError(116, None, module)
-        handler = HANDLERS.get(key)
+        handler = HANDLERS.get(key) or (BASE_GET_SETTINGS if key[1] == "getsettings" else None)
         if not handler or (major == 8 and key in NOT_IN_AURORA_8):
             raise ApiError(114, None, module)
         return handler

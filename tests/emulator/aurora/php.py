@@ -21,9 +21,25 @@ def php_trim(value):
 
 
 def php_truthy(value):
+    """PHP (bool) cast; ``empty($value)`` is its negation."""
     if isinstance(value, str):
         return value not in ("", "0")
     return bool(value)
+
+
+def php_gettype(value):
+    """PHP gettype() of a decoded JSON value."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "double"
+    if isinstance(value, str):
+        return "string"
+    return "array"
 
 
 def php_int(value):
@@ -32,6 +48,8 @@ def php_int(value):
         return int(value)
     if isinstance(value, float):
         return int(value)
+    if isinstance(value, (list, dict)):
+        return 1 if value else 0
     match = re.match(r"\s*[+-]?\d+", value) if isinstance(value, str) else None
     return int(match.group()) if match else 0
 

@@ -17,9 +17,9 @@ class Handler:
                 for name, default in self.parameters}
 
 
-CORE_MODULES = ("AdminAuth", "Core", "Mail")
-PROFILE_MODULES = ("CoreWebclient", "MailDomains", "Min")  # present only when the profile installs them
-MODULES = CORE_MODULES + ("MailMultiAccountsPlugin",) + PROFILE_MODULES
+# The modules the emulator knows; which of them an install has is its profile's (profiles.py), and whether Aurora
+# loads one its settings' (settings.py).
+MODULES = ("AdminAuth", "Core", "Mail", "MailMultiAccountsPlugin", "CoreWebclient", "MailDomains", "Min")
 
 DENIED_METHODS = {
     9: {
@@ -55,6 +55,12 @@ def api_method(module, method, self_locking=False):
         return function
 
     return declare
+
+
+def in_process_handler(function):
+    """The Handler of an in-process-only method (Emulator.find_handler): no web-API route, no PHP signature."""
+    parameters = tuple((p.name, p.default) for p in list(inspect.signature(function).parameters.values())[1:])
+    return Handler(function, parameters, False)
 
 
 def handler_table(*api_modules):

@@ -148,7 +148,8 @@ class AuroraRequestHandler(BaseHTTPRequestHandler):
         time.sleep(self.emulator.latency)
         answer = self.emulator.api(fields, token, self.client_address[0],
                                    web_client=self.headers.get("X-Client") == "WebClient",
-                                   deadlock=bool(fault) and fault["fault"] == "deadlock", in_process=in_process)
+                                   deadlock=bool(fault) and fault["fault"] == "deadlock", in_process=in_process,
+                                   base_url=f"http://{self.headers.get('Host', '')}/")
         fault = self.emulator.take_fault(call_name, "after")
         if fault and self.apply_fault(fault, in_process):
             return

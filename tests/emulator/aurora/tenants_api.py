@@ -5,7 +5,7 @@ from .collation import collation_key, like_contains
 from .errors import ApiError, DbUnreachable, access_denied, invalid_input
 from .listing import page
 from .php import is_php_int, lookup_id, php_foreach, php_int, php_str, php_trim, php_truthy, strict_int_equals
-from .profiles import SYSTEM_SITE_NAME
+from .settings_schema import SITE_NAME as SYSTEM_SITE_NAME
 from .registry import api_method
 from .render import render_tenant
 from .roles import ROLE_SUPERADMIN, ROLE_TENANTADMIN

@@ -13,6 +13,8 @@ class Api
 
     protected static $oModuleManager = null;
 
+    protected static $oSettings = null;
+
     public static function Init($bGrantAdminPrivileges = false)
     {
         if (self::$oModuleManager !== null) {
@@ -39,6 +41,17 @@ class Api
     public static function GetModuleManager()
     {
         return self::$oModuleManager;
+    }
+
+    /**
+     * The system settings object (data/settings/config.json), one per process, as Aurora's.
+     */
+    public static function &GetSettings()
+    {
+        if (self::$oSettings === null) {
+            self::$oSettings = new Settings(self::DataPath() . '/settings/config.json');
+        }
+        return self::$oSettings;
     }
 
     public static function GetModule($sModuleName)

@@ -7,6 +7,10 @@
 
 require_once __DIR__ . '/../vendor/illuminate/database/QueryException.php';
 require_once __DIR__ . '/Exceptions/ApiException.php';
+require_once __DIR__ . '/SettingsProperty.php';
+require_once __DIR__ . '/AbstractSettings.php';
+require_once __DIR__ . '/Settings.php';
+require_once __DIR__ . '/Module/Settings.php';
 require_once __DIR__ . '/Module/AbstractModule.php';
 require_once __DIR__ . '/Module/Manager.php';
 require_once __DIR__ . '/Fake/NoModule.php';

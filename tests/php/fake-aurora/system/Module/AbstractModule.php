@@ -7,10 +7,13 @@ use Aurora\System\Exceptions\ApiException;
 
 /**
  * Aurora's AbstractModule as far as the PHP bridge needs it: GetName() and CallMethod() for calls that are not
- * web-API calls (the module decorators' and the bridge's).
+ * web-API calls (the module decorators' and the bridge's), and the module's settings: getConfig(), setConfig(),
+ * saveModuleConfig() and getModuleSettings() (which each Aurora 9 module declares).
  */
 abstract class AbstractModule
 {
+    protected $oModuleSettings = null;
+
     /**
      * Aurora\Modules\<Name>\Module -> <Name>.
      */
@@ -18,6 +21,40 @@ abstract class AbstractModule
     {
         $aParts = explode('\\', static::class);
         return count($aParts) > 1 ? $aParts[count($aParts) - 2] : '';
+    }
+
+    public function loadModuleSettings()
+    {
+        if ($this->oModuleSettings === null) {
+            $this->oModuleSettings = \Aurora\System\Api::GetModuleManager()->GetModuleSettings(static::GetName());
+        }
+        return $this->oModuleSettings;
+    }
+
+    public function getModuleSettings()
+    {
+        return $this->loadModuleSettings();
+    }
+
+    /**
+     * Saves the module's settings object to its file: true when written.
+     */
+    public function saveModuleConfig()
+    {
+        return $this->loadModuleSettings()->Save();
+    }
+
+    public function getConfig($sName, $mDefaultValue = null)
+    {
+        return $this->loadModuleSettings()->GetValue($sName, $mDefaultValue);
+    }
+
+    /**
+     * Sets a setting in the loaded object (saveModuleConfig() writes it); returns false, as Aurora's.
+     */
+    public function setConfig($sName, $sValue = null)
+    {
+        return $this->loadModuleSettings()->SetValue($sName, $sValue);
     }
 
     /**
