@@ -31,8 +31,8 @@ from tests.integration.test_role_provision import example, example_passwords
 RECAP = re.compile(r'^localhost\s*: ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)\s+skipped=(\d+)',
                    re.MULTILINE)
 # AWX's Demo Inventory: localhost, run by the Python that runs ansible-playbook.
-DEMO_INVENTORY = {'all': {'hosts': {'localhost': {'ansible_connection': 'local',
-                                                 'ansible_python_interpreter': '{{ ansible_playbook_python }}'}}}}
+LOCALHOST = {'ansible_connection': 'local', 'ansible_python_interpreter': '{{ ansible_playbook_python }}'}
+DEMO_INVENTORY = {'all': {'hosts': {'localhost': LOCALHOST}}}
 # The tasks of the role that change Aurora when it lacks the example's servers and users.
 CHANGING_ACTIONS = ['afterlogic.aurora.aurora_mail_servers', 'afterlogic.aurora.aurora_user_accounts']
 

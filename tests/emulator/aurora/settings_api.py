@@ -124,8 +124,8 @@ def core_webclient_get_settings(call):
     names = webclient["LanguageNames"] if isinstance(webclient["LanguageNames"], dict) else {}
     result = {name: webclient[name] for name in WEBCLIENT_SHOWN}
     result["IsMobile"] = 0  # inferred: the integrator's "not mobile" for a client that sent no mobile hint
-    result["LanguageListWithNames"] = [{"name": names.get(language, language), "value": language}
-                                      for language in languages]
+    result["LanguageListWithNames"] = [
+        {"name": names.get(language, language), "value": language} for language in languages]
     result.update({name: webclient[name] for name in WEBCLIENT_SHOWN_LATER})
     result["BaseUrl"] = call.base_url
     return result

@@ -108,11 +108,15 @@ CORE_WEBCLIENT = _declare(
     ("Theme", "Default", S), ("ThemeList", ["Default"], A), ("HideLogout", False, B), ("IncludeInMobile", True, B),
 )
 
-MAIL_SORTING = {"Allow": False, "List": [{"SortBy": "arrival", "LangConst": "LABEL_SORT_BY_DATE"},
-                                          {"SortBy": "from", "LangConst": "LABEL_SORT_BY_FROM"},
-                                          {"SortBy": "to", "LangConst": "LABEL_SORT_BY_TO"},
-                                          {"SortBy": "size", "LangConst": "LABEL_SORT_BY_SIZE"}],
-                "DefaultSortBy": "arrival", "DefaultSortOrder": "desc"}
+MAIL_SORTING = {
+    "Allow": False,
+    "List": [{"SortBy": "arrival", "LangConst": "LABEL_SORT_BY_DATE"},
+             {"SortBy": "from", "LangConst": "LABEL_SORT_BY_FROM"},
+             {"SortBy": "to", "LangConst": "LABEL_SORT_BY_TO"},
+             {"SortBy": "size", "LangConst": "LABEL_SORT_BY_SIZE"}],
+    "DefaultSortBy": "arrival",
+    "DefaultSortOrder": "desc",
+}
 
 MAIL = _declare(
     ("Disabled", False, B), ("AllowAddAccounts", True, B), ("AllowAutosaveInDrafts", True, B),
