@@ -94,6 +94,9 @@ class CallbackModule(CallbackBase):
         self._record(result, True)
 """
 RESULTS_FILE = 'results.jsonl'
+# The role's tasks whose results recorded() gives, by name.
+SERVERS_TASK = 'Make the mail servers exist as listed'
+USERS_TASK = 'Make the users and their login mail accounts exist as listed'
 
 
 def _recording(directory):

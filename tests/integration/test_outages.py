@@ -11,6 +11,8 @@ import yaml
 from tests.emulator.fixtures import Emulator
 from tests.helpers.figures import figures_fixture
 from tests.helpers.reliability import (
+    SERVERS_TASK,
+    USERS_TASK,
     differences,
     finish,
     fresh,
@@ -25,8 +27,6 @@ from tests.helpers.reliability import (
 from tests.integration.test_export_roundtrip import collection_playbook, connection_env
 
 USERS = 100
-SERVERS_TASK = 'Make the mail servers exist as listed'
-USERS_TASK = 'Make the users and their login mail accounts exist as listed'
 
 figures = figures_fixture('outages')
 
