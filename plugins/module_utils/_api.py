@@ -47,6 +47,16 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._errors import (
     AuroraSilentRefusal,
     AuroraTransportError,
 )
+from ansible_collections.afterlogic.aurora.plugins.module_utils._outage import (
+    DATABASE,
+    PROBE,
+    WEB_SERVER,
+    Availability,
+    is_database_error,
+    lists_a_tenant,
+    looks_absent,
+    unreachable,
+)
 
 API_ROUTE = '?/Api/'
 PAGE_SIZE = 200
@@ -58,6 +68,7 @@ READ_ATTEMPTS = 4
 MIN_ATTEMPT_SECONDS = 0.5  # a retry needs at least this much of timeout left, to 0.1 s (a failed attempt takes some ms)
 GATEWAY_TIMEOUT = 504  # a proxy gave up waiting: Aurora may still be working on the request
 LOGIN_FALLBACK_CODES = frozenset((113, 114))
+INVALID_INPUT = 103  # what Core.CreateUser answers, input valid, while Aurora has no database
 USER_LISTING_KEYS = ('Id', 'UUID', 'Name', 'PublicId', 'Role', 'IsDisabled')
 
 
@@ -111,6 +122,7 @@ class AuroraClient:
         self.token = token or None
         self.timeout = timeout
         self.read_attempts = max(1, read_attempts)
+        self.availability = Availability(self._probe, timeout)
         if bridge is not None:
             return
         if requests is None:
@@ -219,18 +231,36 @@ class AuroraClient:
         wait = self.timeout
         while True:
             attempt += 1
+            self.availability.before_call(module, method, target)
+            mark = self.availability.mark()
             try:
                 return self._send(module, method, params, token, wait)
             except AuroraTransportError as exc:
+                if self._refused(exc) and not self.availability.confirm(
+                        mark, module, method, target, suspect=WEB_SERVER, detail=exc.detail):
+                    delay, started, attempt, wait = RETRY_FIRST_DELAY, time.monotonic(), 0, self.timeout
+                    continue  # it never reached Aurora, which answers again: send it now
                 waited = time.monotonic() - started
                 may_retry = exc.retryable and (read or not exc.sent)
                 wait = self.timeout - waited - delay
                 if not may_retry or attempt >= self.read_attempts or round(wait, 1) < MIN_ATTEMPT_SECONDS:
                     raise AuroraTransportError(exc.detail, module, method, target, status=exc.status, sent=exc.sent,
                                                retryable=exc.retryable, attempts=attempt, waited=waited,
-                                               timed_out=exc.timed_out, limit=self.timeout)
+                                               timed_out=exc.timed_out, limit=self.timeout,
+                                               outage=self._broke_in_outage(exc, read, mark, target))
             time.sleep(delay)
             delay *= 2
+
+    def _broke_in_outage(self, exc, read, mark, target):
+        """A write's connection broke with no answer, and Aurora was going out: the client waited until it was back.
+        (A timed-out write is not asked: Aurora may still be doing it.)"""
+        if read or not exc.sent or exc.timed_out or not unreachable(exc) or self.bridge is not None:
+            return False
+        return not self.availability.confirm(mark, exc.module, exc.method, target)
+
+    def _refused(self, exc):
+        """The web server took no connection: the request never reached Aurora (a stopped or restarting server)."""
+        return self.bridge is None and not exc.sent and exc.retryable
 
     # ---- calls ---------------------------------------------------------------------------
 
@@ -269,13 +299,40 @@ class AuroraClient:
         ``target`` names the object the call is about, for error messages.
         A write answered with ``Result: false`` raises AuroraSilentRefusal;
         reads return Aurora's answer as is (``False`` means "not found").
+        An answer that an outage of Aurora's database could explain is checked (_outage.py): a read is made again
+        once Aurora is back, and a write refused meanwhile raises AuroraSilentRefusal with ``outage`` set, for the
+        caller to read back and settle.
         """
+        read = is_read(method)
+        while True:
+            mark = self.availability.mark()
+            try:
+                result = self._authorized(module, method, params, target)
+            except AuroraApiError as exc:
+                database = is_database_error(exc.code, exc.error_message)
+                if not (database or (exc.code == INVALID_INPUT and not read)) or \
+                        self.availability.confirm(mark, module, method, target, DATABASE if database else None):
+                    raise
+                if read:
+                    continue
+                raise AuroraSilentRefusal(module, method, target, outage=True)
+            if read:
+                if looks_absent(result) and not self.availability.confirm(mark, module, method, target):
+                    continue
+                return result
+            if result is False:
+                raise AuroraSilentRefusal(module, method, target,
+                                          outage=not self.availability.confirm(mark, module, method, target))
+            return result
+
+    def _authorized(self, module, method, params, target):
+        """The call's Result, with a login first when there is no token, and once more when the token is refused."""
         with self._lock:
             if not self.token and self.bridge is None:  # in-process, Aurora runs as the super-administrator
                 self.login()
             used_token = self.token
         try:
-            result = self._checked(module, method, params, target, used_token)
+            return self._checked(module, method, params, target, used_token)
         except AuroraApiError as exc:
             if exc.code not in TOKEN_ERRORS or self.password is None or self.bridge is not None:
                 raise
@@ -283,10 +340,19 @@ class AuroraClient:
                 if self.token == used_token:
                     self.login()
                 used_token = self.token
-            result = self._checked(module, method, params, target, used_token)
-        if result is False and not is_read(method):
-            raise AuroraSilentRefusal(module, method, target)
-        return result
+            return self._checked(module, method, params, target, used_token)
+
+    def _probe(self):
+        """What of Aurora is down (_outage.DATABASE or WEB_SERVER), or None: one Core.GetTenants, no retry."""
+        try:
+            envelope = self._send(*PROBE, token=self.token)
+        except AuroraTransportError as exc:
+            return WEB_SERVER if unreachable(exc) else None
+        if is_database_error(envelope.get('ErrorCode'), envelope.get('ErrorMessage')):
+            return DATABASE
+        if 'ErrorCode' in envelope:
+            return None  # Aurora runs; the call's own error handling decides
+        return None if lists_a_tenant(envelope.get('Result')) else DATABASE
 
     # ---- capabilities --------------------------------------------------------------------
 

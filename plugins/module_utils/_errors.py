@@ -125,9 +125,10 @@ class AuroraApiError(AuroraError):
 
 
 class AuroraSilentRefusal(AuroraError):
-    """A write answered "Result: false" with no error code."""
+    """A write answered "Result: false" with no error code (or refused while Aurora had no database: ``outage``)."""
 
-    def __init__(self, module, method, target=None):
+    def __init__(self, module, method, target=None, outage=False):
+        self.outage = outage
         call = _call_name(module, method)
         hint = SILENT_REFUSAL_HINTS.get(call, 'a database error or an object that no longer exists')
         text = ('Aurora refused %s%s silently (Result: false, no error code); this usually means %s'
@@ -143,11 +144,13 @@ class AuroraTransportError(AuroraError):
     ``timed_out``: no answer came in time (a read timeout, or a proxy's HTTP 504), so
     Aurora may still be working on the request: reading back cannot prove it will not happen.
     ``limit``: the seconds the attempts were allowed (timeout), reported with them.
+    ``outage``: the connection broke as Aurora went out, and the client waited until it was back (_outage.py).
     """
 
     def __init__(self, detail, module, method, target=None, status=None, sent=True, retryable=True,
-                 attempts=1, waited=0.0, timed_out=False, limit=None):
+                 attempts=1, waited=0.0, timed_out=False, limit=None, outage=False):
         self.detail = detail
+        self.outage = outage
         self.status = status
         self.sent = sent
         self.retryable = retryable
@@ -160,3 +163,15 @@ class AuroraTransportError(AuroraError):
             text += ' (after %d attempts over %.1f s' % (attempts, waited)
             text += ', within timeout %s s)' % limit if limit is not None else ')'
         super(AuroraTransportError, self).__init__(text, module, method, target)
+
+
+class AuroraOutage(AuroraError):
+    """Aurora stayed out longer than the task's timeout: no database (``what`` 'database'), or no web server."""
+
+    def __init__(self, what, seconds, timeout, module, method, target=None, detail=None):
+        cause = 'could not reach its database' if what == 'database' else 'could not be reached'
+        text = 'Aurora %s for %.0f s%s, longer than timeout %s s, so %s%s did not go through; run the task again ' \
+               'once Aurora is back' % (cause, seconds, ' (%s)' % detail if detail else '', timeout,
+                                        _call_name(module, method), _about(target))
+        super(AuroraOutage, self).__init__(text, module, method, target,
+                                           details={'outage': what, 'outage_seconds': round(seconds, 1)})

@@ -11,8 +11,9 @@ questions, and one caller-given ``read_back()`` answers them by looking at what 
 
 * what the write wanted is there: after a refusal another actor wrote it (ADOPTED); after a lost answer it was done,
   perhaps by this very write (READ_BACK);
-* ``NOT_DONE``: after a refusal nothing explains it, so it was transient and the write is sent again after a jittered
-  pause, within ``timeout``; after a lost answer the write was not done, and the error says so (a lost write is never
+* ``NOT_DONE``: after a refusal nothing explains it, so it was transient (a deadlock, or an outage of Aurora's
+  database that the client waited out, _outage.py) and the write is sent again after a jittered pause, within
+  ``timeout``; after a lost answer the write was not done, and the error says so (a lost write is never
   sent again: reading back cannot prove that Aurora will not still do it);
 * ``REFUSED``: a real limit explains the refusal; the refusal stands;
 * ``UNKNOWN``: what Aurora shows cannot tell (a password is never shown): sent again after a refusal; after a lost
@@ -74,6 +75,8 @@ class SettledWrites:
                     raise
                 if found is not NOT_DONE and found is not UNKNOWN:
                     return found, ADOPTED
+                if refusal.outage:  # refused while Aurora had no database, now back: not a try that counts
+                    started, attempt = time.monotonic(), attempt - 1
                 pause = random.uniform(delay / 2, delay)
                 elapsed = time.monotonic() - started
                 if attempt >= MAX_ATTEMPTS or elapsed + pause >= self._client.timeout:
@@ -84,14 +87,19 @@ class SettledWrites:
             except AuroraTransportError as lost:
                 if not lost.sent:
                     raise
-                return _settled_lost_answer(lost, method, read_back), READ_BACK
+                found = _settled_lost_answer(lost, method, read_back)
+                if found is not NOT_DONE:
+                    return found, READ_BACK
+                pause = 0  # its connection broke as Aurora went out, and reading back proves it was not done
+                attempt -= 1
             time.sleep(pause)
             delay = min(delay * 2, RETRY_MAX_DELAY)
             self.retries += 1
 
 
 def _settled_lost_answer(lost, method, read_back):
-    """What read_back() finds after a lost answer; else ``lost``, completed with what is known, is raised."""
+    """What read_back() finds after a lost answer (NOT_DONE only after an outage that was waited out); else
+    ``lost``, completed with what is known, is raised."""
     try:
         found = read_back(True)
     except AuroraError as reread:
@@ -104,6 +112,8 @@ def _settled_lost_answer(lost, method, read_back):
         raise lost
     if found is not NOT_DONE and found is not REFUSED:
         return found
+    if found is NOT_DONE and lost.outage:
+        return NOT_DONE
     if lost.timed_out:
         lost.message += ('; Aurora may still be doing it, so reading back cannot tell whether it happens: run the '
                          'task again once Aurora answers')

@@ -94,6 +94,9 @@ class CallbackModule(CallbackBase):
         self._record(result, True)
 """
 RESULTS_FILE = 'results.jsonl'
+# The role's tasks whose results recorded() gives, by name.
+SERVERS_TASK = 'Make the mail servers exist as listed'
+USERS_TASK = 'Make the users and their login mail accounts exist as listed'
 
 
 def _recording(directory):
@@ -300,6 +303,23 @@ def half_made_users(state):
     """Users that have no mail account (what an interruption between CreateUser and CreateAccount leaves)."""
     with_account = set(account['IdUser'] for account in state['accounts'])
     return sorted(user['PublicId'] for user in state['users'] if user['Id'] not in with_account)
+
+
+WRITES = ('CreateServer', 'UpdateServer', 'DeleteServer', 'CreateUser', 'UpdateUser', 'DeleteUser', 'CreateAccount',
+          'UpdateAccount', 'DeleteAccount')
+
+
+def writes_done(emulator):
+    """{(method, what it was about): how many times it reached Aurora's database} of the writes in the call log: a
+    write sent while the database was down changed nothing (the log marks it "DatabaseDown"), and one the web server
+    refused is not in the log."""
+    done = {}
+    for call in emulator.calls():
+        if call['Method'] in WRITES and not call.get('DatabaseDown'):
+            params = call.get('Parameters') or {}
+            about = params.get('PublicId') or params.get('Name') or params.get('Email') or params.get('UserId')
+            done[(call['Method'], about)] = done.get((call['Method'], about), 0) + 1
+    return done
 
 
 def fresh(emulator):

@@ -30,11 +30,13 @@ import pytest
 from tests.emulator.fixtures import Emulator
 from tests.helpers.figures import figures_fixture
 from tests.helpers.reliability import (
-    fresh,
     ROLES,
     SERVER_COUNT,
+    SERVERS_TASK,
+    USERS_TASK,
     differences,
     finish,
+    fresh,
     open_gates,
     provision,
     provisioning,
@@ -52,8 +54,6 @@ GATE_BOUND = 45  # seconds: only bounds a gate that never fills
 CLIENT_TIMEOUT = 90  # aurora_timeout: longer than the bound, so that no held call times out in its client
 HALF_MADE = PARALLEL  # users created without their account: the first item of each worker of each run
 
-SERVERS_TASK = 'Make the mail servers exist as listed'
-USERS_TASK = 'Make the users and their login mail accounts exist as listed'
 SERVER_RACE_NOTE = 'another run created mail server %r at the same time'
 USER_RACE_NOTE = 'another run created the user %s at the same time'
 ACCOUNT_RACE_NOTE = 'another run created the mail account %s at the same time'

@@ -17,7 +17,17 @@ import pytest
 
 from tests.emulator.fixtures import Emulator
 from tests.helpers.figures import figures_fixture
-from tests.helpers.reliability import differences, finish, fresh, provisioning, recorded, start_provision, write_vars
+from tests.helpers.reliability import (
+    SERVERS_TASK,
+    USERS_TASK,
+    differences,
+    finish,
+    fresh,
+    provisioning,
+    recorded,
+    start_provision,
+    write_vars,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -31,8 +41,6 @@ CONCURRENT_USERS = 40
 CONCURRENT_PARALLEL = 4
 POLL_SECONDS = 0.05
 
-SERVERS_TASK = 'Make the mail servers exist as listed'
-USERS_TASK = 'Make the users and their login mail accounts exist as listed'
 
 figures = figures_fixture('lock-contention')
 

@@ -160,6 +160,7 @@ class Emulator:
             record["Transport"] = "php"
         with self.lock:
             self.calls.append(record)
+        return record
 
     def take_fault(self, call_name, when):
         with self.lock:
@@ -167,10 +168,13 @@ class Emulator:
 
     # ---- the API entry
 
-    def api(self, fields, token, client_ip, web_client=False, deadlock=False, in_process=False, base_url=""):
+    def api(self, fields, token, client_ip, web_client=False, deadlock=False, in_process=False, base_url="",
+            logged=None):
         """One call of the ``api`` route: Core EntryApi, then the module method.
 
         ``deadlock``: a "deadlock" fault makes the call a deadlock victim at its first write.
+        ``logged``: the call's record in the calls log, which says "DatabaseDown" when the call ran in a "db-down"
+        outage (so it changed nothing).
         ``in_process``: a call of the fake Aurora framework (tests/php/fake-aurora) for the PHP bridge: made as the
         super-administrator, not as a web-API call (no 116 denials); a database error answers
         ``{"@QueryException": message}`` and a PHP fatal ``{"@PhpError": message}``, which the fake framework
@@ -181,6 +185,9 @@ class Emulator:
             self.settings.boot()  # every request loads the settings files first
             self.settings.log("", len(json.dumps(fields)))
         db = self.database()
+        if logged is not None and db is self.unreachable_db:
+            with self.lock:
+                logged["DatabaseDown"] = True
         caller = SUPERADMIN if in_process else self.identify(token, db)
         call = Call(self, db, caller, client_ip, deadlock_pending=deadlock, in_process=in_process, base_url=base_url)
         try:

@@ -140,7 +140,7 @@ class AuroraRequestHandler(BaseHTTPRequestHandler):
             token = header_token or cookie
         else:
             token = cookie or header_token  # framework >= 0.10.135: the cookie wins over the header
-        self.emulator.log_call(fields, token, in_process)
+        logged = self.emulator.log_call(fields, token, in_process)
         call_name = f"{fields.get('Module')}.{fields.get('Method')}"
         fault = self.emulator.take_fault(call_name, "before")
         if fault and self.apply_fault(fault, in_process):
@@ -149,7 +149,7 @@ class AuroraRequestHandler(BaseHTTPRequestHandler):
         answer = self.emulator.api(fields, token, self.client_address[0],
                                    web_client=self.headers.get("X-Client") == "WebClient",
                                    deadlock=bool(fault) and fault["fault"] == "deadlock", in_process=in_process,
-                                   base_url=f"http://{self.headers.get('Host', '')}/")
+                                   base_url=f"http://{self.headers.get('Host', '')}/", logged=logged)
         fault = self.emulator.take_fault(call_name, "after")
         if fault and self.apply_fault(fault, in_process):
             return
