@@ -38,7 +38,7 @@ options:
     type: list
     elements: dict
     required: true
-    # Generated from the options of aurora_group by `make docs-sync` (tests/docs/sync_option_docs.py).
+    # Generated from the options of aurora_group by `make docs-sync` (tools/sync_option_docs.py).
     suboptions:
       name:
         description:

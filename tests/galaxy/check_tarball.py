@@ -20,7 +20,7 @@ REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__fi
 # Written by ansible-galaxy itself.
 GENERATED = {'MANIFEST.json', 'FILES.json'}
 # Developer tooling that is in git but not for users (galaxy.yml build_ignore).
-DEVELOPER_ONLY = ('.ci/', 'Makefile', 'benchmarks/', '.gitignore')
+DEVELOPER_ONLY = ('.ci/', 'Makefile', 'benchmarks/', 'tools/', '.gitignore')
 # Never in a tarball, whatever git says.
 FORBIDDEN_PARTS = ('.venv', '.venvs', 'build', '__pycache__', '.pytest_cache', '.hypothesis', '.ansible', '.cache',
                    '.tox', '.nox', '.mypy_cache', '.ruff_cache', 'output', 'context')

@@ -1,6 +1,6 @@
 """Generate the copies of the per-item option docs from the single modules' DOCUMENTATION (`make docs-sync`).
 
-    .venv/bin/python -m tests.docs.sync_option_docs [--check]     (from the root of the checkout)
+    .venv/bin/python -m tools.sync_option_docs [--check]     (from the root of the checkout)
 
 The options of aurora_mail_server, aurora_user_account and aurora_mail_account are the only hand-written docs of one
 mail server, one user account and one extra mail account. From them this writes the ``suboptions`` of ``servers`` in
