@@ -156,12 +156,12 @@ error:
   type: dict
 '''
 
-from ansible_collections.afterlogic.aurora.plugins.module_utils._bulk import bulk_module
-from ansible_collections.afterlogic.aurora.plugins.module_utils._bulk_each import MailDomains
+from ansible_collections.afterlogic.aurora.plugins.module_utils._kind import run_kind
+from ansible_collections.afterlogic.aurora.plugins.module_utils._mail_domain import MailDomain
 
 
 def main():
-    bulk_module(MailDomains)
+    run_kind(MailDomain, bulk=True)
 
 
 if __name__ == '__main__':

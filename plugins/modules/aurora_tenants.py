@@ -152,12 +152,12 @@ error:
   type: dict
 '''
 
-from ansible_collections.afterlogic.aurora.plugins.module_utils._bulk import bulk_module
-from ansible_collections.afterlogic.aurora.plugins.module_utils._bulk_each import Tenants
+from ansible_collections.afterlogic.aurora.plugins.module_utils._kind import run_kind
+from ansible_collections.afterlogic.aurora.plugins.module_utils._tenant import Tenant
 
 
 def main():
-    bulk_module(Tenants)
+    run_kind(Tenant, bulk=True)
 
 
 if __name__ == '__main__':
