@@ -49,8 +49,8 @@ def check_ansible_doc():
     roles = role_names()
     for role in roles:
         ansible_doc('--type', 'role', 'afterlogic.aurora.' + role)
-    print('ansible-doc: %s, the filter(s) %s and the role(s) %s render' % (', '.join(modules), ', '.join(filters),
-                                                                          ', '.join(roles)))
+    print('ansible-doc: %s, the filter(s) %s and the role(s) %s render'
+          % (', '.join(modules), ', '.join(filters), ', '.join(roles)))
 
 
 def check_code_blocks():
