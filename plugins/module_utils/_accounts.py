@@ -100,12 +100,9 @@ def account_option_errors(params, spec, choices):
     return errors
 
 
-def validated(params, errors, spec, choices):
-    """The options of ``spec`` with the defaults of ``choices`` and the e-mail in lower case; ResourceError naming
-    every offending option when there are ``errors``."""
-    if errors:
-        raise ResourceError('; '.join(errors))
-    wanted = dict((key, params.get(key)) for key in spec)
+def validated(params, fields, choices):
+    """The options of ``fields`` (valid) with the defaults of ``choices`` and the e-mail in lower case."""
+    wanted = dict((field.key, params.get(field.key)) for field in fields)
     for option, default, dummy in choices:
         wanted[option] = wanted[option] or default
     wanted['email'] = wanted['email'].strip().lower()
@@ -408,7 +405,7 @@ class AccountKind(Kind):
 
     def wanted(self, params):
         """A normalised copy of the options (the e-mail stripped, in lower case; the defaults of ``choices``)."""
-        return validated(params, [], self.item_spec(), self.choices)
+        return validated(params, self.fields, self.choices)
 
     def identity(self, item):
         return str(item.get('email') or '').strip().lower()  # as the task handles it

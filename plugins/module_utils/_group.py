@@ -41,13 +41,14 @@ GROUP_EXISTS = 1003
 
 
 OPTIONS = [NAME, STATE] + TENANT + [Field('members', type='list'), Field('append', type='bool', option_default=False)]
+SPEC = argument_spec(OPTIONS)  # read only: for the checks of the options
 
 
 # ---- validation (pure) ---------------------------------------------------------------------------
 
 def validation_errors(params):
     """Every problem in a task's options, each naming its option; [] when the task is valid."""
-    errors = text_length_errors(argument_spec(OPTIONS), params) + tenant_option_errors(params)
+    errors = text_length_errors(SPEC, params) + tenant_option_errors(params)
     name = params.get('name') or ''
     if not name.strip() or name != name.strip() or CONTROL.search(name):
         errors.append('name must be a group name without surrounding spaces or control characters, got %r' % name)

@@ -57,6 +57,7 @@ PLUGIN = 'MailMultiAccountsPlugin'
 
 
 OPTIONS = ACCOUNT_OPTIONS + [Field('user', required=True)]
+SPEC = argument_spec(OPTIONS)  # read only: for the checks of the options
 CHOICES = (('state', 'present', ('present', 'absent')), ('update_password', 'on_create', ('on_create', 'always')))
 
 
@@ -64,7 +65,7 @@ CHOICES = (('state', 'present', ('present', 'absent')), ('update_password', 'on_
 
 def validation_errors(params):
     """Every problem in a task's options, each naming its option; [] when the task is valid."""
-    errors = account_option_errors(params, argument_spec(OPTIONS), CHOICES)
+    errors = account_option_errors(params, SPEC, CHOICES)
     errors.append(email_error(params.get('user'), 'user'))
     return [error for error in errors if error]
 

@@ -54,6 +54,7 @@ DOMAIN_EXISTS = 1002  # with Module MailDomains (Core uses the same number for a
 
 
 OPTIONS = [NAME, STATE] + TENANT + SERVER + [FORCE]
+SPEC = argument_spec(OPTIONS)  # read only: for the checks of the options
 
 
 # ---- validation (pure) ---------------------------------------------------------------------------
@@ -61,7 +62,7 @@ OPTIONS = [NAME, STATE] + TENANT + SERVER + [FORCE]
 def validation_errors(params):
     """Every problem in a task's options, each naming its option; [] when the task is valid."""
     name = params.get('name') or ''
-    errors = text_length_errors(argument_spec(OPTIONS), params)
+    errors = text_length_errors(SPEC, params)
     if name == '*':
         errors.append('name must be a domain name; the catch-all * is a setting of its mail server')
     elif name != name.strip():

@@ -155,6 +155,7 @@ OPTIONS = SETTINGS + [
     Field(PASSWORD_KEY, secret=True),
     Field('update_password', choices=('always', 'on_create'), option_default='on_create'),
 ] + EXTERNAL_ACCESS + [FORCE] + TENANT
+SPEC = argument_spec(OPTIONS)  # read only: for the checks of the options
 
 
 # ---- views ---------------------------------------------------------------------------------
@@ -261,7 +262,7 @@ def _external_access_errors(external_access):
 
 def validation_errors(params):
     """Every problem in a task's options, each naming its option; [] when the task is valid."""
-    errors = text_length_errors(argument_spec(OPTIONS), params) + [
+    errors = text_length_errors(SPEC, params) + [
         _name_error(params['name']),
         _host_error('incoming_server', params.get('incoming_server')),
         _host_error('outgoing_server', params.get('outgoing_server')),

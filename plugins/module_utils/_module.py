@@ -19,7 +19,6 @@ except ImportError:  # pragma: no cover - Python 2 is not supported, import sani
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 from ansible.module_utils.common.validation import check_type_int
 
-from ansible_collections.afterlogic.aurora.plugins.module_utils._api import REQUESTS_IMPORT_ERROR
 from ansible_collections.afterlogic.aurora.plugins.module_utils._errors import AuroraApiError
 from ansible_collections.afterlogic.aurora.plugins.module_utils._resource import CONTROL, CONTROL_OR_SPACE
 
@@ -63,6 +62,7 @@ def aurora_module(argument_spec, **kwargs):
         module.fail_json(msg='timeout must be at least 1 second, got %s' % module.params['timeout'])
     if module.params['api_transport'] == 'php':
         return module
+    from ansible_collections.afterlogic.aurora.plugins.module_utils._web import REQUESTS_IMPORT_ERROR
     if REQUESTS_IMPORT_ERROR is not None:
         module.fail_json(msg=missing_required_lib('requests'), exception=str(REQUESTS_IMPORT_ERROR))
     if module.params['api_url'] is None:

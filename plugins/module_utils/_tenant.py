@@ -58,6 +58,7 @@ FIELDS = [
 
 
 OPTIONS = FIELDS + [NAME, STATE, FORCE]
+SPEC = argument_spec(OPTIONS)  # read only: for the checks of the options
 
 
 # ---- validation (pure) ---------------------------------------------------------------------------
@@ -69,7 +70,7 @@ def stored_name(name):
 
 def validation_errors(params):
     """Every problem in a task's options, each naming its option; [] when the task is valid."""
-    errors = text_length_errors(argument_spec(OPTIONS), params)
+    errors = text_length_errors(SPEC, params)
     name = params.get('name') or ''
     if not stored_name(name):
         errors.append('name must hold a character other than spaces and / * ? [ ] ^ < > | :, got %r' % name)

@@ -63,6 +63,7 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._resource import
 )
 
 OPTIONS = USER_FIELDS + ACCOUNT_OPTIONS + TENANT
+SPEC = argument_spec(OPTIONS)  # read only: for the checks of the options
 CHOICES = (('state', 'present', ('present', 'absent')), ('update_password', 'on_create', ('on_create', 'always')),
            ('role', None, tuple(sorted(ROLES))))
 
@@ -71,7 +72,7 @@ CHOICES = (('state', 'present', ('present', 'absent')), ('update_password', 'on_
 
 def validation_errors(params):
     """Every problem in a task's options, each naming its option; [] when the task is valid."""
-    errors = account_option_errors(params, argument_spec(OPTIONS), CHOICES)
+    errors = account_option_errors(params, SPEC, CHOICES)
     errors.extend(tenant_option_errors(params))
     return [error for error in errors if error]
 
