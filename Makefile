@@ -118,9 +118,9 @@ docs: collection
 	$(RUN_TOOLS) $(BIN)/python -m tests.docs.check_docs
 
 # Rewrites the bulk modules' and the role's copies of the item options from the single modules' DOCUMENTATION, their
-# only hand-written copy (tests/docs/sync_option_docs.py; tests/unit/test_option_docs_sync.py fails when they are stale).
+# only hand-written copy (tools/sync_option_docs.py; tests/unit/test_option_docs_sync.py fails when they are stale).
 docs-sync: collection
-	$(RUN_TOOLS) $(BIN)/python -m tests.docs.sync_option_docs
+	$(RUN_TOOLS) $(BIN)/python -m tools.sync_option_docs
 
 # The changelog: fragments and changelog.yaml are valid, and every change to plugins/ or roles/ has a fragment.
 changelog: venv

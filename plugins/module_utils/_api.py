@@ -4,41 +4,19 @@
 
 """The one client for Aurora, shared by every module, over either transport.
 
-Web API (docs/aurora-api-notes.md, "Transport"): POST form fields Module, Method and
+Web API (``_web.WebTransport``, docs/aurora-api-notes.md, "Transport"): POST form fields Module, Method and
 Parameters (JSON text) to ``<api_url>/?/Api/`` with ``Authorization: Bearer``.
-No cookie is ever sent (Aurora 9 lets a cookie override the header) and no
-``X-Client`` header (it would hide the token in a cookie).
 
 PHP API (``bridge``, a ``_php_bridge.PhpBridge``): the same calls made in-process on the Aurora host, with the
-same answers, and no login.
+same answers, and no login; the web transport's library (requests) is then not even imported.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import json
 import threading
 import time
-
-try:
-    from http.cookiejar import DefaultCookiePolicy
-except ImportError:  # pragma: no cover - Python 2 is not supported, import sanity only
-    DefaultCookiePolicy = object
-
-REQUESTS_IMPORT_ERROR = None
-try:
-    import requests
-    from requests.adapters import HTTPAdapter
-    from requests.auth import AuthBase
-    import urllib3
-    from urllib3.exceptions import InsecureRequestWarning, NewConnectionError
-except ImportError as exc:  # pragma: no cover - reported by the module through missing_required_lib
-    requests = None
-    AuthBase = object
-    NewConnectionError = None
-    urllib3 = None
-    REQUESTS_IMPORT_ERROR = exc
 
 from ansible_collections.afterlogic.aurora.plugins.module_utils._errors import (
     TOKEN_ERRORS,
@@ -58,60 +36,27 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._outage import (
     unreachable,
 )
 
-API_ROUTE = '?/Api/'
 PAGE_SIZE = 200
-CONNECTIONS = 10  # kept open per client; a thread pool larger than this reconnects for each call
-BODY_EXCERPT = 120
 MASK = '********'
 RETRY_FIRST_DELAY = 0.5
 READ_ATTEMPTS = 4
 MIN_ATTEMPT_SECONDS = 0.5  # a retry needs at least this much of timeout left, to 0.1 s (a failed attempt takes some ms)
-GATEWAY_TIMEOUT = 504  # a proxy gave up waiting: Aurora may still be working on the request
 LOGIN_FALLBACK_CODES = frozenset((113, 114))
 INVALID_INPUT = 103  # what Core.CreateUser answers, input valid, while Aurora has no database
 USER_LISTING_KEYS = ('Id', 'UUID', 'Name', 'PublicId', 'Role', 'IsDisabled')
-
-
-def api_endpoint(api_url):
-    """``https://host/webmail`` -> ``https://host/webmail/?/Api/`` (an URL already ending in the route is kept)."""
-    url = api_url.strip()
-    if url.lower().endswith(API_ROUTE.lower()):
-        return url
-    return url.rstrip('/') + '/' + API_ROUTE
 
 
 def is_read(method):
     return method.startswith('Get')
 
 
-class _NoCookies(DefaultCookiePolicy):
-    def set_ok(self, cookie, request):
-        return False
-
-    def return_ok(self, cookie, request):
-        return False
-
-
-class _Bearer(AuthBase):
-    """Per-request auth; giving requests an auth object also keeps it from applying ~/.netrc credentials."""
-
-    def __init__(self, token):
-        self.token = token
-
-    def __call__(self, request):
-        if self.token:
-            request.headers['Authorization'] = 'Bearer ' + self.token
-        return request
-
-
 class AuroraClient:
     """Talks to one Aurora; logs in at most once per run (plus once after a token is refused)."""
 
     def __init__(self, api_url=None, username='superadmin', password=None, token=None,
-                 validate_certs=True, ca_path=None, timeout=30, read_attempts=READ_ATTEMPTS, connections=CONNECTIONS,
+                 validate_certs=True, ca_path=None, timeout=30, read_attempts=READ_ATTEMPTS, connections=None,
                  bridge=None):
         self.bridge = bridge
-        self.session = None
         self.logins = 0
         self.calls = 0
         self._lock = threading.Lock()  # the token
@@ -123,20 +68,10 @@ class AuroraClient:
         self.timeout = timeout
         self.read_attempts = max(1, read_attempts)
         self.availability = Availability(self._probe, timeout)
-        if bridge is not None:
-            return
-        if requests is None:
-            raise AuroraError('The Python library "requests" is required to talk to Aurora: %s' % REQUESTS_IMPORT_ERROR)
-        self.endpoint = api_endpoint(api_url)
-        self.verify = (ca_path or True) if validate_certs else False
-        if not validate_certs:
-            urllib3.disable_warnings(InsecureRequestWarning)
-        self.session = requests.Session()
-        self.session.cookies.set_policy(_NoCookies())
-        if connections > CONNECTIONS:
-            adapter = HTTPAdapter(pool_connections=1, pool_maxsize=connections)
-            self.session.mount('https://', adapter)
-            self.session.mount('http://', adapter)
+        self.web = None
+        if bridge is None:
+            from ansible_collections.afterlogic.aurora.plugins.module_utils._web import WebTransport
+            self.web = WebTransport(api_url, validate_certs, ca_path, connections)
 
     # ---- secrets -------------------------------------------------------------------------
 
@@ -156,67 +91,16 @@ class AuroraClient:
     # ---- transport -----------------------------------------------------------------------
 
     def _send(self, module, method, params, token, wait=None):
-        """One HTTP exchange, waiting at most ``wait`` seconds (default: timeout) for the answer.
+        """One exchange, waiting at most ``wait`` seconds (default: timeout) for the answer.
 
         Returns the decoded envelope (dict) or raises AuroraTransportError.
         """
         wait = self.timeout if wait is None else wait
-        if self.bridge is not None:
-            with self._count_lock:
-                self.calls += 1
-            return self.bridge.send(module, method, params, wait, secrets=self._secrets(params))
-        data = {'Module': module, 'Method': method}
-        if params is not None:
-            data['Parameters'] = json.dumps(params)
         with self._count_lock:
             self.calls += 1
-        try:
-            response = self.session.post(self.endpoint, data=data, auth=_Bearer(token), timeout=wait,
-                                         verify=self.verify, allow_redirects=False)
-        except requests.exceptions.SSLError as exc:
-            raise AuroraTransportError('TLS handshake with %s failed (%s); give the CA with ca_path, or set '
-                                       'validate_certs: false for a self-signed test server'
-                                       % (self.endpoint, _root_cause(exc)), module, method, sent=False, retryable=False)
-        except requests.exceptions.ConnectTimeout:
-            raise AuroraTransportError('could not connect to %s within %s s' % (self.endpoint, _seconds(wait)),
-                                       module, method, sent=False)
-        except requests.exceptions.ConnectionError as exc:
-            if _never_connected(exc):
-                raise AuroraTransportError('could not connect to %s (%s)' % (self.endpoint, _root_cause(exc)),
-                                           module, method, sent=False)
-            raise AuroraTransportError('the connection broke before an answer came (%s)' % _root_cause(exc),
-                                       module, method)
-        except requests.exceptions.Timeout:
-            raise AuroraTransportError('no answer within %s s (timeout)' % _seconds(wait), module, method,
-                                       timed_out=True)
-        except requests.exceptions.RequestException as exc:
-            raise AuroraTransportError('the request failed (%s)' % _root_cause(exc), module, method)
-        return self._decode(response, module, method, params)
-
-    def _decode(self, response, module, method, params):
-        body = response.text
-        status = response.status_code
-        if 300 <= status < 400:
-            raise AuroraTransportError('HTTP %d redirect to %s; set api_url to the address Aurora redirects to'
-                                       % (status, response.headers.get('Location', '?')), module, method, status=status)
-        if status != 200:
-            raise AuroraTransportError('HTTP %d with body %s' % (status, self._excerpt(body, params)),
-                                       module, method, status=status, timed_out=status == GATEWAY_TIMEOUT)
-        try:
-            envelope = json.loads(body)
-        except ValueError:
-            raise AuroraTransportError('HTTP 200 with a body that is not JSON: %s' % self._excerpt(body, params),
-                                       module, method, status=status)
-        if not isinstance(envelope, dict) or ('ErrorCode' not in envelope and 'Result' not in envelope):
-            raise AuroraTransportError('HTTP 200 with JSON that is not an Aurora answer: %s'
-                                       % self._excerpt(body, params), module, method, status=status)
-        return envelope
-
-    def _excerpt(self, body, params):
-        if not body:
-            return '(empty)'
-        text = self._scrub(body, params)
-        return repr(text[:BODY_EXCERPT] + ('...' if len(text) > BODY_EXCERPT else ''))
+        if self.bridge is not None:
+            return self.bridge.send(module, method, params, wait, secrets=self._secrets(params))
+        return self.web.send(module, method, params, token, wait, lambda text: self._scrub(text, params))
 
     def _exchange(self, module, method, params, target, token):
         """_send with the retry policy: reads after any transport error, writes only when nothing was sent.
@@ -432,11 +316,6 @@ class AuroraClient:
         return [user for user in listed if str(user.get('PublicId', '')).lower() == wanted]
 
 
-def _seconds(value):
-    """1 -> '1', 2.5 -> '2.5', 0.4999 -> '0.5'."""
-    return '%g' % round(value, 1)
-
-
 def _login_error(exc):
     if exc.code == 102:
         exc.message += ('; check api_username and api_password (AURORA_USERNAME, AURORA_PASSWORD). '
@@ -444,26 +323,3 @@ def _login_error(exc):
     elif exc.code == 1000:
         exc.message += '; Aurora blocks this login for a few minutes after too many failed attempts'
     return exc
-
-
-def _causes(exc):
-    """The exception and the ones it wraps (requests -> urllib3 -> socket), outermost first."""
-    chain = [exc]
-    while len(chain) < 8:
-        current = chain[-1]
-        inner = getattr(current, 'reason', None)
-        if not isinstance(inner, Exception):
-            inner = current.args[0] if current.args and isinstance(current.args[0], Exception) else None
-        if inner is None or inner in chain:
-            break
-        chain.append(inner)
-    return chain
-
-
-def _root_cause(exc):
-    return str(_causes(exc)[-1])
-
-
-def _never_connected(exc):
-    """True when the connection was never established, so the request was not sent."""
-    return NewConnectionError is not None and any(isinstance(cause, NewConnectionError) for cause in _causes(exc))

@@ -17,39 +17,38 @@ __metaclass__ = type
 
 from ansible_collections.afterlogic.aurora.plugins.module_utils._errors import AuroraApiError
 from ansible_collections.afterlogic.aurora.plugins.module_utils._module import text_length_errors
+from ansible_collections.afterlogic.aurora.plugins.module_utils._kind import Kind
+from ansible_collections.afterlogic.aurora.plugins.module_utils._lookups import resolve_tenant
 from ansible_collections.afterlogic.aurora.plugins.module_utils._resource import (
     CONTROL,
+    NAME,
+    STATE,
+    TENANT,
+    Field,
+    Found,
     Plan,
     ResourceError,
+    argument_spec,
     first_id,
+    listed,
+    named,
     result_of,
+    tenant_option_errors,
 )
-from ansible_collections.afterlogic.aurora.plugins.module_utils._tenant import tenant_id_for, tenant_option_errors
 from ansible_collections.afterlogic.aurora.plugins.module_utils._writes import ADOPTED, NOT_DONE, carry_out
 
 GROUP_EXISTS = 1003
-MAX_LISTED = 5
 
 
-def group_argument_spec():
-    return dict(
-        name=dict(type='str', required=True),
-        state=dict(type='str', default='present', choices=['present', 'absent']),
-        tenant=dict(type='str'),
-        tenant_id=dict(type='int'),
-        members=dict(type='list', elements='str'),
-        append=dict(type='bool', default=False),
-    )
-
-
-MUTUALLY_EXCLUSIVE = [['tenant', 'tenant_id']]
+OPTIONS = [NAME, STATE] + TENANT + [Field('members', type='list'), Field('append', type='bool', option_default=False)]
+SPEC = argument_spec(OPTIONS)  # read only: for the checks of the options
 
 
 # ---- validation (pure) ---------------------------------------------------------------------------
 
 def validation_errors(params):
     """Every problem in a task's options, each naming its option; [] when the task is valid."""
-    errors = text_length_errors(group_argument_spec(), params) + tenant_option_errors(params)
+    errors = text_length_errors(SPEC, params) + tenant_option_errors(params)
     name = params.get('name') or ''
     if not name.strip() or name != name.strip() or CONTROL.search(name):
         errors.append('name must be a group name without surrounding spaces or control characters, got %r' % name)
@@ -78,7 +77,7 @@ def find_group(client, tenant_id, name):
 
     A stored name that differs in case fails: Aurora refuses both a second group and a rename by case only.
     """
-    found = [group for group in client.list_groups(tenant_id) if str(group.get('Name', '')).lower() == name.lower()]
+    found = named(client.list_groups(tenant_id), name)
     if not found:
         return None
     if found[0].get('Name') != name:
@@ -107,17 +106,12 @@ def wanted_members(client, tenant_id, emails):
         nowhere = [email for email in missing if email not in elsewhere]
         reasons = []
         if elsewhere:
-            reasons.append('in another tenant: %s' % _listed(elsewhere))
+            reasons.append('in another tenant: %s' % listed(elsewhere))
         if nowhere:
-            reasons.append('no such user: %s' % _listed(nowhere))
+            reasons.append('no such user: %s' % listed(nowhere))
         raise ResourceError('members must be users of tenant %s (%s); nothing was changed'
                             % (tenant_id, '; '.join(reasons)))
     return wanted
-
-
-def _listed(items):
-    more = ' and %d more' % (len(items) - MAX_LISTED) if len(items) > MAX_LISTED else ''
-    return ', '.join(items[:MAX_LISTED]) + more
 
 
 # ---- planning (pure) -----------------------------------------------------------------------------
@@ -126,11 +120,10 @@ def group_state(name, tenant_id, members):
     return {'name': name, 'tenant_id': tenant_id, 'members': sorted(members)}
 
 
-def plan_group(params, tenant_id, current, members=None, wanted=None):
+def plan_group(params, tenant_id, current, members, wanted):
     """What the task does, given the group Aurora holds (None: none), its ``members`` and the ``wanted`` members
     (``{e-mail: user id}``; None: the task does not manage them)."""
     name = params['name']
-    members = members or {}
     before = group_state(current.get('Name'), tenant_id, members) if current is not None else None
     if params['state'] == 'absent':
         if current is None:
@@ -218,18 +211,43 @@ def group_view(group, tenant_id, members):
     return {'id': group_id_of(group), 'name': group.get('Name'), 'tenant_id': tenant_id, 'members': sorted(members)}
 
 
-def ensure_group(client, params, check_mode=False, diff=False):
-    """Capability, lookup, validation of the members, plan and apply for one group; see the module docs."""
-    require_groups(client)
-    tenant_id = tenant_id_for(client, params.get('tenant'), params.get('tenant_id'))
-    current = find_group(client, tenant_id, params['name'])
-    members = group_members(client, tenant_id, current) if current is not None else {}
-    wanted = None
-    if params['state'] == 'present' and params.get('members') is not None:
-        wanted = wanted_members(client, tenant_id, params['members'])
-    plan = plan_group(params, tenant_id, current, members, wanted)
-    group, notes, wrote, retries = carry_out(client, plan, _write, plan.group, check_mode)
-    returned = dict(group=group_view(group, tenant_id, plan.members if group is not None else ()),
-                    group_id=group_id_of(group) if group else group_id_of(plan.current or {}),
-                    added=plan.added, removed=plan.removed)
-    return result_of(plan, returned, notes, wrote, retries, diff)
+# ---- the kind ------------------------------------------------------------------------------------
+
+class Group(Kind):
+    """A user group with its members: afterlogic.aurora.aurora_group, and each item of aurora_groups."""
+
+    fields = OPTIONS
+    mutually_exclusive = [['tenant', 'tenant_id']]
+    option = noun = 'groups'
+    key = 'name'
+    item = 'group'
+    errors = staticmethod(validation_errors)
+
+    def identity(self, item):
+        """A group's name is its tenant's, compared ignoring case as Aurora compares both names."""
+        return (str(item.get('name') or '').lower(), str(item.get('tenant') or '').lower() or None,
+                item.get('tenant_id'))
+
+    def described(self, item):
+        return 'group %s (tenant %s)' % (item.get('name'), item.get('tenant') or item.get('tenant_id') or '')
+
+    def find(self, client, wanted):
+        """The capability, the tenant, the group and its members, and the users the task names."""
+        require_groups(client)
+        tenant_id, dummy = resolve_tenant(client, wanted.get('tenant'), wanted.get('tenant_id'))
+        current = find_group(client, tenant_id, wanted['name'])
+        members = group_members(client, tenant_id, current) if current is not None else {}
+        named_members = None
+        if wanted['state'] == 'present' and wanted.get('members') is not None:
+            named_members = wanted_members(client, tenant_id, wanted['members'])
+        return Found(current, tenant_id=tenant_id, members=members, wanted_members=named_members)
+
+    def plan(self, wanted, found):
+        return plan_group(wanted, found.tenant_id, found.current, found.members, found.wanted_members)
+
+    def apply(self, client, plan):
+        group, notes, wrote, retries = carry_out(client, plan, _write, plan.group, self.check_mode)
+        returned = dict(group=group_view(group, plan.tenant_id, plan.members if group is not None else ()),
+                        group_id=group_id_of(group) if group else group_id_of(plan.current or {}),
+                        added=plan.added, removed=plan.removed)
+        return result_of(plan, returned, notes, wrote, retries)

@@ -15,26 +15,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.afterlogic.aurora.plugins.module_utils._exclusive import unlisted
-from ansible_collections.afterlogic.aurora.plugins.module_utils._group import group_members
-from ansible_collections.afterlogic.aurora.plugins.module_utils._mail_server import (
-    FIELDS as SERVER_FIELDS,
-    MAIL_DOMAINS_MODULE,
-    OAUTH_OPTIONS,
-    owner_tenant_id,
-    server_view,
-    shown_domains,
-)
-from ansible_collections.afterlogic.aurora.plugins.module_utils._module import DEFAULT_PARALLEL, each
-from ansible_collections.afterlogic.aurora.plugins.module_utils._resource import integer, server_id_of
-from ansible_collections.afterlogic.aurora.plugins.module_utils._tenant import (
-    full_tenant,
-    tenant_id_for,
-    tenant_id_of,
-    tenant_option_errors,
-    tenant_state,
-)
-from ansible_collections.afterlogic.aurora.plugins.module_utils._user_account import (
+from ansible_collections.afterlogic.aurora.plugins.module_utils._accounts import (
     ROLES,
     account_state,
     complete_user,
@@ -44,6 +25,28 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._user_account im
     user_id_of,
     user_state,
 )
+from ansible_collections.afterlogic.aurora.plugins.module_utils._exclusive import unlisted
+from ansible_collections.afterlogic.aurora.plugins.module_utils._group import group_members
+from ansible_collections.afterlogic.aurora.plugins.module_utils._lookups import (
+    full_tenant,
+    owner_tenant_id,
+    resolve_tenant,
+    tenant_id_of,
+)
+from ansible_collections.afterlogic.aurora.plugins.module_utils._mail_server import (
+    FIELDS as SERVER_FIELDS,
+    OAUTH_OPTIONS,
+    server_view,
+    shown_domains,
+)
+from ansible_collections.afterlogic.aurora.plugins.module_utils._module import DEFAULT_PARALLEL, each
+from ansible_collections.afterlogic.aurora.plugins.module_utils._resource import (
+    MAIL_DOMAINS_MODULE,
+    integer,
+    server_id_of,
+    tenant_option_errors,
+)
+from ansible_collections.afterlogic.aurora.plugins.module_utils._tenant import tenant_state
 
 KINDS = ('settings', 'tenants', 'servers', 'domains', 'users', 'accounts', 'groups')
 
@@ -175,7 +178,7 @@ class Reader:
                           'groups': bool(settings.get('AllowGroups')),
                           'mail_domains': client.has_backend_module(MAIL_DOMAINS_MODULE)}
         self.tenant_name = params.get('tenant')
-        self.tenant_id = tenant_id_for(client, self.tenant_name) if self.tenant_name is not None else None
+        self.tenant_id = resolve_tenant(client, self.tenant_name)[0] if self.tenant_name is not None else None
 
     def once(self, key, read):
         if key not in self._cache:

@@ -4,8 +4,8 @@
 
 """A further mail account of a user (Aurora Corporate's MailMultiAccountsPlugin), never its login account.
 
-The account's options, comparison, creation parameters and writes are those of the login account in
-``_user_account`` / ``_user_account_writes``; this kind adds the rules of an extra account:
+The account's options, comparison, creation parameters and writes are those of the login account (``_accounts``,
+``_account_writes``); this kind, ``MailAccount``, adds the rules of an extra account:
 
 * the user must exist, and the account must not be its login account (that is aurora_user_account's);
 * without the plugin Aurora allows one account per user and refuses a second one silently, so that is told first;
@@ -18,12 +18,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.afterlogic.aurora.plugins.module_utils._resource import Plan, ResourceError
-from ansible_collections.afterlogic.aurora.plugins.module_utils._user_account import (
+from ansible_collections.afterlogic.aurora.plugins.module_utils._account_writes import apply
+from ansible_collections.afterlogic.aurora.plugins.module_utils._accounts import (
+    ACCOUNT_OPTIONS,
     PASSWORD_KEPT,
     PASSWORD_SET,
+    AccountKind,
     Current,
-    account_argument_spec,
     account_changes,
     account_id_of,
     account_option_errors,
@@ -31,7 +32,6 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._user_account im
     complete_user,
     create_account_params,
     describe,
-    email_error,
     find_user,
     multi_accounts_allowed,
     new_account,
@@ -42,19 +42,22 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._user_account im
     updated_account,
     user_accounts,
     user_id_of,
-    validated,
 )
-from ansible_collections.afterlogic.aurora.plugins.module_utils._user_account_writes import apply
+from ansible_collections.afterlogic.aurora.plugins.module_utils._lookups import server_map
+from ansible_collections.afterlogic.aurora.plugins.module_utils._module import Once
+from ansible_collections.afterlogic.aurora.plugins.module_utils._resource import (
+    Field,
+    Plan,
+    ResourceError,
+    argument_spec,
+    email_error,
+)
 
 PLUGIN = 'MailMultiAccountsPlugin'
 
 
-def mail_account_argument_spec():
-    """Options of one extra mail account (connection options are added by aurora_module)."""
-    return dict(account_argument_spec(), user=dict(type='str', required=True))
-
-
-MUTUALLY_EXCLUSIVE = [['server', 'server_id']]
+OPTIONS = ACCOUNT_OPTIONS + [Field('user', required=True)]
+SPEC = argument_spec(OPTIONS)  # read only: for the checks of the options
 CHOICES = (('state', 'present', ('present', 'absent')), ('update_password', 'on_create', ('on_create', 'always')))
 
 
@@ -62,15 +65,9 @@ CHOICES = (('state', 'present', ('present', 'absent')), ('update_password', 'on_
 
 def validation_errors(params):
     """Every problem in a task's options, each naming its option; [] when the task is valid."""
-    errors = account_option_errors(params, mail_account_argument_spec(), CHOICES)
+    errors = account_option_errors(params, SPEC, CHOICES)
     errors.append(email_error(params.get('user'), 'user'))
     return [error for error in errors if error]
-
-
-def validate(params):
-    wanted = validated(params, validation_errors(params), mail_account_argument_spec(), CHOICES)
-    wanted['user'] = wanted['user'].strip().lower()
-    return wanted
 
 
 # ---- lookup (reads only) -------------------------------------------------------------------------
@@ -111,9 +108,9 @@ def account_diff_state(wanted, account, password=PASSWORD_KEPT):
                                              email=account.get('Email'))
 
 
-def plan(wanted, current):
-    """What to do for ``wanted`` given ``current`` (a lookup() result); a plan that _user_account_writes.apply()
-    carries out."""
+def plan_account(wanted, current):
+    """What to do for ``wanted`` given ``current`` (a lookup() result); a plan that _account_writes.apply() carries
+    out."""
     before = account_diff_state(wanted, current.account)
     parts = dict(current=current, before=before, wanted=wanted, email=wanted['email'], user=current.user,
                  user_params=None, account_params=None, created=False)
@@ -143,20 +140,65 @@ def plan(wanted, current):
                 password_changed='password' in changes, **parts)
 
 
-def mail_account_result(plan, result):
-    """The module's result from the one apply() gives for a user and its account: without the user's view, and
-    with the id a deleted account had."""
-    result.pop('user', None)
-    if 'delete_account' in plan.actions:
-        result['account_id'] = account_id_of(plan.current.account)
-    return result
+# ---- the kind ------------------------------------------------------------------------------------
 
+class MailAccount(AccountKind):
+    """A user's further mail account: afterlogic.aurora.aurora_mail_account, and each item of aurora_mail_accounts.
+    A bulk task lists the accounts of each user once for all of that user's items."""
 
-def ensure_mail_account(client, params, check_mode=False, diff=True, users=None, accounts=None, servers=None):
-    """validate -> lookup -> plan -> apply for one extra mail account; see the module docs for the result."""
-    wanted = validate(params)
-    account_plan = plan(wanted, lookup(client, wanted, users, accounts, servers))
-    result = mail_account_result(account_plan, apply(client, account_plan, check_mode))
-    if not diff:
-        result.pop('diff')
-    return result
+    fields = OPTIONS
+    choices = CHOICES
+    mutually_exclusive = [['server', 'server_id']]
+    noun = 'mail accounts'
+    item = 'mail account'
+    errors = staticmethod(validation_errors)
+
+    def __init__(self, check_mode=False, diff=False):
+        super(MailAccount, self).__init__(check_mode, diff)
+        self.client = None
+        self.servers = None
+        self._accounts = Once.each()
+
+    def wanted(self, params):
+        wanted = super(MailAccount, self).wanted(params)
+        wanted['user'] = wanted['user'].strip().lower()
+        return wanted
+
+    def identity(self, item):
+        """An e-mail may be an extra account of several users."""
+        return super(MailAccount, self).identity(item), str(item.get('user') or '').strip().lower()
+
+    def described(self, item):
+        return 'mail account %s of %s' % (item.get('email'), item.get('user'))
+
+    def prepare(self, client, wanted, params):
+        """One listing of every user and, when an item names its server, one of every server."""
+        self.client = client
+        self.list_users(client, set(item['user'] for item in wanted))
+        if any(item['server'] is not None or item['server_id'] is not None for item in wanted):
+            self.servers = server_map(client.list_servers())
+
+    def find(self, client, wanted):
+        if self.users is None:
+            return lookup(client, wanted)
+        users = self.users.get(wanted['user'], [])
+        return lookup(client, wanted, users, self._user_accounts(users, wanted['user']), self.servers)
+
+    def _user_accounts(self, users, email):
+        """The accounts of the user ``email``, read once for all its items (None: no such user)."""
+        user = find_user(self.client, email, users)
+        if user is None:
+            return None
+        user_id = user_id_of(user)
+        return self._accounts(user_id, lambda: user_accounts(self.client, user_id))
+
+    def plan(self, wanted, found):
+        return plan_account(wanted, found)
+
+    def apply(self, client, plan):
+        """The writes of _account_writes; the result without the user's view, and with the id a deleted account had."""
+        result = apply(client, plan, self.check_mode)
+        result.pop('user', None)
+        if 'delete_account' in plan.actions:
+            result['account_id'] = account_id_of(plan.current.account)
+        return result

@@ -17,47 +17,44 @@ __metaclass__ = type
 
 from ansible_collections.afterlogic.aurora.plugins.module_utils._diff import describe_changes
 from ansible_collections.afterlogic.aurora.plugins.module_utils._errors import AuroraApiError
-from ansible_collections.afterlogic.aurora.plugins.module_utils._mail_server import (
-    MAIL_DOMAINS_MODULE,
-    domain_error,
+from ansible_collections.afterlogic.aurora.plugins.module_utils._kind import Kind
+from ansible_collections.afterlogic.aurora.plugins.module_utils._lookups import (
+    resolve_tenant,
     server_by_id,
     server_by_name,
-)
-from ansible_collections.afterlogic.aurora.plugins.module_utils._module import text_length_errors
-from ansible_collections.afterlogic.aurora.plugins.module_utils._resource import (
-    CONTROL,
-    Plan,
-    ResourceError,
-    first_id,
-    integer,
-    result_of,
-    server_id_of,
-)
-from ansible_collections.afterlogic.aurora.plugins.module_utils._tenant import (
-    find_tenant,
     tenant_id_of,
     tenant_name,
+)
+from ansible_collections.afterlogic.aurora.plugins.module_utils._module import text_length_errors
+from ansible_collections.afterlogic.aurora.plugins.module_utils._planned import planned_entry
+from ansible_collections.afterlogic.aurora.plugins.module_utils._resource import (
+    CONTROL,
+    FORCE,
+    MAIL_DOMAINS_MODULE,
+    NAME,
+    SERVER,
+    STATE,
+    TENANT,
+    Found,
+    Plan,
+    ResourceError,
+    argument_spec,
+    domain_error,
+    first_id,
+    integer,
+    listed,
+    named,
+    result_of,
+    server_id_of,
     tenant_option_errors,
 )
 from ansible_collections.afterlogic.aurora.plugins.module_utils._writes import ADOPTED, NOT_DONE, carry_out
 
 DOMAIN_EXISTS = 1002  # with Module MailDomains (Core uses the same number for a duplicate tenant)
-MAX_LISTED = 5
 
 
-def mail_domain_argument_spec():
-    return dict(
-        name=dict(type='str', required=True),
-        state=dict(type='str', default='present', choices=['present', 'absent']),
-        tenant=dict(type='str'),
-        tenant_id=dict(type='int'),
-        server=dict(type='str'),
-        server_id=dict(type='int'),
-        force=dict(type='bool', default=False),
-    )
-
-
-MUTUALLY_EXCLUSIVE = [['tenant', 'tenant_id'], ['server', 'server_id']]
+OPTIONS = [NAME, STATE] + TENANT + SERVER + [FORCE]
+SPEC = argument_spec(OPTIONS)  # read only: for the checks of the options
 
 
 # ---- validation (pure) ---------------------------------------------------------------------------
@@ -65,7 +62,7 @@ MUTUALLY_EXCLUSIVE = [['tenant', 'tenant_id'], ['server', 'server_id']]
 def validation_errors(params):
     """Every problem in a task's options, each naming its option; [] when the task is valid."""
     name = params.get('name') or ''
-    errors = text_length_errors(mail_domain_argument_spec(), params)
+    errors = text_length_errors(SPEC, params)
     if name == '*':
         errors.append('name must be a domain name; the catch-all * is a setting of its mail server')
     elif name != name.strip():
@@ -101,21 +98,17 @@ def domain_id_of(domain):
     return first_id(domain, 'Id', 'EntityId')
 
 
-def _named(domains, name):
-    return [domain for domain in domains if str(domain.get('Name', '')).lower() == name.lower()]
-
-
 def find_domain(client, name, tenant_id=None):
     """The domain registered as ``name`` (ignoring case), looked for in tenant ``tenant_id`` first, then in every
     tenant (names are unique across tenants); None when there is none."""
     if tenant_id is not None:
-        found = _named(client.list_domains(tenant_id, name), name)
+        found = named(client.list_domains(tenant_id, name), name)
         if found:
             return found[0]
     for tenant in client.list_tenants():
         other = tenant_id_of(tenant)
         if other != tenant_id:
-            found = _named(client.list_domains(other, name), name)
+            found = named(client.list_domains(other, name), name)
             if found:
                 return found[0]
     return None
@@ -142,16 +135,7 @@ class Wanted(object):
 
 def resolve(client, params):
     """The tenant and the server a present task names; fails naming the option when either is missing."""
-    if params.get('tenant') is not None:
-        tenant = find_tenant(client, params['tenant'], full=False)
-        if tenant is None:
-            raise ResourceError('tenant: no tenant named %r; create it first with afterlogic.aurora.aurora_tenant'
-                                % params['tenant'])
-        tenant_id, name = tenant_id_of(tenant), tenant.get('Name')
-    else:
-        tenant_id, name = params['tenant_id'], tenant_name(client, params['tenant_id'])
-        if name is None:
-            raise ResourceError('tenant_id: no tenant with id %s' % tenant_id)
+    tenant_id, name = resolve_tenant(client, params.get('tenant'), params.get('tenant_id'))
     if params.get('server') is not None:
         server = server_by_name(client, params['server'], tenant_id=tenant_id)
     else:
@@ -167,21 +151,21 @@ def domain_state(domain, tenant, server):
             'server': server, 'server_id': integer(domain.get('MailServerId'))}
 
 
-def plan_domain(params, current, wanted=None, users=None, current_names=(None, None)):
+def plan_domain(params, current, wanted, users, current_names):
     """What the task does, given the domain Aurora holds (None: none), the resolved ``wanted`` tenant and server, the
     users of the current domain and the (tenant, server) names of the current domain."""
     name = params['name']
-    users = sorted(users or {})
+    grouped, users = users, sorted(users)
     before = domain_state(current, *current_names) if current is not None else None
     if params['state'] == 'absent':
         if current is None:
             return Plan(msg='absent', name=name, domain=None, users=[])
         if users and not params.get('force'):
             raise ResourceError('refusing to delete mail domain %s: Aurora would delete with it its users (%s); delete '
-                                'or move them first, or set force: true' % (current.get('Name'), _listed(users)),
+                                'or move them first, or set force: true' % (current.get('Name'), listed(users)),
                                 details={'blocking': list(users)})
         return Plan(actions=('delete',), current=current, before=before, msg='deleted', name=name, domain=None,
-                    users=list(users))
+                    users=list(users), grouped=grouped)
     domain = {'Id': None, 'Name': name, 'TenantId': wanted.tenant_id, 'MailServerId': server_id_of(wanted.server)}
     after = domain_state(domain, wanted.tenant_name, wanted.server.get('Name'))
     if current is None:
@@ -197,15 +181,10 @@ def plan_domain(params, current, wanted=None, users=None, current_names=(None, N
             'mail domain %s is registered in tenant %r on mail server %r (id %s), and Aurora cannot move a domain; set '
             'force: true to delete and register it again, which deletes its users%s'
             % (current.get('Name'), current_names[0], current_names[1], current.get('MailServerId'),
-               ' (%s)' % _listed(users) if users else ''))
+               ' (%s)' % listed(users) if users else ''))
     return Plan(actions=('delete', 'create'), current=current, before=before, after=after, changes=changes,
                 msg='registered again: %s' % describe_changes(changes), name=name, domain=domain, users=list(users),
-                wanted=wanted)
-
-
-def _listed(items):
-    more = ' and %d more' % (len(items) - MAX_LISTED) if len(items) > MAX_LISTED else ''
-    return ', '.join(items[:MAX_LISTED]) + more
+                wanted=wanted, grouped=grouped)
 
 
 # ---- applying ------------------------------------------------------------------------------------
@@ -259,7 +238,7 @@ def _as_wanted(domain, plan):
 
 
 def _wanted_or_not_done(client, plan):
-    found = _named(client.list_domains(plan.wanted.tenant_id, plan.name), plan.name)
+    found = named(client.list_domains(plan.wanted.tenant_id, plan.name), plan.name)
     return found[0] if found and _as_wanted(found[0], plan) else NOT_DONE
 
 
@@ -282,28 +261,52 @@ def domain_view(domain, tenant, server, user_count):
             'server_id': integer(domain.get('MailServerId')), 'user_count': user_count}
 
 
-def ensure_mail_domain(client, params, check_mode=False, diff=False):
-    """Capability, lookup, plan and apply for one domain; see the module docs for the result."""
-    require_mail_domains(client)
-    wanted = resolve(client, params) if params['state'] == 'present' else None
-    current = find_domain(client, params['name'], wanted.tenant_id if wanted else None)
-    users, names = {}, (None, None)
-    if current is not None:
-        users = domain_users(client, current)
-        server = client.call('Mail', 'GetServer', {'ServerId': integer(current.get('MailServerId'))},
-                             'mail server %s' % current.get('MailServerId'))
-        names = (tenant_name(client, integer(current.get('TenantId'))),
-                 server.get('Name') if isinstance(server, dict) else None)
-    plan = plan_domain(params, current, wanted, users, names)
-    domain, notes, wrote, retries = carry_out(client, plan, _write, plan.domain, check_mode)
-    after = plan.after or {}
-    returned = dict(domain=domain_view(domain, after.get('tenant'), after.get('server'),
-                                       len(plan.users) if 'delete' not in plan.actions else 0),
-                    domain_id=domain_id_of(domain) if domain else domain_id_of(plan.current or {}))
-    if 'delete' in plan.actions:
-        # Users in a group stay (predicted in check mode); so do users who were never linked to the domain.
-        kept = sorted(email for email, grouped in users.items() if grouped) if check_mode else sorted(
-            email for email in domain_users(client, plan.current) if email in plan.users)
-        returned['deleted_users'] = [email for email in plan.users if email not in kept]
-        returned['kept_users'] = kept
-    return result_of(plan, returned, notes, wrote, retries, diff)
+# ---- the kind ------------------------------------------------------------------------------------
+
+class MailDomain(Kind):
+    """A mail domain: afterlogic.aurora.aurora_mail_domain, and each item of aurora_mail_domains."""
+
+    fields = OPTIONS
+    mutually_exclusive = [['tenant', 'tenant_id'], ['server', 'server_id']]
+    option = 'domains'
+    noun = 'mail domains'
+    key = 'name'
+    item = 'mail domain'
+    errors = staticmethod(validation_errors)
+
+    def identity(self, item):
+        return str(item.get('name') or '').lower()  # unique across all tenants, ignoring case
+
+    def find(self, client, wanted):
+        """The capability, the tenant and server the task names, the domain, its users and its current names."""
+        require_mail_domains(client)
+        resolved = resolve(client, wanted) if wanted['state'] == 'present' else None
+        current = find_domain(client, wanted['name'], resolved.tenant_id if resolved else None)
+        users, names = {}, (None, None)
+        if current is not None:
+            users = domain_users(client, current)
+            server = client.call('Mail', 'GetServer', {'ServerId': integer(current.get('MailServerId'))},
+                                 'mail server %s' % current.get('MailServerId'))
+            names = (tenant_name(client, integer(current.get('TenantId'))),
+                     server.get('Name') if isinstance(server, dict) else None)
+        return Found(current, resolved=resolved, users=users, names=names)
+
+    def plan(self, wanted, found):
+        return plan_domain(wanted, found.current, found.resolved, found.users, found.names)
+
+    def apply(self, client, plan):
+        domain, notes, wrote, retries = carry_out(client, plan, _write, plan.domain, self.check_mode)
+        after = plan.after or {}
+        returned = dict(domain=domain_view(domain, after.get('tenant'), after.get('server'),
+                                           len(plan.users) if 'delete' not in plan.actions else 0),
+                        domain_id=domain_id_of(domain) if domain else domain_id_of(plan.current or {}))
+        if 'delete' in plan.actions:
+            # Users in a group stay (predicted in check mode); so do users who were never linked to the domain.
+            kept = sorted(email for email, grouped in plan.grouped.items() if grouped) if self.check_mode else sorted(
+                email for email in domain_users(client, plan.current) if email in plan.users)
+            returned['deleted_users'] = [email for email in plan.users if email not in kept]
+            returned['kept_users'] = kept
+        return result_of(plan, returned, notes, wrote, retries)
+
+    def planned(self, item, result):
+        return [planned_entry('mail_domain', item['name'], item)] if item['state'] == 'present' else []

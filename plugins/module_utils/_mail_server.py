@@ -2,19 +2,12 @@
 # Copyright (c) afterlogic.aurora contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Mail servers: options, validation, lookup, planning and applying.
+"""Mail servers: the kind ``MailServer`` (aurora_mail_server, aurora_mail_servers) and its steps.
 
-Every step is a function of its own so that a module handling one server and a
-module handling many (one listing, a thread pool) can share them unchanged:
-
-    validation_errors(params)                  pure, no API call
-    find_server(client, name, candidates=None) the only read needed before planning
-    plan_server(current, params)               pure: what to do and what will result
-    apply_plan(client, plan, check_mode, diff) the writes (none in check mode) -> result
-
-Options are compared in "views": dicts keyed by option name (external access
-flattened as ``external_access.imap.port``) holding normalised values, so that
-a server read from Aurora and a task's parameters compare directly.
+Options are compared in "views": dicts keyed by option name (external access flattened as
+``external_access.imap.port``) holding normalised values, so that a server read from Aurora and a task's parameters
+compare directly. A bulk task lists every server once, and scans the accounts of every server once for all the
+items that delete a server.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -29,33 +22,54 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._diff import (
     changes_between,
     describe_changes,
 )
-from ansible_collections.afterlogic.aurora.plugins.module_utils._module import text_length_errors
+from ansible_collections.afterlogic.aurora.plugins.module_utils._kind import Kind
+from ansible_collections.afterlogic.aurora.plugins.module_utils._lookups import (
+    account_emails_by_server,
+    find_server,
+    owner_tenant_id,
+    resolve_tenant,
+)
+from ansible_collections.afterlogic.aurora.plugins.module_utils._mail_server_copies import (
+    delete_unknown_copies,
+    gone_or_not_done,
+    lowest_named,
+    reread_server,
+    settle_creation,
+)
+from ansible_collections.afterlogic.aurora.plugins.module_utils._module import Once, text_length_errors
+from ansible_collections.afterlogic.aurora.plugins.module_utils._planned import planned_entry
 from ansible_collections.afterlogic.aurora.plugins.module_utils._resource import (
     CONTROL,
     CONTROL_OR_SPACE,
+    FORCE,
+    MAIL_DOMAINS_MODULE,
+    NAME,
+    STATE,
     STORED_SECRET,
+    TENANT,
+    WILDCARD_DOMAIN,
     Field,
+    Found,
     Plan,
     ResourceError,
-    named_argument_spec,
+    argument_spec,
+    domain_error,
     integer,
+    listed,
     result_of,
     server_id_of,
+    tenant_option_errors,
     text,
 )
-from ansible_collections.afterlogic.aurora.plugins.module_utils._tenant import tenant_id_for, tenant_option_errors
 from ansible_collections.afterlogic.aurora.plugins.module_utils._writes import (
     ADOPTED,
-    NOT_DONE,
     SENT,
     carry_out,
-    read_until_settled,
     update_seen,
 )
 
 PASSWORD_KEY = 'smtp_password'
 PASSWORD_CHANGED = SECRET_CHANGED
-MAX_LISTED_EMAILS = 5
 
 SMTP_AUTH_TYPES = {
     'no_authentication': '0',
@@ -69,40 +83,6 @@ EXTERNAL_SERVICE_OPTIONS = ('server', 'port', 'alter_port', 'use_ssl')
 
 # Aurora stores these only while OAuthEnable is true.
 OAUTH_OPTIONS = ('oauth_name', 'oauth_type', 'oauth_icon_url')
-
-DOMAIN_LABEL = r'(?!-)[a-z0-9-]{1,63}(?<!-)'
-DOMAIN_NAME = re.compile(r'^%s(?:\.%s)*$' % (DOMAIN_LABEL, DOMAIN_LABEL))
-MAX_DOMAIN_LENGTH = 253
-WILDCARD_DOMAIN = '*'
-
-
-# ---- option spec ---------------------------------------------------------------------------
-
-def _external_service_spec():
-    return dict(type='dict', options=dict(
-        server=dict(type='str'),
-        port=dict(type='int'),
-        alter_port=dict(type='int'),
-        use_ssl=dict(type='bool'),
-    ))
-
-
-def mail_server_argument_spec():
-    """Options of one mail server. Server settings have no default: None means "the task does not set it"."""
-    return named_argument_spec(
-        FIELDS,
-        smtp_password=dict(type='str', no_log=True),
-        update_password=dict(type='str', default='on_create', choices=['always', 'on_create'], no_log=False),
-        external_access=dict(type='dict', options=dict(
-            enabled=dict(type='bool'),
-            imap=_external_service_spec(),
-            smtp=_external_service_spec(),
-            pop3=_external_service_spec(),
-        )),
-        force=dict(type='bool', default=False),
-        tenant=dict(type='str'),
-        tenant_id=dict(type='int'),
-    )
 
 
 # ---- value conversions ---------------------------------------------------------------------
@@ -131,6 +111,7 @@ def auth_type_to_aurora(name):
 
 
 def _external_fields():
+    """The external access settings, options under ``external_access``."""
     fields = [Field('external_access.enabled', 'SetExternalAccessServers', 'bool', default=False)]
     for service, infix, port in EXTERNAL_SERVICES:
         key = 'external_access.%s.' % service
@@ -145,8 +126,8 @@ def _external_fields():
 
 
 # The server settings the options manage. The defaults are Aurora's own (CreateServer's, and the database's where
-# they differ).
-FIELDS = [
+# they differ). Server settings have no option default: None means "the task does not set it".
+SETTINGS = [
     Field('incoming_server', 'IncomingServer'),
     Field('incoming_port', 'IncomingPort', 'int', default=143),
     Field('incoming_use_ssl', 'IncomingUseSsl', 'bool', default=False),
@@ -165,7 +146,16 @@ FIELDS = [
     Field('oauth_name', 'OAuthName', default=''),
     Field('oauth_type', 'OAuthType', default=''),
     Field('oauth_icon_url', 'OAuthIconUrl', default=''),
-] + _external_fields()
+]
+EXTERNAL_ACCESS = _external_fields()
+FIELDS = SETTINGS + EXTERNAL_ACCESS
+OPTIONS = SETTINGS + [
+    NAME,
+    STATE,
+    Field(PASSWORD_KEY, secret=True),
+    Field('update_password', choices=('always', 'on_create'), option_default='on_create'),
+] + EXTERNAL_ACCESS + [FORCE] + TENANT
+SPEC = argument_spec(OPTIONS)  # read only: for the checks of the options
 
 
 # ---- views ---------------------------------------------------------------------------------
@@ -231,17 +221,6 @@ def _port_error(option, value, lowest=1):
     return None
 
 
-def domain_error(domain, option='domains'):
-    """Why ``domain`` is not a domain name (nor the catch-all ``*``), naming ``option``; None when it is one."""
-    if domain == WILDCARD_DOMAIN:
-        return None
-    candidate = domain.strip().lower()
-    if not candidate or len(candidate) > MAX_DOMAIN_LENGTH or not DOMAIN_NAME.match(candidate):
-        return ('%s: %r is not a domain name (labels of letters, digits and hyphens joined by dots, '
-                'or * alone for a catch-all server)' % (option, domain))
-    return None
-
-
 def _domains_errors(domains):
     if domains is None:
         return []
@@ -283,7 +262,7 @@ def _external_access_errors(external_access):
 
 def validation_errors(params):
     """Every problem in a task's options, each naming its option; [] when the task is valid."""
-    errors = text_length_errors(mail_server_argument_spec(), params) + [
+    errors = text_length_errors(SPEC, params) + [
         _name_error(params['name']),
         _host_error('incoming_server', params.get('incoming_server')),
         _host_error('outgoing_server', params.get('outgoing_server')),
@@ -296,93 +275,6 @@ def validation_errors(params):
     errors.extend(_domains_errors(params.get('domains')))
     errors.extend(_external_access_errors(params.get('external_access')))
     return [error for error in errors if error]
-
-
-# ---- lookup --------------------------------------------------------------------------------
-
-def owner_tenant_id(server):
-    """The tenant that owns a server; 0 for a server of the super-administrator's."""
-    return integer(server.get('TenantId') or 0) if server.get('OwnerType') == 'tenant' else 0
-
-
-def named_servers(client, name, tenant_id=0):
-    """The servers named exactly ``name`` that a tenant owns (``tenant_id``), or the super-administrator (0).
-
-    Aurora's Search is a substring match, and its listing mixes the super-administrator's servers with tenants'.
-    """
-    return [server for server in client.list_servers(name, tenant_id)
-            if server.get('Name') == name and owner_tenant_id(server) == tenant_id]
-
-
-def duplicate_servers_error(name, servers):
-    ids = ', '.join(str(server_id) for server_id in sorted(server_id_of(server) for server in servers))
-    return ResourceError(
-        '%d mail servers are named %r (ids %s) and Aurora does not refuse duplicate names, so this task cannot tell '
-        'which one it manages; delete the extra ones (in the admin panel, or with Mail.DeleteServer) or rename them, '
-        'then run the task again' % (len(servers), name, ids))
-
-
-def find_server(client, name, candidates=None, tenant_id=0):
-    """The one server named exactly ``name`` that the tenant ``tenant_id`` owns (0: the super-administrator), or None.
-
-    ``candidates`` is an already fetched server list (of any names and owners) to search instead of asking Aurora.
-    Raises ResourceError when several servers have that name: picking one would be a guess.
-    """
-    if candidates is None:
-        candidates = named_servers(client, name, tenant_id)
-    servers = [server for server in candidates if server.get('Name') == name and owner_tenant_id(server) == tenant_id]
-    if len(servers) > 1:
-        servers = read_until_settled(lambda: named_servers(client, name, tenant_id), lambda found: len(found) < 2,
-                                     client.timeout)
-    if len(servers) > 1:
-        raise duplicate_servers_error(name, servers)
-    return servers[0] if servers else None
-
-
-# ---- a server named by a user or a domain: the nearest to its tenant ----------------------------
-
-def server_by_name(client, name, servers=None, tenant_id=None):
-    """The server named ``name`` that a user of the tenant ``tenant_id`` uses: the tenant's own, else one of the
-    super-administrator's. With no tenant known: the super-administrator's, else any tenant's."""
-    found = usable_servers(client.find_servers(name) if servers is None else servers.get(name, []), tenant_id)
-    if len(found) > 1:  # perhaps the copies of runs that raced to create it, which they delete at once
-        found = read_until_settled(lambda: usable_servers(client.find_servers(name), tenant_id),
-                                   lambda listed: len(listed) < 2, client.timeout)
-    if not found:
-        raise ResourceError('server: no mail server named %r%s; create it with afterlogic.aurora.aurora_mail_server '
-                            'or give its server_id' % (name, ' that tenant %s can use' % tenant_id if tenant_id else ''))
-    if len(found) > 1:
-        raise ResourceError('server: %d mail servers are named %r (ids %s, of %s), equally near the tenant; give '
-                            'server_id instead' % (len(found), name, ', '.join(str(server_id_of(server)) for server in found),
-                                                   ' and '.join(sorted(set(_owner(server) for server in found)))))
-    return found[0]
-
-
-def usable_servers(servers, tenant_id):
-    """The servers of the nearest owner: the tenant's own, else the super-administrator's (``tenant_id`` None:
-    the super-administrator's, else any tenant's)."""
-    owners = (tenant_id, 0) if tenant_id else (0, None)
-    for owner in owners:
-        near = [server for server in servers if owner is None or owner_tenant_id(server) == owner]
-        if near:
-            return near
-    return []
-
-
-def _owner(server):
-    owner = owner_tenant_id(server)
-    return 'tenant %s' % owner if owner else 'the super-administrator'
-
-
-def server_by_id(client, server_id, servers=None):
-    for listed in (servers or {}).values():
-        for server in listed:
-            if server_id_of(server) == server_id:
-                return server
-    found = client.call('Mail', 'GetServer', {'ServerId': server_id}, 'mail server %s' % server_id)
-    if not isinstance(found, dict):
-        raise ResourceError('server_id: no mail server with id %s' % server_id)
-    return found
 
 
 # ---- planning (pure) -----------------------------------------------------------------------
@@ -441,9 +333,6 @@ def _oauth_error(view, changed):
         return ('%s cannot be set while oauth_enable is false: Aurora stores the OAuth settings only while OAuth '
                 'sign-in is on; set oauth_enable: true as well' % ', '.join(refused))
     return None
-
-
-MAIL_DOMAINS_MODULE = 'MailDomains'
 
 
 def domains_owned_by_mail_domains(params, current=None):
@@ -576,43 +465,19 @@ def plan_delete(current, params):
                        force=params.get('force'), params=params)
 
 
-def plan_server(current, params):
-    """What the task must do, given the server Aurora holds (None when there is none). No API call."""
-    if params.get('state') == 'absent':
-        return plan_delete(current, params)
-    if current is None:
-        return plan_create(params)
-    return plan_update(current, params)
-
-
 # ---- accounts on a server (DeleteServer cascades to them) ----------------------------------
 
-def account_emails_by_server(client):
-    """``{server id: [emails of the accounts on it]}`` over every user; Aurora has no call for "accounts of a server"."""
-    emails = {}
-    for user in client.list_users():
-        target = 'user %s' % user.get('PublicId')
-        for account in client.call('Mail', 'GetAccounts', {'UserId': integer(user['Id'])}, target) or []:
-            emails.setdefault(integer(account.get('ServerId')), []).append(account.get('Email'))
-    return emails
-
-
 def accounts_in_use_error(plan, emails):
-    shown = ', '.join(sorted(emails)[:MAX_LISTED_EMAILS])
-    more = ' and %d more' % (len(emails) - MAX_LISTED_EMAILS) if len(emails) > MAX_LISTED_EMAILS else ''
     return ResourceError(
-        'refusing to delete mail server %r (id %s): %d mail account(s) use it (%s%s), and Aurora would delete them, '
+        'refusing to delete mail server %r (id %s): %d mail account(s) use it (%s), and Aurora would delete them, '
         'and every user whose login account is among them, together with the server; move or delete those accounts '
-        'first, or set force: true to delete them all' % (plan.name, server_id_of(plan.current), len(emails), shown, more),
+        'first, or set force: true to delete them all'
+        % (plan.name, server_id_of(plan.current), len(emails), listed(sorted(emails))),
         details={'blocking_accounts': sorted(emails)})
 
 
-def check_server_unused(client, plan, usage=None):
-    """Raise unless the server to delete has no account or the task forces it. ``usage``: a pre-computed scan."""
-    if plan.force:
-        return
-    if usage is None:
-        usage = account_emails_by_server(client)
+def check_server_unused(plan, usage):
+    """Raise unless the server to delete has no account (``usage``: account_emails_by_server())."""
     emails = usage.get(server_id_of(plan.current), [])
     if emails:
         raise accounts_in_use_error(plan, emails)
@@ -620,98 +485,20 @@ def check_server_unused(client, plan, usage=None):
 
 # ---- applying ------------------------------------------------------------------------------
 
-def _lowest_id_server(servers):
-    return min(servers, key=server_id_of)
-
-
-def _reread_server(client, server_id, name):
-    found = client.call('Mail', 'GetServer', {'ServerId': server_id}, 'mail server %r' % name)
-    return found or None
-
-
-def _settle_creation(client, plan, created_id):
-    """Re-list the servers of this name after a create: adopt the lowest id, delete ours if another run won.
-
-    Returns (server, notes). Aurora cannot refuse duplicate names, so two runs may create one each at once;
-    both keep the lowest id and the other one is deleted by the run that made it.
-    """
-    servers = named_servers(client, plan.name, plan.tenant_id)
-    if not servers:
-        return dict(plan.server, Id=created_id, ServerId=created_id, EntityId=created_id), []
-    kept = _lowest_id_server(servers)
-    kept_id = server_id_of(kept)
-    if kept_id == created_id:
-        return kept, []
-    _delete_own_duplicate(client, plan, kept_id, created_id)
-    return kept, ['another run created mail server %r at the same time: kept id %s, deleted the duplicate id %s'
-                  % (plan.name, kept_id, created_id)]
-
-
-def _delete_unknown_copies(client, plan, kept):
-    """After a lost answer, the copies beside the kept one came from runs racing this one, this one's among them.
-
-    Every run keeps the lowest id, so any other copy no account uses is deleted; one that is already gone was
-    deleted by the run that made it.
-    """
-    notes = []
-    name = plan.name
-    servers = named_servers(client, name, plan.tenant_id)
-    if len(servers) < 2:
-        return notes
-    used = account_emails_by_server(client)
-    for copy_id in sorted(server_id_of(server) for server in servers if server_id_of(server) != server_id_of(kept)):
-        if used.get(copy_id):
-            notes.append('mail server %r also exists as id %s, which mail accounts use, so it was left alone'
-                         % (name, copy_id))
-        elif _delete_duplicate(client, name, copy_id, plan.tenant_id):
-            notes.append('another run created mail server %r at the same time: kept id %s, deleted the duplicate id '
-                         '%s' % (name, server_id_of(kept), copy_id))
-    return notes
-
-
-def _delete_duplicate(client, name, copy_id, tenant_id):
-    """DeleteServer of a raced copy; False when it was already deleted (by the run that created it).
-
-    ``tenant_id`` is the copy's own: with another one Aurora deletes the users of the server and keeps the server.
-    """
-    dummy, how = client.write('Mail', 'DeleteServer', {'ServerId': copy_id, 'TenantId': tenant_id},
-                              'duplicate mail server %r' % name,
-                              lambda answer_lost: _gone_or_not_done(client, copy_id, name))
-    return how != ADOPTED
-
-
-def _gone_or_not_done(client, server_id, name):
-    """None when the server is gone (deleted), NOT_DONE while it is still there."""
-    return None if _reread_server(client, server_id, name) is None else NOT_DONE
-
-
-def _delete_own_duplicate(client, plan, kept_id, created_id):
-    """Delete the copy this run created, unless an account already uses it (DeleteServer would delete that too)."""
-    name = plan.name
-    emails = sorted(account_emails_by_server(client).get(created_id) or [])
-    if emails:
-        raise ResourceError(
-            'another run created mail server %r at the same time (id %s), and the duplicate this run created (id %s) '
-            'is already used by %d mail account(s) (%s), which deleting it would delete too; move them to id %s, '
-            'then delete id %s' % (name, kept_id, created_id, len(emails), ', '.join(emails[:MAX_LISTED_EMAILS]),
-                                   kept_id, created_id))
-    _delete_duplicate(client, name, created_id, plan.tenant_id)
-
-
 def _apply_create(client, plan):
     """(the server after the run, notes, whether this run's writes changed Aurora)."""
     answer, how = client.write('Mail', 'CreateServer', plan.request, 'mail server %r' % plan.name,
-                               lambda answer_lost: _lowest_named(client, plan.name, plan.tenant_id))
+                               lambda answer_lost: lowest_named(client, plan.name, plan.tenant_id))
     created_id = integer(answer) if how == SENT else None
     if how == SENT:
-        server, notes = _settle_creation(client, plan, created_id)
+        server, notes = settle_creation(client, plan, created_id)
     elif how == ADOPTED:
         server, notes = answer, ['another run created mail server %r at the same time; adopted it (id %s)'
                                  % (plan.name, server_id_of(answer))]
     else:
         server = answer
         notes = ['Aurora\'s answer to Mail.CreateServer was lost; read back the new server, id %s' % server_id_of(answer)]
-        notes += _delete_unknown_copies(client, plan, answer)
+        notes += delete_unknown_copies(client, plan, answer)
     wrote = how != ADOPTED
     if notes and plan.params is not None and created_id != server_id_of(server):
         follow_up = plan_update(server, dict(plan.params, update_password='on_create'))
@@ -720,12 +507,6 @@ def _apply_create(client, plan):
             wrote = wrote or not already_done
             notes.append(follow_up.msg)
     return server, notes, wrote
-
-
-def _lowest_named(client, name, tenant_id):
-    """The server of this name and owner with the lowest id, or NOT_DONE when there is none."""
-    servers = named_servers(client, name, tenant_id)
-    return _lowest_id_server(servers) if servers else NOT_DONE
 
 
 def _apply_update(client, plan):
@@ -738,7 +519,7 @@ def _apply_update(client, plan):
 def _updated_or_not_done(client, plan, answer_lost):
     """What the server read back says of the update (see update_seen); a server that no longer exists is an error,
     not something to retry."""
-    server = _reread_server(client, server_id_of(plan.current), plan.name)
+    server = reread_server(client, server_id_of(plan.current), plan.name)
     if server is None:
         raise ResourceError('mail server %r (id %s) no longer exists: another actor deleted it while this task was '
                             'updating it; run the task again to create it' % (plan.name, server_id_of(plan.current)),
@@ -753,7 +534,7 @@ def _apply_delete(client, plan):
     """Whether another actor had already deleted the server."""
     server_id = plan.request['ServerId']
     dummy, how = client.write('Mail', 'DeleteServer', plan.request, 'mail server %r' % plan.name,
-                              lambda answer_lost: _gone_or_not_done(client, server_id, plan.name))
+                              lambda answer_lost: gone_or_not_done(client, server_id, plan.name))
     return how == ADOPTED
 
 
@@ -770,30 +551,126 @@ def _write(client, plan):
     return None, [note] if already_done else [], not already_done
 
 
-def server_result(plan, server, notes=(), diff=False, retries=0, wrote=None):
+def server_result(plan, server, notes=(), wrote=None, retries=0):
     """The module result; the same for a real run and for check mode (where the server is predicted)."""
     if server is not None and (server.get('AllowEditDomains') is False or (plan.params or {}).get('mail_domains_module')):
         server = dict(server, Domains=domains_from_aurora(server.get('Domains')))  # the registered domains
     returned = dict(server=server, server_id=server_id_of(server) if server else server_id_of(plan.current or {}))
     if plan.warnings:
         returned['warnings'] = list(plan.warnings)
-    return result_of(plan, returned, notes, wrote, retries, diff)
+    return result_of(plan, returned, notes, wrote, retries)
 
 
-def apply_plan(client, plan, check_mode=False, diff=False, usage=None):
-    """Carry out the plan (reads only in check mode) and return the module result.
+def with_moves(usage, moves):
+    """``usage`` ({server id: [emails]}) after the planned moves of accounts between servers."""
+    for move in moves:
+        email = move['email'].lower()
+        if move['from_server_id'] is not None:
+            usage[move['from_server_id']] = [listed for listed in usage.get(move['from_server_id'], [])
+                                             if str(listed).lower() != email]
+        if move['to_server_id'] is not None:
+            usage.setdefault(move['to_server_id'], []).append(move['email'])
+    return usage
 
-    ``usage`` is an optional pre-computed account_emails_by_server() for deletions.
-    """
-    if plan.action == 'delete':
-        check_server_unused(client, plan, usage)
-    server, notes, wrote, retries = carry_out(client, plan, _write, plan.server, check_mode)
-    return server_result(plan, server, notes, diff=diff, retries=retries, wrote=wrote)
+
+ACCOUNT_MOVE_SPEC = dict(
+    email=dict(type='str', required=True),
+    from_server_id=dict(type='int'),
+    to_server_id=dict(type='int'),
+)
 
 
-def ensure_mail_server(client, params, check_mode=False, diff=False):
-    """find -> plan -> apply for one server; see the module docs for the result."""
-    params = dict(params, tenant_id=tenant_id_for(client, params.get('tenant'), params.get('tenant_id')))
-    current = find_server(client, params['name'], tenant_id=params['tenant_id'])
-    params['mail_domains_module'] = mail_domains_installed(client, [current] if current else [])
-    return apply_plan(client, plan_server(current, params), check_mode, diff)
+# ---- the kind ------------------------------------------------------------------------------------
+
+class MailServer(Kind):
+    """A mail server: afterlogic.aurora.aurora_mail_server, and each item of aurora_mail_servers."""
+
+    fields = OPTIONS
+    option = 'servers'
+    noun = 'mail servers'
+    key = 'name'
+    item = 'mail server'
+    errors = staticmethod(validation_errors)
+    CATEGORIES = {'create': 'created', 'update': 'updated', 'delete': 'deleted'}
+
+    def __init__(self, check_mode=False, diff=False):
+        super(MailServer, self).__init__(check_mode, diff)
+        self.client = None
+        self.by_name = None  # a bulk task's listing of the servers of its items' names, by name
+        self.mail_domains = False
+        self.moves = []
+        self._tenant_ids = Once.each()
+        self._usage = Once()
+
+    @staticmethod
+    def extra_spec():
+        return {'planned_account_moves': dict(type='list', elements='dict', options=ACCOUNT_MOVE_SPEC, default=[])}
+
+    def identity(self, item):
+        """Servers of one name may each belong to another owner (tenant names compare ignoring case)."""
+        return item.get('name'), str(item.get('tenant') or '').lower() or None, item.get('tenant_id')
+
+    def described(self, item):
+        owner = item.get('tenant') or item.get('tenant_id')
+        return 'mail server %s%s' % (item.get('name'), ' (tenant %s)' % owner if owner else '')
+
+    def prepare(self, client, wanted, params):
+        """One listing of every server; each item then finds its own among the ones with its name."""
+        self.client = client
+        names = set(item['name'] for item in wanted)
+        listed = list(client.list_servers())
+        self.by_name = {}
+        for server in listed:
+            if server.get('Name') in names:
+                self.by_name.setdefault(server.get('Name'), []).append(server)
+        self.mail_domains = mail_domains_installed(client, listed)
+        self.moves = params['planned_account_moves'] or [] if self.check_mode else []
+
+    def find(self, client, wanted):
+        """The server of this name and owner, the owner's id, and whether MailDomains owns the servers' domains."""
+        if self.by_name is None:
+            tenant_id, dummy = resolve_tenant(client, wanted.get('tenant'), wanted.get('tenant_id'))
+            current = find_server(client, wanted['name'], tenant_id=tenant_id)
+            return Found(current, tenant_id=tenant_id,
+                         mail_domains=mail_domains_installed(client, [current] if current else []))
+        key = (wanted.get('tenant'), wanted.get('tenant_id'))
+        tenant_id = self._tenant_ids(key, lambda: resolve_tenant(self.client, *key)[0])  # once for all the items
+        current = find_server(client, wanted['name'], self._candidates(wanted['name'], tenant_id), tenant_id)
+        return Found(current, tenant_id=tenant_id, mail_domains=self.mail_domains)
+
+    def _candidates(self, name, tenant_id):
+        """The servers of this name and owner in the shared listing; None (ask Aurora again) when it holds several,
+        which may be the copies of runs that raced to create it, since deleted by the runs that lost."""
+        listed = [server for server in self.by_name.get(name, []) if owner_tenant_id(server) == tenant_id]
+        return None if len(listed) > 1 else listed
+
+    def plan(self, wanted, found):
+        """What the task must do, given the server Aurora holds (None when there is none). No API call."""
+        params = dict(wanted, tenant_id=found.tenant_id, mail_domains_module=found.mail_domains)
+        if params.get('state') == 'absent':
+            return plan_delete(found.current, params)
+        if found.current is None:
+            return plan_create(params)
+        return plan_update(found.current, params)
+
+    def apply(self, client, plan):
+        if plan.action == 'delete' and not plan.force:
+            check_server_unused(plan, account_emails_by_server(client) if self.by_name is None
+                                else self._accounts_by_server())
+        server, notes, wrote, retries = carry_out(client, plan, _write, plan.server, self.check_mode)
+        return server_result(plan, server, notes, wrote, retries)
+
+    def _accounts_by_server(self):
+        """The accounts of every server as the run leaves them, scanned once for all the items that delete one."""
+        return self._usage.get(lambda: with_moves(account_emails_by_server(self.client), self.moves))
+
+    def category(self, plan, result):
+        return self.CATEGORIES[plan.action]
+
+    def planned(self, item, result):
+        """The server as the real run leaves it."""
+        server = result.get('server')
+        if not isinstance(server, dict):
+            return []
+        return [planned_entry('mail_server', item['name'], item, result.get('server_id'),
+                              domains_from_aurora(server.get('Domains')))]

@@ -2,13 +2,12 @@
 # Copyright (c) afterlogic.aurora contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""What every Aurora module shares: connection options, the client, and error reporting."""
+"""What every Aurora module shares: connection options, their checks, and error reporting."""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import atexit
 import os
 import threading
 
@@ -20,10 +19,8 @@ except ImportError:  # pragma: no cover - Python 2 is not supported, import sani
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 from ansible.module_utils.common.validation import check_type_int
 
-from ansible_collections.afterlogic.aurora.plugins.module_utils._api import REQUESTS_IMPORT_ERROR, AuroraClient
-from ansible_collections.afterlogic.aurora.plugins.module_utils._errors import AuroraApiError, AuroraError
-from ansible_collections.afterlogic.aurora.plugins.module_utils._php_bridge import PhpBridges
-from ansible_collections.afterlogic.aurora.plugins.module_utils._resource import CONTROL, CONTROL_OR_SPACE, ResourceError
+from ansible_collections.afterlogic.aurora.plugins.module_utils._errors import AuroraApiError
+from ansible_collections.afterlogic.aurora.plugins.module_utils._resource import CONTROL, CONTROL_OR_SPACE
 
 CONNECTION_OPTIONS = ('api_url', 'api_username', 'api_password', 'api_token', 'validate_certs', 'ca_path', 'timeout',
                       'api_transport', 'aurora_path', 'php_executable')
@@ -65,6 +62,7 @@ def aurora_module(argument_spec, **kwargs):
         module.fail_json(msg='timeout must be at least 1 second, got %s' % module.params['timeout'])
     if module.params['api_transport'] == 'php':
         return module
+    from ansible_collections.afterlogic.aurora.plugins.module_utils._web import REQUESTS_IMPORT_ERROR
     if REQUESTS_IMPORT_ERROR is not None:
         module.fail_json(msg=missing_required_lib('requests'), exception=str(REQUESTS_IMPORT_ERROR))
     if module.params['api_url'] is None:
@@ -198,45 +196,32 @@ def text_length_errors(spec, params, prefix=''):
     return errors
 
 
-def client_for(module, connections=None):
-    """The client for the module's connection options; ``connections``: HTTP connections to keep (thread pools).
+class Once:
+    """A value computed by the first caller; a failure is not kept, so the next caller tries again."""
 
-    With api_transport php, one php process per call made at once (``connections``), each started on first need and
-    stopped when the module exits.
-    """
-    params = module.params
-    if params['api_transport'] == 'php':
-        bridge = PhpBridges(params['aurora_path'], params['php_executable'], params['timeout'], workdir=module.tmpdir,
-                            size=connections or 1)
-        with _BRIDGES_LOCK:
-            if not _BRIDGES:
-                atexit.register(close_bridges)
-            _BRIDGES.append(bridge)
-        return AuroraClient(timeout=params['timeout'], bridge=bridge)
-    extra = {'connections': connections} if connections else {}
-    return AuroraClient(
-        api_url=params['api_url'],
-        username=params['api_username'],
-        password=params['api_password'],
-        token=params['api_token'],
-        validate_certs=params['validate_certs'],
-        ca_path=params['ca_path'],
-        timeout=params['timeout'],
-        **extra
-    )
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._done = False
+        self._value = None
 
+    @staticmethod
+    def each():
+        """``get(key, compute)``: one Once per key."""
+        lock = threading.Lock()
+        onces = {}
 
-_BRIDGES = []
-_BRIDGES_LOCK = threading.Lock()
+        def get(key, compute):
+            with lock:
+                once = onces.setdefault(key, Once())
+            return once.get(compute)
+        return get
 
-
-def close_bridges():
-    """Stop the php of every client_for() of this process; at exit, or when a module ran in a longer process."""
-    with _BRIDGES_LOCK:
-        bridges = list(_BRIDGES)
-        del _BRIDGES[:]
-    for bridge in bridges:
-        bridge.close()
+    def get(self, compute):
+        with self._lock:
+            if not self._done:
+                self._value = compute()
+                self._done = True
+            return self._value
 
 
 def each(count, work, parallel):
@@ -282,17 +267,3 @@ def fail_with(module, error, **result):
     result.setdefault('changed', error.changed)
     result.update(error.details)
     module.fail_json(msg=str(error), error=error_details(error), **result)
-
-
-def run_single(argument_spec, validation_errors, ensure, **module_kwargs):
-    """The whole of a module that manages one object: its options, their validation (every problem named before any
-    API call), ``ensure(client, params, check_mode, diff)``, and the result or one clear failure."""
-    module = aurora_module(argument_spec, **module_kwargs)
-    errors = validation_errors(module.params)
-    if errors:
-        fail_with(module, ResourceError('; '.join(errors)))
-    try:
-        result = ensure(client_for(module), module.params, module.check_mode, module._diff)
-    except AuroraError as error:
-        fail_with(module, error)
-    module.exit_json(**result)

@@ -22,8 +22,14 @@ import re
 import threading
 
 from ansible_collections.afterlogic.aurora.plugins.module_utils._api import AuroraClient
-from ansible_collections.afterlogic.aurora.plugins.module_utils._mail_server import owner_tenant_id, usable_servers
-from ansible_collections.afterlogic.aurora.plugins.module_utils._resource import first_id, integer, server_id_of
+from ansible_collections.afterlogic.aurora.plugins.module_utils._lookups import (
+    default_tenant_id,
+    owner_tenant_id,
+    tenant_id_of,
+    usable_servers,
+)
+from ansible_collections.afterlogic.aurora.plugins.module_utils._module import Once
+from ansible_collections.afterlogic.aurora.plugins.module_utils._resource import first_id, integer, named, server_id_of
 
 KINDS = ('tenant', 'mail_server', 'mail_domain', 'user')
 PLACEHOLDER_IN_TEXT = re.compile(r'(?<![\w.-])-[1-9][0-9]*(?![\w.])')
@@ -78,6 +84,7 @@ class PlannedAurora:
         self.tenants, self.servers, self.domains, self.users, self.accounts = [], [], [], [], {}
         self.changed_servers, self.moved_users = {}, {}  # existing objects the run changes: id -> what changes
         self.listed_domains = {}  # domain -> the planned or changed server whose Domains list it
+        self._domain_servers = Once.each()  # domain -> Aurora's pick for it, once per task
 
     def __getattr__(self, name):
         return getattr(self._client, name)
@@ -109,11 +116,8 @@ class PlannedAurora:
             return entry['tenant_id']
         if entry.get('tenant') is None:
             return 0
-        name = entry['tenant'].lower()
-        for tenant in self.tenants + list(self._client.list_tenants(entry['tenant'])):
-            if str(tenant.get('Name', '')).lower() == name:
-                return first_id(tenant, 'Id', 'EntityId')
-        return 0
+        found = named(self.tenants + list(self._client.list_tenants(entry['tenant'])), entry['tenant'])
+        return tenant_id_of(found[0]) if found else 0
 
     def _server(self, entry, tenant_id):
         """The server an entry names, nearest its tenant: the tenant's own, else the super-administrator's."""
@@ -155,7 +159,7 @@ class PlannedAurora:
             tenant_id = self._tenant_id(entry)
         else:
             domain = self._domain(email.rpartition('@')[2])
-            tenant_id = integer(domain.get('TenantId')) if domain else self._default_tenant_id()
+            tenant_id = integer(domain.get('TenantId')) if domain else default_tenant_id(self._client)
         user_id = entry.get('id')
         if user_id is None:
             user_id = self._new_id()
@@ -171,15 +175,8 @@ class PlannedAurora:
                                        'ServerId': server_id_of(server), 'Server': server, 'UseToAuthorize': True,
                                        'FriendlyName': ''}]
 
-    def _default_tenant_id(self):
-        return next((first_id(tenant, 'Id', 'EntityId') for tenant in self._client.list_tenants()
-                     if tenant.get('IsDefault')), 0)
-
     def _domain(self, name):
-        for domain in self.domains:
-            if domain['Name'].lower() == name:
-                return domain
-        return None
+        return next(iter(named(self.domains, name)), None)
 
     # ---- reads ---------------------------------------------------------------------------------
 
@@ -253,7 +250,8 @@ class PlannedAurora:
         self._world()
         params = params or {}
         if method == 'GetMailServerByDomain' and params.get('Domain'):
-            server = self._server_for_domain(str(params['Domain']).lower())
+            domain = str(params['Domain']).lower()
+            server = self._domain_servers(domain, lambda: self._server_for_domain(domain))
             return {'Server': server} if server else False
         planned_id = next((value for value in params.values() if isinstance(value, int) and value < 0), None)
         if planned_id is None:

@@ -19,16 +19,29 @@ import re
 from ansible_collections.afterlogic.aurora.plugins.module_utils._diff import describe_changes
 from ansible_collections.afterlogic.aurora.plugins.module_utils._errors import AuroraApiError
 from ansible_collections.afterlogic.aurora.plugins.module_utils._module import text_length_errors
+from ansible_collections.afterlogic.aurora.plugins.module_utils._kind import Kind
+from ansible_collections.afterlogic.aurora.plugins.module_utils._lookups import (
+    find_tenant,
+    owner_tenant_id,
+    tenant_id_of,
+    tenant_name,
+)
+from ansible_collections.afterlogic.aurora.plugins.module_utils._planned import planned_entry
 from ansible_collections.afterlogic.aurora.plugins.module_utils._resource import (
     CONTROL,
+    FORCE,
+    NAME,
+    STATE,
     Field,
+    Found,
     Plan,
     ResourceError,
+    argument_spec,
     aurora_values,
     field_changes,
     field_view,
     first_id,
-    named_argument_spec,
+    listed,
     result_of,
     server_id_of,
 )
@@ -36,7 +49,6 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._writes import A
 
 TENANT_EXISTS = 1002  # Core's TenantAlreadyExists (MailDomains uses the same number for a domain)
 STRIPPED = re.compile(r'[/*?\[\]^<>|:]')
-MAX_LISTED = 5
 
 FIELDS = [
     Field('description', 'Description', default=''),
@@ -45,8 +57,8 @@ FIELDS = [
 ]
 
 
-def tenant_argument_spec():
-    return named_argument_spec(FIELDS, force=dict(type='bool', default=False))
+OPTIONS = FIELDS + [NAME, STATE, FORCE]
+SPEC = argument_spec(OPTIONS)  # read only: for the checks of the options
 
 
 # ---- validation (pure) ---------------------------------------------------------------------------
@@ -58,7 +70,7 @@ def stored_name(name):
 
 def validation_errors(params):
     """Every problem in a task's options, each naming its option; [] when the task is valid."""
-    errors = text_length_errors(tenant_argument_spec(), params)
+    errors = text_length_errors(SPEC, params)
     name = params.get('name') or ''
     if not stored_name(name):
         errors.append('name must hold a character other than spaces and / * ? [ ] ^ < > | :, got %r' % name)
@@ -71,74 +83,12 @@ def validation_errors(params):
     return errors
 
 
-def tenant_option_errors(params):
-    """The problems of the options ``tenant`` and ``tenant_id`` that other kinds take to name a tenant."""
-    tenant, tenant_id = params.get('tenant'), params.get('tenant_id')
-    if tenant is not None and tenant_id is not None:
-        return ['tenant and tenant_id are mutually exclusive; give the name or the id of the tenant']
-    if tenant is not None and (not tenant.strip() or CONTROL.search(tenant)):
-        return ['tenant must be the name of a tenant, got %r' % tenant]
-    if tenant_id is not None and tenant_id < 1:
-        return ['tenant_id must be a positive tenant id, got %s' % tenant_id]
-    return []
-
-
 # ---- lookup (reads only) -------------------------------------------------------------------------
 
 def require_multi_tenancy(client):
     if not client.settings().get('EnableMultiTenant'):
         raise ResourceError('this Aurora has multi-tenancy off, so it has no tenants to manage; turn it on with '
                             '"EnableMultiTenant": true in data/settings/config.json of the Aurora installation')
-
-
-def tenant_id_of(tenant):
-    return first_id(tenant, 'Id', 'EntityId')
-
-
-def find_tenant(client, name, full=True):
-    """The tenant Aurora holds under ``name`` (compared ignoring case, as Aurora does), or None; with ``full`` the
-    whole tenant (GetTenant), else its listing (Id, Name, SiteName).
-
-    A stored name that differs in case is an error: Aurora would refuse the name as a duplicate and cannot rename it.
-    """
-    listed = [tenant for tenant in client.list_tenants(name) if str(tenant.get('Name', '')).lower() == name.lower()]
-    if not listed:
-        return None
-    item = listed[0]
-    if item.get('Name') != name:
-        raise ResourceError('Aurora holds this tenant as %r (id %s), and tenant names cannot be changed; give the name '
-                            'as %r' % (item.get('Name'), tenant_id_of(item), item.get('Name')))
-    return full_tenant(client, item) if full else item
-
-
-def full_tenant(client, listed):
-    """The whole tenant (GetTenant) of a ``GetTenants`` item, with the SiteName only the listing has; None when it was
-    deleted between the listing and the read."""
-    tenant = client.call('Core', 'GetTenant', {'Id': tenant_id_of(listed)}, 'tenant %r' % listed.get('Name'))
-    if not isinstance(tenant, dict):
-        return None
-    return dict(tenant, SiteName=listed.get('SiteName'))
-
-
-def tenant_id_for(client, name=None, tenant_id=None):
-    """The id of the tenant a task names (``tenant``) or gives (``tenant_id``); 0 when it does neither."""
-    if name is not None:
-        found = find_tenant(client, name, full=False)
-        if found is None:
-            raise ResourceError('tenant: no tenant named %r; create it first with afterlogic.aurora.aurora_tenant'
-                                % name)
-        return tenant_id_of(found)
-    if tenant_id is not None:
-        if not isinstance(client.call('Core', 'GetTenant', {'Id': tenant_id}, 'tenant %s' % tenant_id), dict):
-            raise ResourceError('tenant_id: no tenant with id %s' % tenant_id)
-        return tenant_id
-    return 0
-
-
-def tenant_name(client, tenant_id):
-    """The name of the tenant ``tenant_id``, or None when there is none."""
-    tenant = client.call('Core', 'GetTenant', {'Id': tenant_id}, 'tenant %s' % tenant_id)
-    return tenant.get('Name') if isinstance(tenant, dict) else None
 
 
 def tenant_holdings(client, tenant):
@@ -148,8 +98,7 @@ def tenant_holdings(client, tenant):
     own_users = list(client.list_users(tenant_id=tenant_id))
     own_ids = set(first_id(user, 'Id', 'EntityId') for user in own_users)
     users = sorted(str(user.get('PublicId')) for user in own_users)
-    servers = [server for server in client.list_servers(tenant_id=tenant_id)
-               if server.get('OwnerType') == 'tenant' and first_id(server, 'TenantId') == tenant_id]
+    servers = [server for server in client.list_servers(tenant_id=tenant_id) if owner_tenant_id(server) == tenant_id]
     other_users = []
     if servers:
         server_ids = set(server_id_of(server) for server in servers)
@@ -196,37 +145,6 @@ def tenant_view(tenant):
     return dict(tenant_state(tenant), id=tenant_id_of(tenant))
 
 
-def plan_tenant(params, current, holdings=None, aurora_site_name=''):
-    """What the task does, given the tenant Aurora holds (None: none) and, for a deletion, what it holds.
-
-    ``aurora_site_name``: the site name of the whole Aurora, which a tenant created without one shows.
-    """
-    name = params['name']
-    if params['state'] == 'absent':
-        if current is None:
-            return Plan(msg='absent', name=name, tenant=None)
-        return _plan_delete(params, current, holdings)
-    if current is None:
-        values = dict((field.key, params.get(field.key) if params.get(field.key) is not None else field.default)
-                      for field in FIELDS)
-        sent = aurora_values(FIELDS, dict((key, value) for key, value in values.items() if value is not None))
-        request = dict(sent, ChannelId=0, Name=name)
-        tenant = dict(sent, Id=None, Name=name)
-        tenant.setdefault('SiteName', aurora_site_name)
-        return Plan(actions=('create',), after=tenant_state(tenant), msg='created', name=name, tenant=tenant,
-                    request=request)
-    before = tenant_state(current)
-    changes = field_changes(FIELDS, before, params)
-    if not changes:
-        return Plan(current=current, before=before, after=before, name=name, tenant=current)
-    new = dict((key, value) for key, (dummy, value) in changes.items())
-    tenant = dict(current, **aurora_values(FIELDS, new))
-    request = dict(aurora_values(FIELDS, new), TenantId=tenant_id_of(current))
-    return Plan(actions=('update',), current=current, before=before, after=tenant_state(tenant), changes=changes,
-                msg='updated: %s' % describe_changes(changes),
-                name=name, tenant=tenant, request=request)
-
-
 def _plan_delete(params, current, holdings):
     if current.get('IsDefault'):
         raise ResourceError('tenant %r (id %s) is the default tenant, which Aurora needs; it is never deleted'
@@ -257,14 +175,13 @@ def _holdings_text(held):
     for kind, dummy in HOLDINGS:
         items = held.get(kind) or []
         if items:
-            more = ' and %d more' % (len(items) - MAX_LISTED) if len(items) > MAX_LISTED else ''
-            parts.append('%s (%s%s)' % (words[kind], ', '.join(items[:MAX_LISTED]), more))
+            parts.append('%s (%s)' % (words[kind], listed(items)))
     return '; '.join(parts)
 
 
 # ---- applying ------------------------------------------------------------------------------------
 
-def apply_tenant(client, plan):
+def _write(client, plan):
     """Make the plan's write; returns (the tenant after the run, notes, whether this run's write changed Aurora)."""
     target = 'tenant %r' % plan.name
     if plan.action == 'create':
@@ -288,12 +205,8 @@ def apply_tenant(client, plan):
         return plan.tenant, [], how != ADOPTED
     tenant_id = tenant_id_of(plan.current)
     dummy, how = client.write('Core', 'DeleteTenant', {'TenantId': tenant_id}, target,
-                              lambda answer_lost: NOT_DONE if _tenant_exists(client, tenant_id) else None)
+                              lambda answer_lost: NOT_DONE if tenant_name(client, tenant_id, True) is not False else None)
     return None, [], how != ADOPTED
-
-
-def _tenant_exists(client, tenant_id):
-    return isinstance(client.call('Core', 'GetTenant', {'Id': tenant_id}, 'tenant %s' % tenant_id), dict)
 
 
 def _updated_or_not_done(client, plan):
@@ -304,20 +217,69 @@ def _updated_or_not_done(client, plan):
     return now if not field_changes(FIELDS, tenant_state(now), plan.after) else NOT_DONE
 
 
-def tenant_result(plan, tenant, notes=(), wrote=None, retries=0, diff=False):
+def tenant_result(plan, tenant, notes=(), wrote=None, retries=0):
     returned = dict(tenant=tenant_view(tenant),
                     tenant_id=tenant_id_of(tenant) if tenant else tenant_id_of(plan.current or {}))
     if plan.action == 'delete':
         returned['deleted_with_it'] = plan.deleted_with_it
-    return result_of(plan, returned, notes, wrote, retries, diff)
+    return result_of(plan, returned, notes, wrote, retries)
 
 
-def ensure_tenant(client, params, check_mode=False, diff=False):
-    """Capability, lookup, plan and apply for one tenant; see the module docs for the result."""
-    require_multi_tenancy(client)
-    current = find_tenant(client, params['name'])
-    deleting = params['state'] == 'absent' and current is not None and not current.get('IsDefault')
-    holdings = tenant_holdings(client, current) if deleting else None
-    plan = plan_tenant(params, current, holdings, client.settings().get('SiteName') or '')
-    tenant, notes, wrote, retries = carry_out(client, plan, apply_tenant, plan.tenant, check_mode)
-    return tenant_result(plan, tenant, notes, wrote, retries, diff)
+# ---- the kind ------------------------------------------------------------------------------------
+
+class Tenant(Kind):
+    """A tenant: afterlogic.aurora.aurora_tenant, and each item of aurora_tenants."""
+
+    fields = OPTIONS
+    option = noun = 'tenants'
+    key = 'name'
+    item = 'tenant'
+    errors = staticmethod(validation_errors)
+
+    def identity(self, item):
+        return str(item.get('name') or '').lower()  # Aurora compares tenant names ignoring case
+
+    def find(self, client, wanted):
+        require_multi_tenancy(client)
+        current = find_tenant(client, wanted['name'])
+        deleting = wanted['state'] == 'absent' and current is not None and not current.get('IsDefault')
+        return Found(current, holdings=tenant_holdings(client, current) if deleting else None,
+                     site_name=client.settings().get('SiteName') or '')
+
+    def plan(self, wanted, found):
+        """What the task does, given the tenant Aurora holds (None: none) and, for a deletion, what it holds.
+
+        ``found.site_name``: the site name of the whole Aurora, which a tenant created without one shows.
+        """
+        name, current = wanted['name'], found.current
+        if wanted['state'] == 'absent':
+            if current is None:
+                return Plan(msg='absent', name=name, tenant=None)
+            return _plan_delete(wanted, current, found.holdings)
+        if current is None:
+            values = dict((field.key, wanted.get(field.key) if wanted.get(field.key) is not None else field.default)
+                          for field in FIELDS)
+            sent = aurora_values(FIELDS, dict((key, value) for key, value in values.items() if value is not None))
+            request = dict(sent, ChannelId=0, Name=name)
+            tenant = dict(sent, Id=None, Name=name)
+            tenant.setdefault('SiteName', found.site_name)
+            return Plan(actions=('create',), after=tenant_state(tenant), msg='created', name=name, tenant=tenant,
+                        request=request)
+        before = tenant_state(current)
+        changes = field_changes(FIELDS, before, wanted)
+        if not changes:
+            return Plan(current=current, before=before, after=before, name=name, tenant=current)
+        new = dict((key, value) for key, (dummy, value) in changes.items())
+        tenant = dict(current, **aurora_values(FIELDS, new))
+        request = dict(aurora_values(FIELDS, new), TenantId=tenant_id_of(current))
+        return Plan(actions=('update',), current=current, before=before, after=tenant_state(tenant), changes=changes,
+                    msg='updated: %s' % describe_changes(changes), name=name, tenant=tenant, request=request)
+
+    def apply(self, client, plan):
+        tenant, notes, wrote, retries = carry_out(client, plan, _write, plan.tenant, self.check_mode)
+        return tenant_result(plan, tenant, notes, wrote, retries)
+
+    def planned(self, item, result):
+        if result['msg'] != 'created':
+            return []
+        return [planned_entry('tenant', item['name'])]

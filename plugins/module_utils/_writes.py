@@ -138,21 +138,15 @@ def update_seen(found, holds_visible_changes, secret_sent, visible_changes, answ
     return found
 
 
-def settled(client):
-    """``client`` with write(); a client that already has it is returned as it is."""
-    return client if isinstance(client, SettledWrites) else SettledWrites(client)
-
-
 def carry_out(client, plan, write, predicted, check_mode=False):
     """``(the object after the run, notes, wrote, retries)`` of a plan.
 
     In check mode, or with nothing to do, that is the ``predicted`` object and no write; else what
-    ``write(settled client, plan)`` returns as ``(object, notes, wrote)``. An error raised on the way carries the
-    retries made before it (``details['retries']``).
+    ``write(client, plan)`` returns as ``(object, notes, wrote)``. ``client`` has settled writes (SettledWrites). An
+    error raised on the way carries the retries made before it (``details['retries']``).
     """
     if check_mode or not plan.changed:
         return predicted, [], None, 0
-    client = settled(client)
     try:
         done, notes, wrote = write(client, plan)
     except AuroraError as error:

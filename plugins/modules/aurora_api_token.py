@@ -100,8 +100,9 @@ error:
     name: AuthError
 '''
 
+from ansible_collections.afterlogic.aurora.plugins.module_utils._client import transport
 from ansible_collections.afterlogic.aurora.plugins.module_utils._errors import AuroraError
-from ansible_collections.afterlogic.aurora.plugins.module_utils._module import aurora_module, client_for, fail_with
+from ansible_collections.afterlogic.aurora.plugins.module_utils._module import aurora_module, fail_with
 
 
 def main():
@@ -109,7 +110,7 @@ def main():
     given_token = module.params['api_token'] or None
     username = module.params['api_username']
     try:
-        client = client_for(module)
+        client = transport(module)
         if module.params['api_transport'] == 'php':
             client.settings()  # one read: the bridge starts and Aurora answers
             module.exit_json(changed=False, token=None, logged_in=False,

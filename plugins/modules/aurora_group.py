@@ -160,17 +160,12 @@ error:
     name: GroupAlreadyExists
 '''
 
-from ansible_collections.afterlogic.aurora.plugins.module_utils._group import (
-    MUTUALLY_EXCLUSIVE,
-    ensure_group,
-    group_argument_spec,
-    validation_errors,
-)
-from ansible_collections.afterlogic.aurora.plugins.module_utils._module import run_single
+from ansible_collections.afterlogic.aurora.plugins.module_utils._kind import run_kind
+from ansible_collections.afterlogic.aurora.plugins.module_utils._group import Group
 
 
 def main():
-    run_single(group_argument_spec(), validation_errors, ensure_group, mutually_exclusive=MUTUALLY_EXCLUSIVE)
+    run_kind(Group)
 
 
 if __name__ == '__main__':

@@ -38,7 +38,7 @@ options:
     type: list
     elements: dict
     required: true
-    # Generated from the options of aurora_group by `make docs-sync` (tests/docs/sync_option_docs.py).
+    # Generated from the options of aurora_group by `make docs-sync` (tools/sync_option_docs.py).
     suboptions:
       name:
         description:
@@ -148,12 +148,12 @@ error:
   type: dict
 '''
 
-from ansible_collections.afterlogic.aurora.plugins.module_utils._bulk import bulk_module
-from ansible_collections.afterlogic.aurora.plugins.module_utils._bulk_each import Groups
+from ansible_collections.afterlogic.aurora.plugins.module_utils._kind import run_kind
+from ansible_collections.afterlogic.aurora.plugins.module_utils._group import Group
 
 
 def main():
-    bulk_module(Groups)
+    run_kind(Group, bulk=True)
 
 
 if __name__ == '__main__':

@@ -381,13 +381,14 @@ error:
     name: InvalidToken
 '''
 
+from ansible_collections.afterlogic.aurora.plugins.module_utils._client import transport
 from ansible_collections.afterlogic.aurora.plugins.module_utils._errors import AuroraError
 from ansible_collections.afterlogic.aurora.plugins.module_utils._info import (
     gather_info,
     info_argument_spec,
     validation_errors,
 )
-from ansible_collections.afterlogic.aurora.plugins.module_utils._module import aurora_module, client_for, fail_with
+from ansible_collections.afterlogic.aurora.plugins.module_utils._module import aurora_module, fail_with
 from ansible_collections.afterlogic.aurora.plugins.module_utils._resource import ResourceError
 
 
@@ -397,7 +398,7 @@ def main():
     if errors:
         fail_with(module, ResourceError('; '.join(errors)))
     try:
-        result, warnings = gather_info(client_for(module, connections=module.params['parallel']), module.params)
+        result, warnings = gather_info(transport(module, connections=module.params['parallel']), module.params)
     except AuroraError as error:
         fail_with(module, error)
     for warning in warnings:

@@ -222,18 +222,12 @@ error:
     name: CannotLoginCredentialsIncorrect
 '''
 
-from ansible_collections.afterlogic.aurora.plugins.module_utils._mail_account import (
-    MUTUALLY_EXCLUSIVE,
-    ensure_mail_account,
-    mail_account_argument_spec,
-    validation_errors,
-)
-from ansible_collections.afterlogic.aurora.plugins.module_utils._module import run_single
+from ansible_collections.afterlogic.aurora.plugins.module_utils._kind import run_kind
+from ansible_collections.afterlogic.aurora.plugins.module_utils._mail_account import MailAccount
 
 
 def main():
-    run_single(mail_account_argument_spec(), validation_errors, ensure_mail_account,
-               mutually_exclusive=MUTUALLY_EXCLUSIVE)
+    run_kind(MailAccount)
 
 
 if __name__ == '__main__':

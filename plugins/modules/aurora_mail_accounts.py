@@ -41,7 +41,7 @@ options:
     type: list
     elements: dict
     required: true
-    # Generated from the options of aurora_mail_account by `make docs-sync` (tests/docs/sync_option_docs.py).
+    # Generated from the options of aurora_mail_account by `make docs-sync` (tools/sync_option_docs.py).
     suboptions:
       user:
         description:
@@ -212,11 +212,12 @@ error:
     name: AccessDenied
 '''
 
-from ansible_collections.afterlogic.aurora.plugins.module_utils._bulk import MailAccounts, bulk_module
+from ansible_collections.afterlogic.aurora.plugins.module_utils._kind import run_kind
+from ansible_collections.afterlogic.aurora.plugins.module_utils._mail_account import MailAccount
 
 
 def main():
-    bulk_module(MailAccounts)
+    run_kind(MailAccount, bulk=True)
 
 
 if __name__ == '__main__':

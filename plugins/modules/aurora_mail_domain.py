@@ -186,17 +186,12 @@ blocking:
   sample: [ann@acme.example]
 '''
 
-from ansible_collections.afterlogic.aurora.plugins.module_utils._mail_domain import (
-    MUTUALLY_EXCLUSIVE,
-    ensure_mail_domain,
-    mail_domain_argument_spec,
-    validation_errors,
-)
-from ansible_collections.afterlogic.aurora.plugins.module_utils._module import run_single
+from ansible_collections.afterlogic.aurora.plugins.module_utils._kind import run_kind
+from ansible_collections.afterlogic.aurora.plugins.module_utils._mail_domain import MailDomain
 
 
 def main():
-    run_single(mail_domain_argument_spec(), validation_errors, ensure_mail_domain, mutually_exclusive=MUTUALLY_EXCLUSIVE)
+    run_kind(MailDomain)
 
 
 if __name__ == '__main__':

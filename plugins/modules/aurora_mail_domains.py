@@ -38,7 +38,7 @@ options:
     type: list
     elements: dict
     required: true
-    # Generated from the options of aurora_mail_domain by `make docs-sync` (tests/docs/sync_option_docs.py).
+    # Generated from the options of aurora_mail_domain by `make docs-sync` (tools/sync_option_docs.py).
     suboptions:
       name:
         description:
@@ -156,12 +156,12 @@ error:
   type: dict
 '''
 
-from ansible_collections.afterlogic.aurora.plugins.module_utils._bulk import bulk_module
-from ansible_collections.afterlogic.aurora.plugins.module_utils._bulk_each import MailDomains
+from ansible_collections.afterlogic.aurora.plugins.module_utils._kind import run_kind
+from ansible_collections.afterlogic.aurora.plugins.module_utils._mail_domain import MailDomain
 
 
 def main():
-    bulk_module(MailDomains)
+    run_kind(MailDomain, bulk=True)
 
 
 if __name__ == '__main__':

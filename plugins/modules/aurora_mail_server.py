@@ -418,16 +418,12 @@ error:
     name: AccessDenied
 '''
 
-from ansible_collections.afterlogic.aurora.plugins.module_utils._mail_server import (
-    ensure_mail_server,
-    mail_server_argument_spec,
-    validation_errors,
-)
-from ansible_collections.afterlogic.aurora.plugins.module_utils._module import run_single
+from ansible_collections.afterlogic.aurora.plugins.module_utils._kind import run_kind
+from ansible_collections.afterlogic.aurora.plugins.module_utils._mail_server import MailServer
 
 
 def main():
-    run_single(mail_server_argument_spec(), validation_errors, ensure_mail_server)
+    run_kind(MailServer)
 
 
 if __name__ == '__main__':

@@ -42,7 +42,7 @@ options:
     type: list
     elements: dict
     required: true
-    # Generated from the options of aurora_mail_server by `make docs-sync` (tests/docs/sync_option_docs.py).
+    # Generated from the options of aurora_mail_server by `make docs-sync` (tools/sync_option_docs.py).
     suboptions:
       name:
         description:
@@ -489,11 +489,12 @@ error:
     name: AccessDenied
 '''
 
-from ansible_collections.afterlogic.aurora.plugins.module_utils._bulk import MailServers, bulk_module
+from ansible_collections.afterlogic.aurora.plugins.module_utils._kind import run_kind
+from ansible_collections.afterlogic.aurora.plugins.module_utils._mail_server import MailServer
 
 
 def main():
-    bulk_module(MailServers)
+    run_kind(MailServer, bulk=True)
 
 
 if __name__ == '__main__':

@@ -201,16 +201,12 @@ blocking:
     users: [ann@acme.example]
 '''
 
-from ansible_collections.afterlogic.aurora.plugins.module_utils._module import run_single
-from ansible_collections.afterlogic.aurora.plugins.module_utils._tenant import (
-    ensure_tenant,
-    tenant_argument_spec,
-    validation_errors,
-)
+from ansible_collections.afterlogic.aurora.plugins.module_utils._kind import run_kind
+from ansible_collections.afterlogic.aurora.plugins.module_utils._tenant import Tenant
 
 
 def main():
-    run_single(tenant_argument_spec(), validation_errors, ensure_tenant)
+    run_kind(Tenant)
 
 
 if __name__ == '__main__':

@@ -38,7 +38,7 @@ options:
     type: list
     elements: dict
     required: true
-    # Generated from the options of aurora_tenant by `make docs-sync` (tests/docs/sync_option_docs.py).
+    # Generated from the options of aurora_tenant by `make docs-sync` (tools/sync_option_docs.py).
     suboptions:
       name:
         description:
@@ -152,12 +152,12 @@ error:
   type: dict
 '''
 
-from ansible_collections.afterlogic.aurora.plugins.module_utils._bulk import bulk_module
-from ansible_collections.afterlogic.aurora.plugins.module_utils._bulk_each import Tenants
+from ansible_collections.afterlogic.aurora.plugins.module_utils._kind import run_kind
+from ansible_collections.afterlogic.aurora.plugins.module_utils._tenant import Tenant
 
 
 def main():
-    bulk_module(Tenants)
+    run_kind(Tenant, bulk=True)
 
 
 if __name__ == '__main__':

@@ -321,18 +321,12 @@ error:
     name: CannotLoginCredentialsIncorrect
 '''
 
-from ansible_collections.afterlogic.aurora.plugins.module_utils._module import run_single
-from ansible_collections.afterlogic.aurora.plugins.module_utils._user_account import (
-    MUTUALLY_EXCLUSIVE,
-    user_account_argument_spec,
-    validation_errors,
-)
-from ansible_collections.afterlogic.aurora.plugins.module_utils._user_account_writes import ensure_user_account
+from ansible_collections.afterlogic.aurora.plugins.module_utils._kind import run_kind
+from ansible_collections.afterlogic.aurora.plugins.module_utils._user_account import UserAccount
 
 
 def main():
-    run_single(user_account_argument_spec(), validation_errors, ensure_user_account,
-               mutually_exclusive=MUTUALLY_EXCLUSIVE)
+    run_kind(UserAccount)
 
 
 if __name__ == '__main__':

@@ -43,7 +43,7 @@ options:
     type: list
     elements: dict
     required: true
-    # Generated from the options of aurora_user_account by `make docs-sync` (tests/docs/sync_option_docs.py).
+    # Generated from the options of aurora_user_account by `make docs-sync` (tools/sync_option_docs.py).
     suboptions:
       email:
         description:
@@ -390,11 +390,12 @@ error:
     name: AccessDenied
 '''
 
-from ansible_collections.afterlogic.aurora.plugins.module_utils._bulk import UserAccounts, bulk_module
+from ansible_collections.afterlogic.aurora.plugins.module_utils._kind import run_kind
+from ansible_collections.afterlogic.aurora.plugins.module_utils._user_account import UserAccount
 
 
 def main():
-    bulk_module(UserAccounts)
+    run_kind(UserAccount, bulk=True)
 
 
 if __name__ == '__main__':

@@ -2,7 +2,7 @@
 
     .venv/bin/python -m tests.docs.check_docs     (from the root of the checkout)
 
-1. ``ansible-doc`` renders every module and the role of the collection, as text and as JSON, with no warning.
+1. ``ansible-doc`` renders every module, filter and role of the collection, as text and as JSON, with no warning.
 2. Every YAML and JSON code block of the user guide (docs/docsite/rst/*.rst) parses, the guide's copy of the
    credential type's inputs and injectors is the one the collection ships, and its execution environment has the base
    image, Python, ansible-core, ansible-runner and collection of meta/execution-environment.yml.
@@ -16,7 +16,7 @@ import sys
 import yaml
 
 from tests.helpers.awx import credential_type
-from tests.helpers.collection import REPO_ROOT, ensure_collection_on_path, module_names, role_names
+from tests.helpers.collection import REPO_ROOT, ensure_collection_on_path, filter_names, module_names, role_names
 from tests.helpers.rst import DOCS_DIR, code_block, code_blocks
 from tests.helpers.tool_output import sort_out
 
@@ -46,10 +46,16 @@ def check_ansible_doc():
         if 'EXAMPLES:' not in text or 'RETURN VALUES:' not in text:
             sys.exit('ansible-doc afterlogic.aurora.%s renders no examples or return values' % module)
         ansible_doc('--json', 'afterlogic.aurora.' + module)
+    filters = filter_names()
+    for name in filters:
+        if 'EXAMPLES:' not in ansible_doc('--type', 'filter', 'afterlogic.aurora.' + name):
+            sys.exit('ansible-doc --type filter afterlogic.aurora.%s renders no examples' % name)
+        ansible_doc('--type', 'filter', '--json', 'afterlogic.aurora.' + name)
     roles = role_names()
     for role in roles:
         ansible_doc('--type', 'role', 'afterlogic.aurora.' + role)
-    print('ansible-doc: %s and the role(s) %s render' % (', '.join(modules), ', '.join(roles)))
+    print('ansible-doc: %s, the filter(s) %s and the role(s) %s render'
+          % (', '.join(modules), ', '.join(filters), ', '.join(roles)))
 
 
 def check_code_blocks():

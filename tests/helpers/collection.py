@@ -14,6 +14,12 @@ def module_names():
     return sorted(name[:-3] for name in os.listdir(modules_dir) if name.endswith('.py') and not name.startswith('_'))
 
 
+def filter_names():
+    """The collection's filter plugins, by name (plugins/filter/*.py, one filter per file, named as its file)."""
+    filter_dir = os.path.join(REPO_ROOT, 'plugins', 'filter')
+    return sorted(name[:-3] for name in os.listdir(filter_dir) if name.endswith('.py') and not name.startswith('_'))
+
+
 def role_names():
     return sorted(os.listdir(os.path.join(REPO_ROOT, 'roles')))
 

@@ -20,7 +20,7 @@ from ansible.module_utils.common import warnings as ansible_warnings
 from tests.helpers.collection import REPO_ROOT, ensure_collection_on_path
 
 ensure_collection_on_path()
-from ansible_collections.afterlogic.aurora.plugins.module_utils._module import close_bridges  # noqa: E402
+from ansible_collections.afterlogic.aurora.plugins.module_utils._client import close_bridges  # noqa: E402
 
 try:
     from ansible.module_utils.testing import patch_module_args

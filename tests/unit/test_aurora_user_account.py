@@ -3,8 +3,9 @@
 import pytest
 
 from ansible_collections.afterlogic.aurora.plugins.module_utils._api import AuroraClient
-from ansible_collections.afterlogic.aurora.plugins.module_utils._user_account import server_map
-from ansible_collections.afterlogic.aurora.plugins.module_utils._user_account_writes import ensure_user_account
+from ansible_collections.afterlogic.aurora.plugins.module_utils._client import item_client
+from ansible_collections.afterlogic.aurora.plugins.module_utils._lookups import server_map
+from ansible_collections.afterlogic.aurora.plugins.module_utils._user_account import UserAccount, lookup
 from tests.helpers.module_runner import module_task, web_api_only
 from tests.helpers.tutorial import TUTORIAL_SERVER_FIELDS
 
@@ -497,6 +498,13 @@ def test_password_never_printed_even_on_failure(emulator, imap_server, run):
 
 
 # ---- reuse by a module that handles many users ---------------------------------------------------
+
+def ensure_user_account(client, params, users=None, servers=None):
+    """The kind's find, plan and apply for one user, with the listings a bulk task reads once given."""
+    kind = UserAccount()
+    wanted = kind.wanted(params)
+    return kind.apply(item_client(client), kind.plan(wanted, lookup(client, wanted, users, servers)))
+
 
 def test_prefetched_listings_are_used_and_aurora8_users_completed(aurora):
     """One user listing and one server map for many users; Aurora 8 listings lack Role and IsDisabled."""

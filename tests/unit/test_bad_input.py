@@ -24,25 +24,18 @@ from hypothesis import strategies as st
 
 from ansible.release import __version__ as ansible_core_version
 
-from ansible_collections.afterlogic.aurora.plugins.module_utils._bulk import (
-    MailServers,
-    UserAccounts,
-    bulk_argument_spec,
-)
-from ansible_collections.afterlogic.aurora.plugins.module_utils._mail_server import mail_server_argument_spec
+from ansible_collections.afterlogic.aurora.plugins.module_utils._group import Group
+from ansible_collections.afterlogic.aurora.plugins.module_utils._info import info_argument_spec
+from ansible_collections.afterlogic.aurora.plugins.module_utils._kind import bulk_argument_spec
+from ansible_collections.afterlogic.aurora.plugins.module_utils._mail_account import MailAccount
+from ansible_collections.afterlogic.aurora.plugins.module_utils._mail_domain import MailDomain
+from ansible_collections.afterlogic.aurora.plugins.module_utils._mail_server import MailServer
 from ansible_collections.afterlogic.aurora.plugins.module_utils._module import (
     MAX_TEXT_LENGTH,
     connection_argument_spec,
 )
-from ansible_collections.afterlogic.aurora.plugins.module_utils._user_account import (
-    MUTUALLY_EXCLUSIVE,
-    user_account_argument_spec,
-)
-from ansible_collections.afterlogic.aurora.plugins.module_utils._group import group_argument_spec
-from ansible_collections.afterlogic.aurora.plugins.module_utils._info import info_argument_spec
-from ansible_collections.afterlogic.aurora.plugins.module_utils._mail_account import mail_account_argument_spec
-from ansible_collections.afterlogic.aurora.plugins.module_utils._mail_domain import mail_domain_argument_spec
-from ansible_collections.afterlogic.aurora.plugins.module_utils._tenant import tenant_argument_spec
+from ansible_collections.afterlogic.aurora.plugins.module_utils._tenant import Tenant
+from ansible_collections.afterlogic.aurora.plugins.module_utils._user_account import UserAccount
 from tests.helpers.figures import figures_fixture
 from tests.helpers.module_runner import module_task, run_module
 
@@ -95,20 +88,20 @@ ACCOUNT_TASKS = [
     dict(email='user@mydomain.com', state='absent'),                                          # delete
 ]
 
-SERVER_OPTIONS = mail_server_argument_spec()
-ACCOUNT_OPTIONS = user_account_argument_spec()
+SERVER_OPTIONS = MailServer.item_spec()
+ACCOUNT_OPTIONS = UserAccount.item_spec()
 CONNECTION_OPTIONS = connection_argument_spec()
-TENANT_OPTIONS = tenant_argument_spec()
+TENANT_OPTIONS = Tenant.item_spec()
 TENANT_TASKS = [
     dict(name='acme', description='Acme Inc', web_domain='mail.acme.example', site_name='Acme'),  # create or update
     dict(name='acme', state='absent', force=True),                                                # delete
 ]
-MAIL_DOMAIN_OPTIONS = mail_domain_argument_spec()
+MAIL_DOMAIN_OPTIONS = MailDomain.item_spec()
 MAIL_DOMAIN_TASKS = [
     dict(name='acme.example', tenant='acme', server='mail'),  # register
     dict(name='acme.example', state='absent', force=True),    # delete
 ]
-MAIL_ACCOUNT_OPTIONS = mail_account_argument_spec()
+MAIL_ACCOUNT_OPTIONS = MailAccount.item_spec()
 MAIL_ACCOUNT_TASKS = [
     dict(user='user@mydomain.com', email='sales@mydomain.com', password='Sales-Secret-1', server='mydomain'),  # create
     dict(user='user@mydomain.com', email='sales@mydomain.com', friendly_name='Sales'),                          # update
@@ -116,14 +109,14 @@ MAIL_ACCOUNT_TASKS = [
 ]
 INFO_OPTIONS = info_argument_spec()
 INFO_TASKS = [dict(gather=['servers', 'users']), dict(tenant='Default', search='example')]
-GROUP_OPTIONS = group_argument_spec()
+GROUP_OPTIONS = Group.item_spec()
 GROUP_TASKS = [
     dict(name='Sales', tenant='acme', members=['ann@acme.example']),  # create or set members
     dict(name='Sales', tenant='acme', state='absent'),                # delete
 ]
 EXTERNAL_ACCESS_OPTIONS = SERVER_OPTIONS['external_access']['options']
-MAIL_SERVERS_OPTIONS = bulk_argument_spec(MailServers)
-USER_ACCOUNTS_OPTIONS = bulk_argument_spec(UserAccounts)
+MAIL_SERVERS_OPTIONS = bulk_argument_spec(MailServer)
+USER_ACCOUNTS_OPTIONS = bulk_argument_spec(UserAccount)
 
 
 # ---- bad values ---------------------------------------------------------------------------------------------------
@@ -437,7 +430,7 @@ def task_with(base, bad):
     task = dict(base, **bad['options'])
     for option in bad['removed']:
         task.pop(option, None)
-    for group in MUTUALLY_EXCLUSIVE:  # only the bad option, not "mutually exclusive" with the base's
+    for group in UserAccount.mutually_exclusive:  # only the bad option, not "mutually exclusive" with the base's
         if len(set(group) & set(bad['options'])) == 1:
             for other in set(group) - set(bad['options']):
                 task.pop(other, None)
@@ -515,13 +508,13 @@ def bulk_tasks(kind, spec, valid_items, bases, bad_cases, spellings, plan, valid
 
 
 def mail_servers_tasks():
-    return bulk_tasks(MailServers, MAIL_SERVERS_OPTIONS, VALID_SERVER_ITEMS, SERVER_TASKS, server_cases(),
+    return bulk_tasks(MailServer, MAIL_SERVERS_OPTIONS, VALID_SERVER_ITEMS, SERVER_TASKS, server_cases(),
                       [VALID_SERVER_ITEMS[0]['name']], 'planned_account_moves', {'email': 'a@mydomain.com'})
 
 
 def user_accounts_tasks():
     first = VALID_ACCOUNT_ITEMS[0]['email']
-    return bulk_tasks(UserAccounts, USER_ACCOUNTS_OPTIONS, VALID_ACCOUNT_ITEMS, ACCOUNT_TASKS, account_cases(),
+    return bulk_tasks(UserAccount, USER_ACCOUNTS_OPTIONS, VALID_ACCOUNT_ITEMS, ACCOUNT_TASKS, account_cases(),
                       [first, first.upper(), ' %s ' % first, first.title()], 'planned',
                       {'kind': 'mail_server', 'name': 'mydomain'})
 
@@ -663,8 +656,8 @@ LONG_TEXT_TARGETS = [(module, bases, option, list_option) for module, bases, spe
     ('aurora_mail_domain', MAIL_DOMAIN_TASKS, MAIL_DOMAIN_OPTIONS, None),
     ('aurora_group', GROUP_TASKS, GROUP_OPTIONS, None),
     ('aurora_mail_account', MAIL_ACCOUNT_TASKS, MAIL_ACCOUNT_OPTIONS, None),
-    ('aurora_mail_servers', SERVER_TASKS, SERVER_OPTIONS, MailServers.option),
-    ('aurora_user_accounts', ACCOUNT_TASKS, ACCOUNT_OPTIONS, UserAccounts.option),
+    ('aurora_mail_servers', SERVER_TASKS, SERVER_OPTIONS, MailServer.option),
+    ('aurora_user_accounts', ACCOUNT_TASKS, ACCOUNT_OPTIONS, UserAccount.option),
 ) for option in _text_options(spec)]
 
 

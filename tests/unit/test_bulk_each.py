@@ -48,3 +48,38 @@ def test_an_item_named_twice_fails_the_task_before_any_write(aurora, through_tas
                                                            dict(name='Staff', tenant='acme', members=[])])
     assert result.failed and 'the same name as' in result['msg'], result
     assert [call for call in aurora.calls()[start:] if call['Method'] not in READS] == []
+
+
+# Two items for one object, compared as Aurora compares the objects: each bulk module refuses them itself, before
+# any call to Aurora (not even a login), naming both items; whatever their state.
+SAME_OBJECT = [
+    ('aurora_tenants', 'tenants', [dict(name='acme'), dict(name='beta'), dict(name='ACME', state='absent')],
+     "tenants[2] 'ACME': the same name as tenants[0] 'acme'"),
+    ('aurora_mail_domains', 'domains', [dict(name='acme.example', tenant='acme', server='mail'),
+                                        dict(name='Acme.Example', state='absent')],
+     "domains[1] 'Acme.Example': the same name as domains[0] 'acme.example'"),
+    ('aurora_groups', 'groups', [dict(name='Staff', tenant='acme'), dict(name='Staff', tenant='beta'),
+                                 dict(name='staff', tenant='ACME', members=[])],
+     "groups[2] 'staff': the same name as groups[0] 'Staff'"),
+    ('aurora_mail_servers', 'servers', [dict(name='mail', tenant='acme'), dict(name='mail'),
+                                        dict(name='mail', tenant='Acme', state='absent')],
+     "servers[2] 'mail': the same name as servers[0] 'mail'"),
+    ('aurora_user_accounts', 'accounts', [dict(email='ann@acme.example', password='Ann-Secret-1'),
+                                          dict(email=' ANN@acme.example', state='absent')],
+     "accounts[1] 'ann@acme.example': the same email as accounts[0] 'ann@acme.example'"),
+    ('aurora_mail_accounts', 'accounts', [dict(user='ann@acme.example', email='sales@acme.example'),
+                                          dict(user='bob@acme.example', email='sales@acme.example'),
+                                          dict(user='Ann@acme.example', email='Sales@acme.example', state='absent')],
+     "accounts[2] 'sales@acme.example': the same email as accounts[0] 'sales@acme.example'"),
+]
+
+
+@pytest.mark.parametrize('module, option, items, message', SAME_OBJECT, ids=[case[0] for case in SAME_OBJECT])
+def test_two_items_for_one_object_fail_the_task_before_any_call(aurora, through_task, module, option, items,
+                                                                message):
+    result = through_task(aurora, module)(**{option: items})
+    assert result.failed and result['changed'] is False, result
+    assert result['msg'] == '1 problem(s) in %s, nothing was changed: %s; give each one once per task' % (
+        option, message), result
+    assert aurora.calls() == []
+    assert 'Ann-Secret-1' not in result.printed

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from tests.helpers.collection import REPO_ROOT, ensure_collection_on_path, module_names, role_names
+from tests.helpers.collection import REPO_ROOT, ensure_collection_on_path, filter_names, module_names, role_names
 
 pytest.importorskip('antsibull_docs')
 
@@ -54,4 +54,5 @@ def test_the_lint_passes_whatever_temporary_names_python_draws(lint):
 def test_every_edit_link_is_the_plugins_file_in_the_repository(lint):
     paths = sorted(re.match(r':github_url: (\S+?)\?', link).group(1) for link in edit_links(lint.stdout))
     assert paths == sorted([EDIT_URL + 'plugins/modules/%s.py' % name for name in module_names()]
+                           + [EDIT_URL + 'plugins/filter/%s.py' % name for name in filter_names()]
                            + [EDIT_URL + 'roles/%s/meta/argument_specs.yml' % name for name in role_names()])

@@ -1,13 +1,13 @@
 """The bulk modules' and the role's copies of the item options are the ones generated from the single modules.
 
-The generator is tests/docs/sync_option_docs.py (`make docs-sync` rewrites the copies).
+The generator is tools/sync_option_docs.py (`make docs-sync` rewrites the copies).
 """
 
 import os
 import shutil
 
-from tests.docs import sync_option_docs as sync
 from tests.helpers.collection import REPO_ROOT
+from tools import sync_option_docs as sync
 
 SINGLE = sync.module_path('aurora_mail_server')
 BULK = sync.module_path('aurora_mail_servers')

@@ -1,6 +1,6 @@
 """Generate the copies of the per-item option docs from the single modules' DOCUMENTATION (`make docs-sync`).
 
-    .venv/bin/python -m tests.docs.sync_option_docs [--check]     (from the root of the checkout)
+    .venv/bin/python -m tools.sync_option_docs [--check]     (from the root of the checkout)
 
 The options of aurora_mail_server, aurora_user_account and aurora_mail_account are the only hand-written docs of one
 mail server, one user account and one extra mail account. From them this writes the ``suboptions`` of ``servers`` in
@@ -38,12 +38,12 @@ from tests.helpers.collection import REPO_ROOT, ensure_collection_on_path
 
 ItemDocs = collections.namedtuple('ItemDocs', 'single bulk kind role_variable')
 ITEMS = (
-    ItemDocs('aurora_mail_server', 'aurora_mail_servers', 'MailServers', 'aurora_mail_servers'),
-    ItemDocs('aurora_user_account', 'aurora_user_accounts', 'UserAccounts', 'aurora_user_accounts'),
-    ItemDocs('aurora_mail_account', 'aurora_mail_accounts', 'MailAccounts', 'aurora_mail_accounts'),
-    ItemDocs('aurora_tenant', 'aurora_tenants', '_bulk_each.Tenants', 'aurora_tenants'),
-    ItemDocs('aurora_mail_domain', 'aurora_mail_domains', '_bulk_each.MailDomains', 'aurora_mail_domains'),
-    ItemDocs('aurora_group', 'aurora_groups', '_bulk_each.Groups', 'aurora_groups'),
+    ItemDocs('aurora_mail_server', 'aurora_mail_servers', '_mail_server.MailServer', 'aurora_mail_servers'),
+    ItemDocs('aurora_user_account', 'aurora_user_accounts', '_user_account.UserAccount', 'aurora_user_accounts'),
+    ItemDocs('aurora_mail_account', 'aurora_mail_accounts', '_mail_account.MailAccount', 'aurora_mail_accounts'),
+    ItemDocs('aurora_tenant', 'aurora_tenants', '_tenant.Tenant', 'aurora_tenants'),
+    ItemDocs('aurora_mail_domain', 'aurora_mail_domains', '_mail_domain.MailDomain', 'aurora_mail_domains'),
+    ItemDocs('aurora_group', 'aurora_groups', '_group.Group', 'aurora_groups'),
 )
 ROLE_SPEC = 'roles/provision/meta/argument_specs.yml'
 ROLE_ITEMS_PATH = ('argument_specs', 'main', 'options')
@@ -126,10 +126,9 @@ def documentation_of(source):
 
 
 def item_argument_spec(kind):
-    """(the bulk module's list option, the item spec) of a kind class of _bulk, or of ``module.Class`` elsewhere in
-    module_utils."""
+    """(the bulk module's list option, the item spec) of a kind, ``module.Class`` in module_utils."""
     ensure_collection_on_path()
-    module, name = kind.split('.') if '.' in kind else ('_bulk', kind)
+    module, name = kind.split('.')
     kind_class = getattr(importlib.import_module('ansible_collections.afterlogic.aurora.plugins.module_utils.' + module),
                          name)
     return kind_class.option, kind_class.item_spec()

@@ -2,25 +2,18 @@
 # Copyright (c) afterlogic.aurora contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The writes of a plan for a user and its login account (``_user_account``), and the whole task for one user.
+"""The writes of a plan for a user and its mail accounts: ``apply()`` of both kinds of account (``_user_account``,
+``_mail_account``).
 
-* ``apply(client, plan, check_mode)`` - the writes, each settled by reading Aurora back after a refusal or a lost
-  answer, with the rollback of a user this run created (unless another run gave it an account);
-* ``ensure_user_account(...)`` - validate, lookup, plan and apply in a row.
+Each write is settled by reading Aurora back after a refusal or a lost answer; a user this run created is deleted
+again when a later write fails (unless another run gave it an account).
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.afterlogic.aurora.plugins.module_utils._errors import (
-    AuroraApiError,
-    AuroraError,
-    AuroraSilentRefusal,
-    AuroraTransportError,
-)
-from ansible_collections.afterlogic.aurora.plugins.module_utils._resource import field_changes, integer, server_id_of
-from ansible_collections.afterlogic.aurora.plugins.module_utils._user_account import (
+from ansible_collections.afterlogic.aurora.plugins.module_utils._accounts import (
     ACCOUNT_EXISTS,
     ACCOUNT_FIELDS,
     IMAP_CHECK_CODES,
@@ -32,10 +25,8 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._user_account im
     account_server_id,
     account_state,
     complete_user,
-    lookup,
     multi_accounts_allowed,
     one_account_limit,
-    plan,
     split_accounts,
     tenant_move,
     update_account_params,
@@ -46,27 +37,33 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._user_account im
     user_id_of,
     user_result,
     user_state,
-    validate,
 )
+from ansible_collections.afterlogic.aurora.plugins.module_utils._errors import (
+    AuroraApiError,
+    AuroraError,
+    AuroraSilentRefusal,
+    AuroraTransportError,
+)
+from ansible_collections.afterlogic.aurora.plugins.module_utils._resource import field_changes, integer, server_id_of
 from ansible_collections.afterlogic.aurora.plugins.module_utils._writes import (
     ADOPTED,
     NOT_DONE,
     REFUSED,
     SENT,
-    settled,
     update_seen,
 )
 
 
 def apply(client, plan, check_mode=False):
-    """Make the planned calls (none in check mode) and return the module's result.
+    """Make the planned calls (none in check mode) through ``client`` (with settled writes) and return the module's
+    result.
 
     Raises the AuroraError of a call that failed, with ``changed`` set; a user this run created is deleted again first, unless it
     holds a mail account this run did not create.
     """
     if check_mode or not plan.actions:
         return user_result(plan, plan.user, plan.account)
-    run = _Run(settled(client), plan)
+    run = _Run(client, plan)
     for action in plan.actions:
         try:
             STEPS[action](run)
@@ -437,15 +434,3 @@ def _undo_created_user(run):
         return False, ('the user %s (id %s) this run created could not be deleted again (%s); running the task again '
                        'completes it' % (email, user_id, exc))
     return True, 'the user %s this run created was deleted again, so nothing is left behind' % email
-
-
-# ---- all steps -----------------------------------------------------------------------------------
-
-def ensure_user_account(client, params, check_mode=False, diff=True, users=None, servers=None):
-    """validate -> lookup -> plan -> apply for one user; see the module docs for the result."""
-    wanted = validate(params)
-    current = lookup(client, wanted, users, servers)
-    result = apply(client, plan(wanted, current), check_mode)
-    if not diff:
-        result.pop('diff')
-    return result
