@@ -170,6 +170,20 @@ class AuroraClient:
         self.token = token
         return token
 
+    def login_works(self, username, password):
+        """Whether ``username`` and ``password`` log in as the super-administrator now (the token is not kept)."""
+        try:
+            result = self._checked('AdminAuth', 'LoginAsSuperadmin', {'Login': username, 'Password': password}, username)
+        except AuroraApiError:
+            return False
+        return isinstance(result, dict) and bool(result.get('AuthToken'))
+
+    def use_credentials(self, username, password):
+        """The super-administrator's login and password from now on (after this task changed them): a token that
+        Aurora refuses later is replaced by logging in with these."""
+        with self._lock:
+            self.username, self.password = username, password
+
     def _checked(self, module, method, params, target, token=None):
         envelope = self._exchange(module, method, params, target, token)
         if 'ErrorCode' in envelope:

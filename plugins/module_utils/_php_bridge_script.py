@@ -73,6 +73,7 @@ ini_set('html_errors', '0');
 final class AuroraAnsibleBridge
 {
     const FATAL_ERRORS = 4437; // E_ERROR | E_PARSE | E_CORE_ERROR | E_COMPILE_ERROR | E_USER_ERROR | E_RECOVERABLE_ERROR
+    const SETTINGS = '@Settings'; // the bridge's own "module": the settings files (settings() below)
 
     private static $stage = 'reading its configuration';
     private static $over = false; // a Fatal line is out, or stdin ended: nothing more to say
@@ -166,7 +167,67 @@ final class AuroraAnsibleBridge
             $mParameters = array($mParameters); // EntryApi wraps a JSON scalar: it binds no named parameter
         }
         self::$stage = 'running ' . $sModule . '.' . $sMethod;
+        if ($sModule === self::SETTINGS) {
+            try {
+                return self::settings($sMethod, $mParameters);
+            } catch (\Exception $oException) {
+                return self::error(999, self::describe($oException), self::SETTINGS);
+            }
+        }
         return self::call($sModule, $sMethod, $mParameters);
+    }
+
+    /*
+     * The settings files, through Aurora's own settings objects (system/AbstractSettings.php: Load($bForceLoad),
+     * GetValues() of SettingsProperty {Value, Type, SpecType}, SetValue(), Save(), GetPath(); system/Enums: an enum
+     * class's getMap(), the name stored in the file => the value; the system settings are Api::GetSettings(), a
+     * module's Api::GetModuleManager()->GetModuleSettings($sName)). Core.UpdateSettings stores the administrator's
+     * password as password_hash(trim(...), PASSWORD_BCRYPT), and AdminAuth checks a login with password_verify(trim).
+     *   GetSettingsFile {Module, Hidden}              the file re-read: Path and Settings {key: {Value, Type, Enum}},
+     *                                                  the Value of each key matching the pattern Hidden left out
+     *   SaveSettingsFile {Module, Values, Hidden,     the file re-read, the values set and saved, then as above
+     *                     AdminPassword}
+     *   GetAdminPasswordMatch {Password}              {Matches}: whether it is the administrator's password
+     */
+    private static function settings($sMethod, array $aParameters)
+    {
+        $sModule = isset($aParameters['Module']) ? (string) $aParameters['Module'] : 'system';
+        $oSettings = $sModule === 'system' ? \Aurora\System\Api::GetSettings()
+            : \Aurora\System\Api::GetModuleManager()->GetModuleSettings($sModule);
+        if (!is_object($oSettings)) {
+            return self::error(113, 'Module not found', '');
+        }
+        $oSettings->Load(true);
+        if ($sMethod === 'GetAdminPasswordMatch') {
+            $sHash = (string) $oSettings->GetValue('AdminPassword', '');
+            $sPassword = isset($aParameters['Password']) ? trim((string) $aParameters['Password']) : '';
+            return self::result(self::SETTINGS, $sMethod,
+                array('Matches' => $sHash !== '' && password_verify($sPassword, $sHash)));
+        }
+        if ($sMethod === 'SaveSettingsFile') {
+            $aValues = isset($aParameters['Values']) && is_array($aParameters['Values']) ? $aParameters['Values'] : array();
+            foreach ($aValues as $sKey => $mValue) {
+                $oSettings->SetValue($sKey, $mValue);
+            }
+            if (isset($aParameters['AdminPassword'])) {
+                $oSettings->SetValue('AdminPassword',
+                    password_hash(trim((string) $aParameters['AdminPassword']), PASSWORD_BCRYPT));
+            }
+            if (!$oSettings->Save()) {
+                return self::result(self::SETTINGS, $sMethod, false);
+            }
+            $oSettings->Load(true);
+        } elseif ($sMethod !== 'GetSettingsFile') {
+            return self::error(114, null, self::SETTINGS);
+        }
+        $sHidden = isset($aParameters['Hidden']) ? (string) $aParameters['Hidden'] : '/$^/';
+        $aShown = array();
+        foreach ($oSettings->GetValues() as $sKey => $oProperty) {
+            $sSpec = isset($oProperty->SpecType) ? (string) $oProperty->SpecType : '';
+            $aShown[$sKey] = array('Value' => preg_match($sHidden, (string) $sKey) ? null : $oProperty->Value,
+                'Type' => $oProperty->Type, 'Enum' => $sSpec !== '' && class_exists($sSpec) ? (new $sSpec())->getMap() : null);
+        }
+        return self::result(self::SETTINGS, $sMethod, array('Path' => $oSettings->GetPath(), 'Settings' => (object) $aShown));
     }
 
     private static function call($sModule, $sMethod, array $aParameters)
