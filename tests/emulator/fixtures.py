@@ -16,7 +16,15 @@ Fixtures:
   fake_aurora       a factory: ``fake_aurora(emulator, version="9.8.5")`` -> the folder (a Path) of a new copy of
                     tests/php/fake-aurora wired to ``emulator`` (its URL and in-process key in
                     data/settings/emulator.json; ``version`` in VERSION): the ``aurora_path`` of a PhpBridge, whose
-                    calls then reach that emulator as in-process calls (needs ``php``: ``make venv`` installs it)
+                    calls then reach that emulator as in-process calls (needs ``php``: ``make venv`` installs it).
+                    Its data/settings/ holds a copy of the emulator's settings files (config.json,
+                    modules/<Module>.config.json and their .bak), where a real install has them: made here, again at
+                    each Api::Init, and by each Save() of the fake for the file saved (system/Fake/SettingsMirror.php)
+
+Function:
+  sync_settings_files(emulator, folder)  copy the emulator's settings files to the fake Aurora in ``folder`` again
+                    (after a test changed them through the control API or the web API): each file whose text differs
+                    is rewritten in place, a file the emulator no longer has is removed; returns {path: text}
 
 ``Emulator`` (also usable directly: ``with Emulator(latency_ms=50) as emu: ...``; further arguments
 deadlock_probability=0.0, seed=0, write_window_ms=2 start the process with that write contention;
@@ -42,7 +50,8 @@ profile="lite" (WebMail Lite) or "corporate" the product it answers as, aurora/p
   .wait_outages_over(limit=30)  wait until no outage window is open (they end by time)
   .imap_routes(routes=None)     read, or replace, where IMAP logins connect (aurora/imap_check.py), e.g.
                                   {"127.0.0.1:10143": f"127.0.0.1:{stub.port}", "*": None}; a reset clears them
-  .php_entry()                  {"key", "modules"}: the in-process entry of the fake Aurora framework (control.py)
+  .php_entry()                  {"key", "modules", "enums"}: the in-process entry of the fake Aurora framework
+                                  (control.py)
   .wait_idle(limit=30)            wait until no API request is being served (e.g. one a "delay" fault holds)
   .held() .release(drop=False)    calls that "hold" faults hold now; end every hold (drop: no answer)
   .wait_held(count, limit=30, alive=None)  wait until ``count`` calls are held (False if ``alive()`` turns
@@ -80,6 +89,8 @@ FAKE_AURORA = Path(__file__).resolve().parents[1] / "php" / "fake-aurora"
 STARTUP_TIMEOUT_SECONDS = 15
 ADMIN = object()  # "use the super-admin token" (the default of Emulator.api/call)
 IDLE_POLL_SECONDS = 0.02
+# The settings files of an Aurora install, under data/settings/ (tests/emulator/aurora/settings_files.py).
+SETTINGS_FILE_PATTERNS = ("config.json", "config.json.bak", "modules/*.config.json", "modules/*.config.json.bak")
 
 
 @dataclass
@@ -388,7 +399,8 @@ def imap_stub():
 
 
 def make_fake_aurora(emulator, folder, version="9.8.5"):
-    """Copy tests/php/fake-aurora into ``folder`` (a Path) and wire it to ``emulator``; return ``folder``."""
+    """Copy tests/php/fake-aurora into ``folder`` (a Path), wire it to ``emulator`` and copy the emulator's settings
+    files into it; return ``folder``."""
     shutil.copytree(FAKE_AURORA, folder, dirs_exist_ok=True)
     settings = folder / "data" / "settings"
     settings.mkdir(parents=True, exist_ok=True)
@@ -396,7 +408,30 @@ def make_fake_aurora(emulator, folder, version="9.8.5"):
     (settings / "emulator.json").write_text(json.dumps({"Url": emulator.host_url,
                                                         "Key": emulator.php_entry()["key"]}))
     (folder / "VERSION").write_text(version)
+    sync_settings_files(emulator, folder)
     return folder
+
+
+def sync_settings_files(emulator, folder):
+    """Make data/settings/ of the fake Aurora in ``folder`` hold the emulator's settings files as they are now (a
+    corrupt one as it is): a file whose text differs is rewritten in place (the same inode, so a flock on it holds),
+    a settings file the emulator does not have is removed. Returns the files, {path under data/settings/: text}."""
+    files = emulator.settings_files()
+    settings = Path(folder) / "data" / "settings"
+    present = {path.relative_to(settings).as_posix() for pattern in SETTINGS_FILE_PATTERNS
+               for path in settings.glob(pattern)}
+    for path in sorted(present - set(files)):
+        (settings / path).unlink()
+    for path, text in files.items():
+        if Path(path).is_absolute() or ".." in Path(path).parts:
+            raise AssertionError(f"the emulator has a settings file outside data/settings/: {path!r}")
+        target, data = settings / path, text.encode("utf-8")
+        if target.is_file() and target.read_bytes() == data:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(target, "wb") as file:
+            file.write(data)
+    return files
 
 
 @pytest.fixture(params=["web", "php"])

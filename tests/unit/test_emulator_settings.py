@@ -12,7 +12,8 @@ import time
 
 import pytest
 
-from tests.emulator.fixtures import Emulator
+from tests.emulator.aurora.settings_schema import ENUMS
+from tests.emulator.fixtures import Emulator, make_fake_aurora, sync_settings_files
 
 CORE_FILE = "modules/Core.config.json"
 MAIL_FILE = "modules/Mail.config.json"
@@ -552,6 +553,94 @@ echo json_encode($oMail->saveModuleConfig());
     assert result(web_answer) is True
     settings = mail(emulator)
     assert settings["AllowAddAccounts"] is False and settings["AllowIdentities"] is True  # the php write is lost
+
+
+@needs_php
+def test_php_declares_aurora_enum_classes_with_the_emulator_maps(emulator, fake_aurora):
+    output = run_php(fake_aurora(emulator), """
+$aMaps = [];
+foreach (['TimeFormat', 'DateFormat', 'LogLevel', 'DbType'] as $sName) {
+    $sClass = sprintf('Aurora\\System\\Enums\\%s', $sName);
+    $oEnum = new $sClass;
+    $aMaps[$sClass] = [$oEnum instanceof \\Aurora\\System\\Enums\\AbstractEnumeration, $oEnum->getMap()];
+}
+$oCore = \\Aurora\\System\\Api::GetModuleManager()->GetModuleSettings('Core');
+$oCore->SetValue('TimeFormat', '1');
+$aMaps['strict'] = [$oCore->TimeFormat,
+                    \\Aurora\\System\\Enums\\EnumConvert::ToXml(50, 'Aurora\\System\\Enums\\LogLevel')];
+echo json_encode($aMaps);
+""")
+    maps = json.loads(output)
+    assert maps.pop("strict") == [None, "Warning"]  # a spec value must be one of the enum's, strictly
+    assert maps == {name: [True, values] for name, values in ENUMS.items()}
+    assert maps["Aurora\\System\\Enums\\TimeFormat"][1] == {"F12": 1, "F24": 0}
+
+
+def settings_folder(aurora_path):
+    return aurora_path / "data" / "settings"
+
+
+def files_on_disk(aurora_path):
+    """{path under data/settings/: text} of the settings files in a fake Aurora's folder."""
+    folder = settings_folder(aurora_path)
+    return {path.relative_to(folder).as_posix(): path.read_text(encoding="utf-8")
+            for path in folder.rglob("*.json*") if path.name != "emulator.json"}
+
+
+def test_a_new_fake_aurora_holds_the_emulator_settings_files(emulator, tmp_path):
+    emulator.settings({"Core": {"SiteName": "Copied"}})
+    aurora_path = make_fake_aurora(emulator, tmp_path)
+    assert files_on_disk(aurora_path) == emulator.settings_files()
+    assert json.loads((settings_folder(aurora_path) / CORE_FILE).read_text())["SiteName"][0] == "Copied"
+
+
+def test_sync_settings_files_rewrites_in_place_and_removes_what_the_emulator_deleted(emulator, tmp_path):
+    aurora_path = make_fake_aurora(emulator, tmp_path)
+    folder = settings_folder(aurora_path)
+    inode = (folder / MAIL_FILE).stat().st_ino
+    emulator.settings_files({CORE_FILE: None, MAIL_FILE: "{not json"})
+    assert sync_settings_files(emulator, aurora_path) == emulator.settings_files()
+    assert not (folder / CORE_FILE).exists()
+    assert (folder / MAIL_FILE).read_text() == "{not json" and (folder / MAIL_FILE).stat().st_ino == inode
+    assert files_on_disk(aurora_path) == emulator.settings_files() and (folder / "emulator.json").is_file()
+
+
+@needs_php
+def test_php_save_writes_the_saved_file_where_get_path_says(emulator, fake_aurora):
+    aurora_path = fake_aurora(emulator)
+    folder = settings_folder(aurora_path)
+    inode = (folder / MAIL_FILE).stat().st_ino
+    output = run_php(aurora_path, """
+$oMail = \\Aurora\\System\\Api::GetModule('Mail');
+$oMail->setConfig('AllowIdentities', false);
+$oMail->saveModuleConfig();
+$oSettings = &\\Aurora\\System\\Api::GetSettings();
+$oSettings->SetValue('LoggingLevel', 50);
+$oSettings->Save();
+echo json_encode([$oMail->getModuleSettings()->GetPath(), $oSettings->GetPath()]);
+""")
+    assert json.loads(output) == [str(folder.resolve() / MAIL_FILE), str(folder.resolve() / SYSTEM_FILE)]
+    files = emulator.settings_files()
+    for path in (MAIL_FILE, MAIL_FILE + ".bak", SYSTEM_FILE, SYSTEM_FILE + ".bak"):
+        assert (folder / path).read_text(encoding="utf-8") == files[path], path
+    assert json.loads(files[MAIL_FILE])["AllowIdentities"] == [False, "bool", None, ""]
+    assert json.loads(files[SYSTEM_FILE])["LoggingLevel"] == ["Warning", "spec", "Aurora\\System\\Enums\\LogLevel", ""]
+    assert (folder / MAIL_FILE).stat().st_ino == inode  # rewritten in place, as Aurora's file_put_contents does
+
+
+@needs_php
+def test_php_init_copies_the_files_as_aurora_loads_them(emulator, fake_aurora):
+    aurora_path = fake_aurora(emulator)
+    assert result(emulator.api("Mail", "UpdateSettings", {"AllowAddAccounts": False}))  # leaves Mail's .bak
+    emulator.settings_files({CORE_FILE: None, MAIL_FILE + ".bak": None})
+    assert files_on_disk(aurora_path) != emulator.settings_files()
+    # MailDomains is not installed in WebMail Lite: loading its settings object saves a file with its defaults
+    run_php(aurora_path, "\\Aurora\\System\\Api::GetModuleManager()->GetModuleSettings('MailDomains')->Load();")
+    files = emulator.settings_files()
+    assert CORE_FILE in files  # Aurora's init saved the missing file with the defaults
+    assert "modules/MailDomains.config.json" in files
+    assert files_on_disk(aurora_path) == files
+    assert json.loads(files[MAIL_FILE])["AllowAddAccounts"][0] is False
 
 
 def test_the_emulator_starts_with_the_command_line_admin():

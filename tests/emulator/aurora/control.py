@@ -41,9 +41,13 @@ the emulator (server.py): the host side serves them during a web-server outage t
   GET  /_emulator/held             {"held": N}: API requests that "hold" faults are holding now
   POST /_emulator/release          {"drop": true|false}: end every hold; drop = no answer, and with "before"
                                    the call is not executed (its client is gone), else the call goes on
-  GET  /_emulator/php              {"key": K, "modules": {module: {method: [[name] or [name, default], ...]}}}: the
-                                   in-process entry's key (sent in the X-Emulator-Php-Key header) and the PHP
-                                   signatures of the handlers, for the fake Aurora framework (tests/php/fake-aurora)
+  GET  /_emulator/php              {"key": K, "modules": {module: {method: [[name] or [name, default], ...]}},
+                                   "enums": {class: {name: value}}}: the in-process entry's key (sent in the
+                                   X-Emulator-Php-Key header), the PHP signatures of the handlers and the enum
+                                   classes of the settings, for the fake Aurora framework (tests/php/fake-aurora)
+  POST /_emulator/php/init         the fake's Api::Init: a settings file Aurora cannot read is saved with the
+                                   defaults, as any request's start does; answers the entry above with "files":
+                                   {path: text} of every settings file, which the fake copies to its data/settings/
 
 An unknown endpoint answers 404, a body that is not JSON or a refused value 400, always as {"error": "..."}.
 """
@@ -88,6 +92,7 @@ class ControlApi:
             ("GET", "/_emulator/held"): self.get_held,
             ("POST", "/_emulator/release"): self.release,
             ("GET", "/_emulator/php"): self.php,
+            ("POST", "/_emulator/php/init"): self.php_init,
         }
 
     def handle(self, http_method, path, body):
@@ -192,3 +197,6 @@ class ControlApi:
 
     def php(self, _payload):
         return self.emulator.php_entry()
+
+    def php_init(self, _payload):
+        return self.emulator.php_init()

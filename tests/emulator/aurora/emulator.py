@@ -23,7 +23,7 @@ from .php import php_json_decode, php_truthy
 from .profiles import PROFILES
 from .registry import DENIED_METHODS, MODULES, NOT_IN_AURORA_8, handler_table, in_process_handler, php_signatures
 from .settings import Settings
-from .settings_schema import SYSTEM_FILE
+from .settings_schema import ENUMS, SYSTEM_FILE
 from .settings_writers import IN_PROCESS_HANDLERS
 from .store import Database
 from .tokens import TokenService
@@ -145,8 +145,16 @@ class Emulator:
         return bool(key) and hmac.compare_digest(key.encode("utf-8", "surrogateescape"), self.php_key.encode())
 
     def php_entry(self):
-        """What the fake Aurora framework needs: the in-process key and the modules' PHP signatures."""
-        return {"key": self.php_key, "modules": php_signatures(HANDLERS)}
+        """What the fake Aurora framework needs: the in-process key, the modules' PHP signatures and the enum classes
+        of the settings' spec keys ({class: {name in the file: value}})."""
+        return {"key": self.php_key, "modules": php_signatures(HANDLERS), "enums": ENUMS}
+
+    def php_init(self):
+        """The fake Aurora's Api::Init: Aurora loads every settings object, so a file it cannot read is saved with the
+        defaults (Settings.boot); then the entry, with the settings files as they are now, for the fake's copy."""
+        with self.lock:
+            self.settings.boot()
+            return {**self.php_entry(), "files": dict(self.settings.disk.files)}
 
     def log_call(self, fields, token, in_process=False):
         parameters = fields.get("Parameters")

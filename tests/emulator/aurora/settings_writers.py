@@ -21,7 +21,7 @@ from .errors import ApiError
 from .php import php_int, php_str, php_trim, php_truthy
 from .registry import api_method, in_process_handler
 from .roles import ROLE_NORMAL, ROLE_SUPERADMIN
-from .settings_schema import DECLARED, ENUMS, PRE_CONFIG, SYSTEM_FILE
+from .settings_schema import DECLARED, PRE_CONFIG, SYSTEM_FILE
 from .settings_values import Prop, set_value
 
 ACCOUNT_OLD_PASSWORD_NOT_CORRECT = 503  # Notifications::AccountOldPasswordNotCorrect
@@ -131,28 +131,40 @@ def mail_update_settings(call, AutocreateMailAccountOnNewUserFirstLogin=None, Al
 
 def in_process_read_settings(call, Name=None):
     """A settings object's load for the fake Aurora: every key as [value, type, spec, description, is_default] (a
-    spec value as the enum's value), and the enums of its spec keys.  A file Aurora cannot read is saved with the
-    defaults first, as Load() does."""
+    spec value as the enum's value).  A file Aurora cannot read is saved with the defaults first, as Load() does; the
+    answer's "Files" then holds what that save left (saved_texts), for the fake's copy of the files."""
     name = php_str(Name)
-    loaded = call.emulator.settings.load(name)
+    settings = call.emulator.settings
+    loaded = settings.load(name)
+    answer = {"Path": loaded.path, "Known": name in DECLARED}
     if loaded.source is None and loaded.container:
-        call.emulator.settings.save(loaded)
-    values = {key: [prop.value, prop.type, prop.spec, prop.description, prop.is_default]
-              for key, prop in loaded.container.items()}
-    enums = {prop.spec: ENUMS[prop.spec] for prop in loaded.container.values() if prop.spec in ENUMS}
-    return {"Path": loaded.path, "Values": values, "Enums": enums, "Known": name in DECLARED,
-            "Exists": call.emulator.settings.disk.read(loaded.path) is not None}
+        settings.save(loaded)
+        answer["Files"] = saved_texts(settings, loaded.path)
+    answer["Values"] = {key: [prop.value, prop.type, prop.spec, prop.description, prop.is_default]
+                        for key, prop in loaded.container.items()}
+    answer["Exists"] = settings.disk.read(loaded.path) is not None
+    return answer
 
 
 def in_process_write_settings(call, Name=None, Values=None):
     """A settings object's Save() for the fake Aurora: ``Values`` is its whole container, {key: [value, type, spec,
-    description]} as the PHP object holds it; written whole like any save (backup, window or race gate, rewrite)."""
-    loaded = call.emulator.settings.load(php_str(Name))
+    description]} as the PHP object holds it; written whole like any save (backup, window or race gate, rewrite).
+    The answer: false when nothing was written, else what the save left (saved_texts), for the fake's copy."""
+    settings = call.emulator.settings
+    loaded = settings.load(php_str(Name))
     loaded.container = {}
     for key, slots in (Values if isinstance(Values, dict) else {}).items():
         slots = list(slots) + [None] * 4 if isinstance(slots, list) else [slots, None, None, None]
         loaded.container[key] = Prop(slots[0], php_str(slots[1]), slots[2], php_str(slots[3]))
-    return call.save_settings(loaded)
+    if not call.save_settings(loaded):
+        return False
+    return saved_texts(settings, loaded.path)
+
+
+def saved_texts(settings, path):
+    """{path of the .bak: text, path: text} as a save of ``path`` left them (None: no such file), in the order a save
+    writes them."""
+    return {name: settings.disk.read(name) for name in (path + ".bak", path)}
 
 
 # Core.@ReadSettings and Core.@WriteSettings: reachable in-process only, and no PHP method of the fake's modules.

@@ -3,14 +3,17 @@
 namespace Aurora\System;
 
 use Aurora\Fake\Emulator;
+use Aurora\Fake\SettingsMirror;
 
 /**
  * Aurora's AbstractSettings (system/AbstractSettings.php): the settings object of one settings file, with the
  * methods Aurora's have. What happens on the host's files is the emulator's (tests/emulator/aurora/settings.py):
  * Load() has the emulator's settings store load the file (the defaults, then the file over them; its .bak when the file
  * is unreadable; the defaults saved when neither is) through the in-process entry (Core.@ReadSettings); SetValue()
- * casts here, in PHP, as Aurora does; Save() sends the whole object (Core.@WriteSettings), which the emulator writes
- * as any save: .bak, then the whole file rewritten, so it races with the web API's writers.
+ * casts here, in PHP, as Aurora does (a spec value through Enums\EnumConvert); Save() sends the whole object
+ * (Core.@WriteSettings), which the emulator writes as any save: .bak, then the whole file rewritten, so it races with
+ * the web API's writers. The file at GetPath() is the emulator's file as this install last copied it
+ * (Fake/SettingsMirror.php): after a Save(), the file saved and its .bak.
  */
 abstract class AbstractSettings
 {
@@ -21,11 +24,6 @@ abstract class AbstractSettings
     protected $bIsLoaded = false;
 
     protected $bExists = false;
-
-    /**
-     * enum class => array(name => value), for the spec settings of this object
-     */
-    protected $aEnums = array();
 
     public function __construct($sSettingsPath)
     {
@@ -97,7 +95,7 @@ abstract class AbstractSettings
 
     /**
      * A known setting keeps its type and the value is cast to it; a new one takes gettype()'s name. A spec value must
-     * be one of the enum's values, strictly, or it becomes null. Returns false, as Aurora's does.
+     * be one of its enum class's values, strictly, or it becomes null. Returns false, as Aurora's does.
      */
     public function SetValue($sKey, $mValue)
     {
@@ -119,8 +117,8 @@ abstract class AbstractSettings
                 $mValue = (bool) $mValue;
                 break;
             case 'spec':
-                $aEnum = isset($this->aEnums[$oProperty->SpecType]) ? $this->aEnums[$oProperty->SpecType] : array();
-                $mValue = \in_array($mValue, $aEnum, true) ? $mValue : null;
+                $mValue = $oProperty->SpecType === null ? null
+                    : Enums\EnumConvert::validate($mValue, $oProperty->SpecType);
                 break;
             case 'array':
                 // inferred: only an array is re-indexed (Aurora's code assumes one)
@@ -156,7 +154,9 @@ abstract class AbstractSettings
             $oProperty->IsDefault = (bool) $aSlots[4];
             $this->aContainer[$sKey] = $oProperty;
         }
-        $this->aEnums = $aRead['Enums'];
+        if (isset($aRead['Files'])) {
+            SettingsMirror::write($aRead['Files']);
+        }
         $this->bExists = (bool) $aRead['Exists'];
         $this->bIsLoaded = true;
         return true;
@@ -176,7 +176,11 @@ abstract class AbstractSettings
         if (\count($aValues) === 0) {
             return false;
         }
-        $aParameters = array('Name' => $this->fileName(), 'Values' => $aValues);
-        return (bool) Emulator::call('Core', '@WriteSettings', $aParameters);
+        $mSaved = Emulator::call('Core', '@WriteSettings', array('Name' => $this->fileName(), 'Values' => $aValues));
+        if (!\is_array($mSaved)) {
+            return false;
+        }
+        SettingsMirror::write($mSaved);
+        return true;
     }
 }

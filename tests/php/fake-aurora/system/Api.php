@@ -59,9 +59,12 @@ class Api
         return self::$oModuleManager === null ? false : self::$oModuleManager->GetModule($sModuleName);
     }
 
+    /**
+     * The install's folder, resolved (as Aurora's AU_APP_ROOT_PATH): the settings objects' GetPath() is absolute.
+     */
     public static function RootPath()
     {
-        return dirname(__DIR__) . '/';
+        return rtrim(realpath(dirname(__DIR__)), '/') . '/';
     }
 
     public static function DataPath()

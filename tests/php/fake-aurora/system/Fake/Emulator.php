@@ -23,7 +23,9 @@ final class Emulator
     private static $sKey = null;
 
     /**
-     * Reads the settings, then the emulator's module table; declares one module class per module. Returns the modules.
+     * Reads the settings, then has the emulator do Aurora's init (POST /_emulator/php/init): declares one module class
+     * per module of its module table and one enum class per enum of its settings (\Aurora\System\Enums\TimeFormat,
+     * ...), and copies its settings files to data/settings/ (SettingsMirror). Returns the modules.
      */
     public static function connect($sSettingsFile)
     {
@@ -35,10 +37,14 @@ final class Emulator
         }
         self::$sUrl = rtrim($aSettings['Url'], '/') . '/';
         self::$sKey = $aSettings['Key'];
-        $aEntry = self::request('_emulator/php', null);
+        $aEntry = self::request('_emulator/php/init', array());
         if (!isset($aEntry['key']) || $aEntry['key'] !== self::$sKey) {
             throw new \RuntimeException('the emulator at ' . self::$sUrl . ' has another in-process key than ' . $sSettingsFile);
         }
+        foreach ($aEntry['enums'] as $sClass => $aMap) {
+            self::declareEnum($sClass, $aMap);
+        }
+        SettingsMirror::replace($aEntry['files']);
         $aModules = array(new \Aurora\Modules\BridgeTest\Module());
         foreach ($aEntry['modules'] as $sModule => $aMethods) {
             $aModules[] = self::declareModule($sModule, $aMethods);
@@ -105,6 +111,21 @@ final class Emulator
             eval($sCode . "}\n");
         }
         return new $sClass();
+    }
+
+    /**
+     * An Aurora enum class: \Aurora\System\Enums\AbstractEnumeration with $aConsts the map {name => value}.
+     */
+    private static function declareEnum($sClass, array $aMap)
+    {
+        $aNames = array_map(array(__CLASS__, 'identifier'), explode('\\', ltrim($sClass, '\\')));
+        $sName = array_pop($aNames);
+        $sNamespace = implode('\\', $aNames);
+        if (!class_exists($sNamespace . '\\' . $sName, false)) {
+            eval('namespace ' . $sNamespace . ";\n\nclass " . $sName
+                . " extends \\Aurora\\System\\Enums\\AbstractEnumeration\n{\n"
+                . '    protected $aConsts = ' . var_export($aMap, true) . ";\n}\n");
+        }
     }
 
     private static function identifier($sName)
