@@ -56,6 +56,11 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._settings_catalo
     WRITE_METHOD,
     is_credential,
 )
+from ansible_collections.afterlogic.aurora.plugins.module_utils._settings_files import (
+    same_file,
+    settings_file,
+    write_lock,
+)
 from ansible_collections.afterlogic.aurora.plugins.module_utils._writes import NOT_DONE
 
 BRIDGE = '@Settings'  # the PHP bridge's own calls on the settings files (_php_bridge_script.py)
@@ -166,15 +171,17 @@ class Settings(Kind):
         return self._found_on_the_web(client, wanted)
 
     def _found_on_host(self, client, wanted):
-        from ansible_collections.afterlogic.aurora.plugins.module_utils._settings_files import settings_file
         name, path = settings_file(client.bridge.aurora_path, wanted['module'])
         read = client.call(BRIDGE, 'GetSettingsFile', {'Module': name, 'Hidden': HIDDEN}, _about(name))
+        if not same_file(read.get('Path'), path):
+            raise ResourceError('Aurora keeps %s in %s, not in %s: its data folder is not the install\'s data/ '
+                                '(moved with inc_settings_path.php), which aurora_settings does not follow'
+                                % (_about(name), read.get('Path'), path))
         declared, current = _declarations(read)
         matches = None
         if wanted.get('admin_password') is not None:
-            matches = client.call(BRIDGE, 'GetAdminPasswordMatch', {'Module': SYSTEM,
-                                                                     'Password': wanted['admin_password']},
-                                  'the super-administrator')['Matches']
+            asked = {'Module': SYSTEM, 'Password': wanted['admin_password']}
+            matches = client.call(BRIDGE, 'GetAdminPasswordMatch', asked, 'the super-administrator')['Matches']
         return Found(current=current, declared=declared, module=name, path=path, password_is_current=matches,
                      readable=True)
 
@@ -249,7 +256,6 @@ class Settings(Kind):
         return result_of(plan, {'module': plan.module, 'settings': shown}, retries=client.retries)
 
     def _write_on_host(self, client, plan):
-        from ansible_collections.afterlogic.aurora.plugins.module_utils._settings_files import settings_file, write_lock
         params = {'Module': plan.module, 'Values': plan.values, 'Hidden': HIDDEN}
         if plan.password is not None:
             params['AdminPassword'] = plan.password

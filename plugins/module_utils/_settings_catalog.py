@@ -86,4 +86,3 @@ WRITE_METHOD = 'UpdateSettings'  # Core.UpdateSettings, Mail.UpdateSettings
 
 def is_credential(name):
     return bool(CREDENTIAL.search(name))
-

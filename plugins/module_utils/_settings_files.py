@@ -76,6 +76,11 @@ def _checked(path, what):
     return path
 
 
+def same_file(reported, path):
+    """Whether the path Aurora reports for a settings file is ``path``."""
+    return bool(reported) and os.path.realpath(reported) == os.path.realpath(path)
+
+
 @contextlib.contextmanager
 def write_lock(path):
     """An exclusive lock on the settings file ``path`` for this collection's writers, held while the block runs."""

@@ -17,14 +17,14 @@ description:
   - Before anything is written, each value is checked against the type Aurora declares for the setting, because
     Aurora casts a value of another type without a word (the text V(false) would become V(true)). Every write is read
     back; a value that did not stick fails the task and is named.
-  - Over the web API only what Aurora's web writers take can be set, C(Core.UpdateSettings) and C(Mail.UpdateSettings):
-    Core's C(SiteName), C(Language), C(AutodetectLanguage) and C(TimeFormat); the system's C(AdminLogin),
-    C(AdminLanguage), C(EnableLogging), C(EnableEventLogging), C(LoggingLevel), C(DBHost), C(DBName) and C(DBLogin);
-    Mail's C(AutocreateMailAccountOnNewUserFirstLogin) and C(AllowAddAccounts). A setting that the super-administrator's
-    C(GetSettings) shows, already at the value given, reports ok; any other setting fails before any write and says to
-    use O(api_transport=php).
+  - Over the web API only what Aurora's web writers take can be set, those of C(Core.UpdateSettings) and
+    C(Mail.UpdateSettings). That is Core's C(SiteName), C(Language), C(AutodetectLanguage) and C(TimeFormat); the
+    system's C(AdminLogin), C(AdminLanguage), C(EnableLogging), C(EnableEventLogging), C(LoggingLevel), C(DBHost),
+    C(DBName) and C(DBLogin); and Mail's C(AutocreateMailAccountOnNewUserFirstLogin) and C(AllowAddAccounts). A setting
+    that the super-administrator's C(GetSettings) shows, already at the value given, reports ok; any other setting fails
+    before any write and says to use O(api_transport=php).
   - With O(api_transport=php), on the Aurora host, every setting can be set, through Aurora's own settings objects; the
-    module never writes a settings file itself. The file is checked first: a missing or unparsable file stops the task,
+    module never writes a settings file itself. The file is checked first; a missing or unparsable file stops the task,
     since Aurora would replace it with its defaults. This collection's writes to one file take turns under a lock held
     across the read, the change and the save, so concurrent runs keep every value.
 author:
@@ -47,8 +47,8 @@ options:
     required: true
   settings:
     description:
-      - Setting name to wanted value, as in the settings file, for example V({"SiteName": "Acme Mail", "TimeFormat":
-        "F24"}). Only these settings are compared and written.
+      - Setting name to wanted value, as in the settings file, for example C(SiteName) to V(Acme Mail). Only these
+        settings are compared and written.
       - A boolean setting takes a YAML boolean (V(true), V(false)), never a word; a number setting a whole number.
       - An enum setting takes the name Aurora stores (V(F12)); the number the web API reports (V(1)) is accepted and
         means the same.
@@ -70,7 +70,7 @@ options:
     type: str
   force:
     description:
-      - Allow switching off (V(Disabled=true)) a module whose loss locks the operator out or breaks Aurora:
+      - Allow switching off (V(Disabled=true)) a module whose loss locks the operator out or breaks Aurora, that is
         V(AdminAuth) or V(CoreWebclient).
     type: bool
     default: false
@@ -79,7 +79,7 @@ notes:
     only whether it changes.
   - Aurora answers every settings write with success whatever it did, and two writers of one file at the same time may
     lose one's values; so every write is read back. Over the web API, writes of other tools at the same moment can
-    still make a value not stick: the task then fails naming it, and a rerun converges.
+    still make a value not stick; the task then fails naming it, and a rerun converges.
 seealso:
   - module: afterlogic.aurora.aurora_info
 '''

@@ -408,7 +408,10 @@ def make_fake_aurora(emulator, folder, version="9.8.5"):
     (settings / "emulator.json").write_text(json.dumps({"Url": emulator.host_url,
                                                         "Key": emulator.php_entry()["key"]}))
     (folder / "VERSION").write_text(version)
-    sync_settings_files(emulator, folder)
+    files = sync_settings_files(emulator, folder)
+    for path in files:  # an install has a folder per installed module (empty here)
+        if path.startswith("modules/") and path.endswith(".config.json"):
+            (folder / "modules" / path[len("modules/"):-len(".config.json")]).mkdir(parents=True, exist_ok=True)
     return folder
 
 

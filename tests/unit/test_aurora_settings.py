@@ -98,8 +98,8 @@ def test_the_admin_password_changes_once_and_only_the_new_one_logs_in(emulator, 
 
 def test_the_admin_password_over_the_web_api_needs_the_current_one(emulator, settings):
     token = emulator.login()
-    result = module_task(emulator, 'aurora_settings')(module='system', admin_password='Other-Secret-1',
-                                                       api_password=None, api_token=token)
+    run = module_task(emulator, 'aurora_settings')
+    result = run(module='system', admin_password='Other-Secret-1', api_password=None, api_token=token)
     assert result.failed and 'needs api_password, the current password' in result['msg']
 
 
