@@ -1,17 +1,20 @@
 """Figures of the reliability tests (faults injected and survived, bad inputs tried, secrets found).
 
 A test module gets them from a fixture made by ``figures_fixture(name)``; at the end of the module they are written to
-build/reliability/<name>.json and printed on the terminal, e.g. ``fault-matrix: 130 injected, 130 survived``.
+build/reliability/ansible-<version>/<name>.json (each ansible-core release's test run its own, as they may run at
+the same time) and printed on the terminal, e.g. ``fault-matrix: 130 injected, 130 survived``.
 """
 
 import json
 import os
 
 import pytest
+from ansible.release import __version__ as ansible_core_version
 
 from tests.helpers.collection import REPO_ROOT
 
-FIGURES_DIR = os.path.join(REPO_ROOT, 'build', 'reliability')
+FIGURES_DIR = os.path.join(REPO_ROOT, 'build', 'reliability',
+                           'ansible-' + '.'.join(ansible_core_version.split('.')[:2]))
 
 
 class Figures(dict):
