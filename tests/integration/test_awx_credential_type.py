@@ -43,6 +43,10 @@ MODULE_TASKS = {
         'register': 'session',
         'no_log': True,
     },
+    'aurora_settings': {
+        'name': "Aurora's own settings",
+        'afterlogic.aurora.aurora_settings': {'module': 'Core', 'settings': {'SiteName': 'Mail of Acme'}},
+    },
     'aurora_mail_server': {
         'name': "The tutorial's mail server",
         'afterlogic.aurora.aurora_mail_server': {
@@ -108,6 +112,7 @@ MODULE_TASKS = {
 }
 # What each module's task leaves in Aurora: (mail server names, user e-mail addresses).
 MODULE_OBJECTS = {
+    'aurora_settings': ([], []),
     'aurora_tenant': ([], []),
     'aurora_mail_domain': ([], []),
     'aurora_group': ([], []),
