@@ -247,7 +247,8 @@ class Settings(Kind):
         if plan.password is not None:
             params['AdminPassword'] = plan.password
         with write_lock(settings_file(client.bridge.aurora_path, plan.module)[1]):
-            answer, dummy = client.write(BRIDGE, 'SaveSettingsFile', params, _about(plan.module),
+            written = sorted(plan.values) + (['admin_password'] if plan.password is not None else [])
+            answer, dummy = client.write(BRIDGE, 'SaveSettingsFile', params, _about(plan.module, written),
                                          lambda answer_lost: _stuck_on_host(client, plan) or NOT_DONE)
         _check_stuck(plan, _declarations(answer)[1])
         if plan.password is not None and not client.call(
@@ -256,12 +257,13 @@ class Settings(Kind):
                                 'stores; run the task again', changed=True)
 
     def _write_on_the_web(self, client, plan):
-        by_writer = {}
+        by_writer, names = {}, {}
         for name, value in plan.values.items():
             dummy, writer, parameter = WEB_WRITABLE[(plan.module, name)]
             by_writer.setdefault(writer, {})[parameter] = value
+            names.setdefault(writer, []).append(name)
         for writer in sorted(by_writer):
-            client.write(writer, WRITE_METHOD, by_writer[writer], _about(plan.module),
+            client.write(writer, WRITE_METHOD, by_writer[writer], _about(plan.module, sorted(names[writer])),
                          lambda answer_lost: _stuck_on_the_web(client, plan) or NOT_DONE)
         _check_stuck(plan, read_on_the_web(client, plan.module)[1])
         login = plan.values.get(ADMIN_LOGIN, client.username) if plan.module == SYSTEM else client.username
@@ -354,8 +356,10 @@ def _not_given_back(module, setting, value, declared, current):
 
 # ---- helpers ----------------------------------------------------------------------------------------
 
-def _about(module):
-    return 'the %s settings' % module if module == SYSTEM else 'the settings of module %s' % module
+def _about(module, settings=()):
+    """The settings of ``module`` in words, naming ``settings`` (those a write carries)."""
+    about = 'the %s settings' % module if module == SYSTEM else 'the settings of module %s' % module
+    return '%s (%s)' % (about, ', '.join(settings)) if settings else about
 
 
 def _same(current, wanted):
