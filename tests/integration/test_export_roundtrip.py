@@ -200,8 +200,7 @@ def test_a_corporate_aurora_exports_tenants_servers_and_users_that_provision_it_
 
 
 @NEEDS_ROLE_SETTINGS
-def test_the_settings_exported_on_the_host_put_back_what_changed_since_and_then_stay_unchanged(tmp_path, emulator,
-                                                                                             fake_aurora):
+def test_settings_exported_on_the_host_put_back_what_changed_since_then_stay_unchanged(tmp_path, emulator, fake_aurora):
     """On the host every setting is exported, Mail's SieveSpamRuleCondition among them, whose "{{Value}}" Ansible
     must not template (over the web API, the first test's roundtrip has the settings GetSettings shows)."""
     emulator.settings(SETTINGS)

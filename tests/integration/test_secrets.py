@@ -273,10 +273,10 @@ SETTINGS_PLAYBOOK = '''
 '''
 NEW_ADMIN_PASSWORD = 'New-Admin-Secret-4741'
 STORED_DB_PASSWORD = 'Stored-Database-Secret-4742'  # in the system settings: aurora_settings never reads it
-SETTINGS_MODES = [pytest.param('web', mode, id='web-' + (''.join(mode).replace('--', '-')[1:] or 'normal'))
-                  for mode in ([], ['--check'], ['--diff'], ['--check', '--diff'])] + \
-    [pytest.param('php', mode, id='php-' + ''.join(mode).replace('--', '-')[1:]) for mode in (['--diff'],
-                                                                                             ['--check', '--diff'])]
+SETTINGS_MODES = [pytest.param(transport, mode, id='%s-%s' % (transport, '-'.join(word[2:] for word in mode) or 'normal'))
+                  for transport, modes in (('web', ([], ['--check'], ['--diff'], ['--check', '--diff'])),
+                                           ('php', (['--diff'], ['--check', '--diff'])))
+                  for mode in modes]
 
 
 @pytest.mark.parametrize('transport, mode', SETTINGS_MODES)
