@@ -8,7 +8,7 @@ Each item, given back to its module (or to the provision role), reports ``ok``: 
 own views (``server_view``, ``user_state``, ``account_state``, ``tenant_state``). Passwords are never among them:
 Aurora answers ``*****`` for every stored one. Only reads are made: paged listings, and the calls Aurora has no
 listing for (``Mail.GetAccounts`` per user, ``Core.GetGroupUsers`` per group, ``Core.GetTenant`` per tenant) at most
-``parallel`` at a time.
+``parallel`` at a time. The settings are read by the settings kind's own reads (``_settings``), a file per call.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -46,6 +46,7 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._resource import
     server_id_of,
     tenant_option_errors,
 )
+from ansible_collections.afterlogic.aurora.plugins.module_utils._settings import readable_modules, settings_item
 from ansible_collections.afterlogic.aurora.plugins.module_utils._tenant import tenant_state
 
 KINDS = ('settings', 'tenants', 'servers', 'domains', 'users', 'accounts', 'groups')
@@ -239,8 +240,16 @@ class Reader:
 
     # ---- the kinds
 
-    def gather_settings(self):
+    def gather_capabilities(self):
         return capabilities(self.client.settings(), self.supported['mail_domains'], multi_accounts_allowed(self.client))
+
+    def gather_settings(self):
+        """The settings Aurora shows, each module's (and the system's) as an item of aurora_settings."""
+        read = read_each(readable_modules(self.client), lambda module: settings_item(self.client, module),
+                         self.parallel)
+        for dummy, warnings in read:
+            self.warnings.extend(warnings)
+        return [item for item, dummy in read if item and item['settings']]
 
     def gather_tenants(self):
         listing = self.tenant_listing()
@@ -320,7 +329,8 @@ def gather_info(client, params):
             reader.warnings.append('%s: not gathered, this Aurora has none: %s' % (kind, REQUIRES[kind][1]))
             result[kind] = []
         elif kind == 'settings':
-            result['capabilities'] = reader.gather_settings()
+            result['capabilities'] = reader.gather_capabilities()
+            result[kind] = reader.gather_settings()
         elif kind == 'users':
             result[kind] = reader.gather_users(want_accounts)
         else:

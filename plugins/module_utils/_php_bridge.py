@@ -18,6 +18,7 @@ __metaclass__ = type
 import collections
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -30,6 +31,7 @@ except ImportError:  # pragma: no cover - Python 2 is not supported, import sani
 
 from ansible_collections.afterlogic.aurora.plugins.module_utils._errors import AuroraTransportError
 from ansible_collections.afterlogic.aurora.plugins.module_utils._php_bridge_script import BRIDGE_SOURCE
+from ansible_collections.afterlogic.aurora.plugins.module_utils._settings_catalog import is_credential
 
 # Aurora 9 (WebMail Lite 9.x, framework 0.10.x): the framework's composer.json in the public repository names no
 # PHP requirement, so this floor is the bridge's own; it goes to the bridge as MinPhpVersion.
@@ -39,6 +41,11 @@ EXCERPT = 200  # characters of an unexpected stdout line quoted in an error
 MASK = '********'
 STOP_SECONDS = 5  # how long close() waits for php to end after its stdin closed, before killing it
 SCRIPT_PREFIX = 'aurora_php_bridge_'
+# A quoted name, then as JSON or PHP give its value ("Name": "v", "Name": ["v", ..., 'Name' => 'v', 'Name' => array (
+# 0 => 'v'), and the value: php's trace of a settings save may quote the whole file, every stored credential in it,
+# which no caller knows to list as secrets.
+QUOTED_VALUE = re.compile(r"""(["'])([^"'\\\n]{1,100})\1(\s*(?::|=>)\s*(?:\[\s*|array\s*\(\s*(?:0\s*=>\s*)?)?)"""
+                          r"""("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')""")
 
 
 def _secret_forms(secrets):
@@ -344,7 +351,7 @@ class PhpBridge:
     def _scrub(self, text, php, secrets):
         for form in _secret_forms(set(secrets) | php.secrets):
             text = text.replace(form, MASK)
-        return text
+        return QUOTED_VALUE.sub(_credential_masked, text)
 
     def _tail(self, php, secrets):
         # PHP's own "Fatal error:" lines repeat the bridge's Fatal sentence
@@ -356,6 +363,14 @@ class PhpBridge:
     def _excerpt(self, line, php, secrets):
         text = self._scrub(line.rstrip('\r\n'), php, secrets)
         return repr(text[:EXCERPT] + ('...' if len(text) > EXCERPT else ''))
+
+
+def _credential_masked(found):
+    """The quoted name and value ``found`` (QUOTED_VALUE), the value masked when the name is a credential's."""
+    if not is_credential(found.group(2)):
+        return found.group(0)
+    quote = found.group(4)[0]
+    return found.group(1) + found.group(2) + found.group(1) + found.group(3) + quote + MASK + quote
 
 
 def _text(value):

@@ -57,6 +57,7 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._settings_catalo
     is_credential,
 )
 from ansible_collections.afterlogic.aurora.plugins.module_utils._settings_files import (
+    modules_with_files,
     same_file,
     settings_file,
     write_lock,
@@ -171,13 +172,7 @@ class Settings(Kind):
         return self._found_on_the_web(client, wanted)
 
     def _found_on_host(self, client, wanted):
-        name, path = settings_file(client.bridge.aurora_path, wanted['module'])
-        read = client.call(BRIDGE, 'GetSettingsFile', {'Module': name, 'Hidden': HIDDEN}, _about(name))
-        if not same_file(read.get('Path'), path):
-            raise ResourceError('Aurora keeps %s in %s, not in %s: its data folder is not the install\'s data/ '
-                                '(moved with inc_settings_path.php), which aurora_settings does not follow'
-                                % (_about(name), read.get('Path'), path))
-        declared, current = _declarations(read)
+        name, path, declared, current = read_on_host(client, wanted['module'])
         matches = None
         if wanted.get('admin_password') is not None:
             asked = {'Module': SYSTEM, 'Password': wanted['admin_password']}
@@ -187,20 +182,12 @@ class Settings(Kind):
 
     def _found_on_the_web(self, client, wanted):
         name = _module_on_the_web(client, wanted['module'])
-        shown = WEB_SHOWN.get(name)
-        current, declared = {}, {}
-        if shown:
-            reader, keys = shown
-            answer = client.call(reader, 'GetSettings', None, _about(name)) or {}
-            for setting, key in keys.items():
-                if key in answer:
-                    current[setting] = answer[key]
-                    declared[setting] = _declared_on_the_web(name, setting, answer[key])
+        declared, current = read_on_the_web(client, name)
         matches = None
         if wanted.get('admin_password') is not None and client.password is not None:
             matches = wanted['admin_password'] == client.password.strip()
         return Found(current=current, declared=declared, module=name, path=None, password_is_current=matches,
-                     readable=bool(shown))
+                     readable=name in WEB_SHOWN)
 
     # ---- the plan (pure) ------------------------------------------------------------------------------
 
@@ -260,7 +247,8 @@ class Settings(Kind):
         if plan.password is not None:
             params['AdminPassword'] = plan.password
         with write_lock(settings_file(client.bridge.aurora_path, plan.module)[1]):
-            answer, dummy = client.write(BRIDGE, 'SaveSettingsFile', params, _about(plan.module),
+            written = sorted(plan.values) + (['admin_password'] if plan.password is not None else [])
+            answer, dummy = client.write(BRIDGE, 'SaveSettingsFile', params, _about(plan.module, written),
                                          lambda answer_lost: _stuck_on_host(client, plan) or NOT_DONE)
         _check_stuck(plan, _declarations(answer)[1])
         if plan.password is not None and not client.call(
@@ -269,15 +257,15 @@ class Settings(Kind):
                                 'stores; run the task again', changed=True)
 
     def _write_on_the_web(self, client, plan):
-        by_writer = {}
+        by_writer, names = {}, {}
         for name, value in plan.values.items():
             dummy, writer, parameter = WEB_WRITABLE[(plan.module, name)]
             by_writer.setdefault(writer, {})[parameter] = value
+            names.setdefault(writer, []).append(name)
         for writer in sorted(by_writer):
-            client.write(writer, WRITE_METHOD, by_writer[writer], _about(plan.module),
-                         lambda answer_lost: _stuck_on_the_web(self, client, plan) or NOT_DONE)
-        current = self._found_on_the_web(client, {'module': plan.module}).current
-        _check_stuck(plan, current)
+            client.write(writer, WRITE_METHOD, by_writer[writer], _about(plan.module, sorted(names[writer])),
+                         lambda answer_lost: _stuck_on_the_web(client, plan) or NOT_DONE)
+        _check_stuck(plan, read_on_the_web(client, plan.module)[1])
         login = plan.values.get(ADMIN_LOGIN, client.username) if plan.module == SYSTEM else client.username
         client.use_credentials(login, client.password)
         if plan.password is not None:
@@ -289,10 +277,89 @@ class Settings(Kind):
             client.use_credentials(login, plan.password)
 
 
+# ---- reads (the kind's, and aurora_info's) ----------------------------------------------------------
+
+def read_on_host(client, module):
+    """``(the module's name as Aurora spells it, the path of its file, {setting: Declared}, {setting: value})`` of
+    the settings file of ``module`` (or system) on the Aurora host: the file checked first (``_settings_files``), then
+    read through Aurora's settings objects, the values of credentials left unread."""
+    name, path = settings_file(client.bridge.aurora_path, module)
+    read = client.call(BRIDGE, 'GetSettingsFile', {'Module': name, 'Hidden': HIDDEN}, _about(name))
+    if not same_file(read.get('Path'), path):
+        raise ResourceError('Aurora keeps %s in %s, not in %s: its data folder is not the install\'s data/ '
+                            '(moved with inc_settings_path.php), which aurora_settings does not follow'
+                            % (_about(name), read.get('Path'), path))
+    declared, current = _declarations(read)
+    return name, path, declared, current
+
+
+def read_on_the_web(client, module):
+    """``({setting: Declared}, {setting: value})`` of what the super-administrator's GetSettings shows of the settings
+    of ``module`` (as Aurora spells it, or system); both empty when no GetSettings shows them."""
+    current, declared = {}, {}
+    if module in WEB_SHOWN:
+        reader, keys = WEB_SHOWN[module]
+        answer = client.call(reader, 'GetSettings', None, _about(module)) or {}
+        for setting, key in keys.items():
+            if key in answer:
+                current[setting] = answer[key]
+                declared[setting] = _declared_on_the_web(module, setting, answer[key])
+    return declared, current
+
+
+def readable_modules(client):
+    """The modules (and system) whose settings ``settings_item`` reads: on the Aurora host those with a settings file;
+    over the web API those a GetSettings shows, of the modules Aurora serves."""
+    if client.bridge is not None:
+        return [SYSTEM] + modules_with_files(client.bridge.aurora_path)
+    return [SYSTEM] + sorted((name for name in WEB_SHOWN if name == CORE or client.has_backend_module(name)),
+                             key=str.lower)
+
+
+def settings_item(client, module):
+    """``(item, warnings)``: the settings of ``module`` (or system) that Aurora shows, as an item of aurora_settings
+    (``{module, settings}``, enums by the name Aurora stores) that the module takes back with nothing to change; None
+    when its file cannot be read. Credentials are left out, and Core's Disabled (which Aurora ignores); so is any other
+    value aurora_settings would refuse (an empty AdminLogin, an essential module switched off, a value not of its
+    declared type), each named in the warnings."""
+    try:
+        if client.bridge is not None:
+            name, dummy, declared, current = read_on_host(client, module)
+        else:
+            name = module
+            declared, current = read_on_the_web(client, module)
+    except ResourceError as error:
+        return None, ['settings: %s are not read: %s' % (_about(module), error)]
+    settings, warnings = {}, []
+    for setting in sorted(declared):
+        if is_credential(setting) or (setting == DISABLED and name.lower() == CORE.lower()):
+            continue
+        value = declared[setting].shown(current.get(setting))
+        problem = _not_given_back(name, setting, value, declared[setting], current.get(setting))
+        if problem:
+            warnings.append('settings: %s of %s is left out, as aurora_settings would not take it back: %s'
+                            % (setting, name, problem))
+        else:
+            settings[setting] = value
+    return {'module': name, 'settings': settings}, warnings
+
+
+def _not_given_back(module, setting, value, declared, current):
+    problems = _setting_errors(module, setting, value, False)
+    if problems:
+        return problems[0]
+    held, problem = typed(setting, value, declared)
+    if problem is None and not _same(current, held):
+        problem = '%s is held as %r, which its declared type %s does not give back' % (setting, current, declared.type)
+    return problem
+
+
 # ---- helpers ----------------------------------------------------------------------------------------
 
-def _about(module):
-    return 'the %s settings' % module if module == SYSTEM else 'the settings of module %s' % module
+def _about(module, settings=()):
+    """The settings of ``module`` in words, naming ``settings`` (those a write carries)."""
+    about = 'the %s settings' % module if module == SYSTEM else 'the settings of module %s' % module
+    return '%s (%s)' % (about, ', '.join(settings)) if settings else about
 
 
 def _same(current, wanted):
@@ -348,8 +415,8 @@ def _stuck_on_host(client, plan):
     return read if all(_same(current.get(name), value) for name, value in plan.values.items()) else None
 
 
-def _stuck_on_the_web(kind, client, plan):
-    current = kind._found_on_the_web(client, {'module': plan.module}).current
+def _stuck_on_the_web(client, plan):
+    current = read_on_the_web(client, plan.module)[1]
     return current if all(_same(current.get(name), value) for name, value in plan.values.items()) else None
 
 

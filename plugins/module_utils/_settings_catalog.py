@@ -24,8 +24,10 @@ SYSTEM = 'system'  # the value of the option module for the system settings (con
 BOOL, INT, STRING, ARRAY, SPEC = 'bool', 'int', 'string', 'array', 'spec'
 TYPE_ALIASES = {'boolean': BOOL, 'integer': INT, 'double': None}  # a new key saved through PHP takes gettype()'s name
 
-# Settings that hold a credential: never shown, and set only from a secret option.
-CREDENTIAL = re.compile(r'(Password|Secret|LicenseKey|PrivateKey|ApiKey)$')
+# Settings that hold a credential: never shown, and set only from a secret option. Besides the passwords and the
+# license key: the modules' service keys and tokens (S3Filestorage SecretKey, PushNotificator Secret and ServerKey,
+# Google Secret and Key, MastodonIntegrator ClientSecret and AccessToken, RecaptchaWebclientPlugin PrivateKey).
+CREDENTIAL = re.compile(r'(Password|Secret|Token|SecretKey|ServerKey|PrivateKey|LicenseKey|ApiKey|^Key)$')
 ADMIN_PASSWORD, ADMIN_LOGIN, DISABLED = 'AdminPassword', 'AdminLogin', 'Disabled'
 # Modules whose loss locks the operator out or breaks Aurora, so that switching them off needs force; Core's Disabled
 # is ignored by Aurora (it always loads Core).

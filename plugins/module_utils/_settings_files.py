@@ -41,10 +41,15 @@ def _listed(folder, keep):
 def installed_modules(aurora_path):
     """The modules of the install: those with a folder in ``modules/`` or a settings file."""
     folder = os.path.join(aurora_path, 'modules')
-    files = os.path.join(settings_folder(aurora_path), 'modules')
-    found = _listed(folder, lambda name: os.path.isdir(os.path.join(folder, name)))
-    found += [name[:-len(MODULE_FILE)] for name in _listed(files, lambda name: name.endswith(MODULE_FILE))]
+    found = _listed(folder, lambda name: os.path.isdir(os.path.join(folder, name))) + modules_with_files(aurora_path)
     return sorted(set(found), key=str.lower)
+
+
+def modules_with_files(aurora_path):
+    """The modules that have a settings file (a module that never saved a setting has none)."""
+    files = os.path.join(settings_folder(aurora_path), 'modules')
+    found = [name[:-len(MODULE_FILE)] for name in _listed(files, lambda name: name.endswith(MODULE_FILE))]
+    return sorted(found, key=str.lower)
 
 
 def settings_file(aurora_path, module):

@@ -12,13 +12,15 @@ module: aurora_info
 short_description: Read what an Afterlogic Aurora holds, in the options of the modules that manage it
 version_added: 0.1.0
 description:
-  - Reads Aurora's capabilities, tenants, mail servers, mail domains, users with their login accounts, further mail
-    accounts and user groups, and returns each kind as a list of items.
+  - Reads Aurora's settings and capabilities, tenants, mail servers, mail domains, users with their login accounts,
+    further mail accounts and user groups, and returns each kind as a list of items.
   - Each item has exactly the option names of the module that manages its kind, which are also the item variables of
     the role C(afterlogic.aurora.provision). Given back to that module, or put in a vars file for the role, each item
     reports C(ok). The playbook C(afterlogic.aurora.export) writes such a vars file.
   - Passwords are never returned, neither mailbox passwords nor SMTP passwords. Aurora never returns a stored
-    password (it answers C(*****)), so there is nothing to return.
+    password (it answers C(*****)), so there is nothing to return. No setting that holds a credential is returned
+    either (the administrator's and the database's passwords, the license key, the modules' secrets, keys and
+    tokens), and on the Aurora host their values are not even read.
   - Changes nothing in Aurora, so it always reports C(ok), in check mode too.
   - Aurora has no call that lists the mail accounts of many users, so the accounts are read with one call per user
     (C(Mail.GetAccounts)), at most O(parallel) at a time; everything else comes from paged listings.
@@ -41,7 +43,8 @@ attributes:
 options:
   gather:
     description:
-      - The kinds to read. V(settings) returns RV(capabilities); each other kind returns the list of its name.
+      - The kinds to read. V(settings) returns RV(settings) and RV(capabilities); each other kind returns the list of
+        its name.
       - When not set, every kind this Aurora has. V(tenants) needs multi-tenancy, V(domains) the MailDomains module,
         V(groups) Core's C(AllowGroups); the others every Aurora has.
       - A kind this Aurora does not have, named here, is skipped with a warning, and its list is empty. It is not an
@@ -55,11 +58,13 @@ options:
         tenant). The servers are those Aurora lists for that tenant, its own and the super-administrator's. The domains,
         users, accounts and groups are that tenant's.
       - The tenant must exist; the task fails when it does not.
+      - The settings are not limited by it; they are the install's (a tenant's own overrides, in
+        C(data/settings/modules/tenants/), are not read).
     type: str
   search:
     description:
       - Keep only the items whose name (tenants, servers, domains, groups) or e-mail address (users; for accounts, the
-        account's or its user's) holds this text, ignoring case.
+        account's or its user's) holds this text, ignoring case. The settings are not filtered.
     type: str
   parallel:
     description:
@@ -83,12 +88,15 @@ notes:
     default is returned too, so the items also recreate the same objects on another Aurora.
   - The default tenant is never in RV(tenants), since M(afterlogic.aurora.aurora_tenant) never manages it.
   - The users and groups of the default tenant are returned with its name as their O(tenant), when multi-tenancy is on.
+  - With O(api_transport=php), RV(settings) are read through Aurora's own settings objects; each file is checked
+    first, and none is ever written.
 seealso:
   - module: afterlogic.aurora.aurora_mail_server
   - module: afterlogic.aurora.aurora_user_account
   - module: afterlogic.aurora.aurora_tenant
   - module: afterlogic.aurora.aurora_mail_domain
   - module: afterlogic.aurora.aurora_group
+  - module: afterlogic.aurora.aurora_settings
 '''
 
 EXAMPLES = r'''
@@ -117,6 +125,33 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+settings:
+  description:
+    - The settings Aurora shows, one item per settings file (the system's first, then the modules' by name), in the
+      options of M(afterlogic.aurora.aurora_settings). Given back to that module, each item reports C(ok).
+    - Over the web API, those that the super-administrator's C(GetSettings) of Core, Mail and CoreWebclient show (of
+      the modules Aurora serves). On the Aurora host (O(api_transport=php)), every setting of the system's file and
+      of each installed module's file.
+    - An enum setting has the name Aurora stores (V(F12)), not the number the web API reports.
+    - Left out are the settings that hold a credential and Core's C(Disabled), which Aurora ignores. A value
+      M(afterlogic.aurora.aurora_settings) would refuse is left out with a warning naming it (an empty C(AdminLogin),
+      C(Disabled) on for AdminAuth or CoreWebclient, a value not of the type Aurora declares). A settings file that
+      cannot be read is skipped with a warning saying why.
+  returned: when O(gather) has V(settings)
+  type: list
+  elements: dict
+  contains:
+    module:
+      description: The module, as Aurora names it, or V(system) for the system settings.
+      type: str
+    settings:
+      description: Setting name to value.
+      type: dict
+  sample:
+    - module: system
+      settings: {AdminLogin: superadmin, EnableMultiTenant: true, LoggingLevel: Warning}
+    - module: Core
+      settings: {AllowGroups: true, SiteName: Acme Mail, TimeFormat: F24}
 capabilities:
   description: What this Aurora offers, from C(Core.GetSettings) and C(Mail.GetSettings).
   returned: when O(gather) has V(settings)

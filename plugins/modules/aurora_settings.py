@@ -56,8 +56,8 @@ options:
         off. Switching off V(AdminAuth) (no administrator could log in) or V(CoreWebclient) (C(Core.GetSettings) would
         fail) needs O(force).
       - An unknown setting fails naming it and the settings of that name there are. A setting that holds a credential
-        (a name ending in C(Password), C(Secret), C(LicenseKey), ...) is refused; the super-administrator's password is
-        O(admin_password). An empty V(AdminLogin) is refused, since Aurora would then let a login with an empty name in.
+        (a name ending in C(Password), C(Secret), C(Token), C(SecretKey), C(LicenseKey), ...) is refused; the
+        super-administrator's password is O(admin_password). An empty V(AdminLogin) is refused, since Aurora would then let a login with an empty name in.
     type: dict
     default: {}
   admin_password:

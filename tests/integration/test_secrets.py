@@ -8,6 +8,10 @@ login returned (written to a file by a no_log task) and any other token the emul
 token-like word of the output against the emulator's signature). The counts are recorded as the figures "secrets"
 (build/reliability/secrets.json); the secrets found must be 0.
 
+aurora_settings runs in a playbook of its own, with the super-administrator's password as it is and a new one, over
+the web API (normal, check, diff, check and diff) and on the host (diff, check and diff); the database password stored
+in the system settings is searched for too.
+
 tests/integration/test_role_provision.py already runs the role at -vvv in a real run with a given token, with a refused
 token and with a refused login; here the role also runs in check and diff mode with its own login, and with refused
 writes.
@@ -242,6 +246,56 @@ def test_the_role_with_refused_writes_prints_no_secret(tmp_path, aurora, figures
     assert aurora.state()['users'] == []
     found = scan(figures, output, example_passwords() + [aurora.admin_password])
     assert found == [], found
+
+
+SETTINGS_PLAYBOOK = '''
+- hosts: localhost
+  connection: local
+  gather_facts: false
+  module_defaults:
+    group/afterlogic.aurora.aurora:
+      api_url: "{{ aurora_url | default(omit) }}"
+      api_password: "{{ aurora_password | default(omit) }}"
+      api_transport: "{{ aurora_transport | default(omit) }}"
+      aurora_path: "{{ aurora_path | default(omit) }}"
+  tasks:
+    - name: The admin password it already is, beside a setting
+      afterlogic.aurora.aurora_settings:
+        module: system
+        admin_password: "{{ admin_passwords[0] }}"
+        settings: {LoggingLevel: Warning}
+
+    - name: A new admin password (the last task over the web API, whose login it changes)
+      afterlogic.aurora.aurora_settings:
+        module: system
+        admin_password: "{{ admin_passwords[1] }}"
+        settings: {EnableEventLogging: true}
+'''
+NEW_ADMIN_PASSWORD = 'New-Admin-Secret-4741'
+STORED_DB_PASSWORD = 'Stored-Database-Secret-4742'  # in the system settings: aurora_settings never reads it
+SETTINGS_MODES = [pytest.param(transport, mode, id='%s-%s' % (transport, '-'.join(word[2:] for word in mode) or 'normal'))
+                  for transport, modes in (('web', ([], ['--check'], ['--diff'], ['--check', '--diff'])),
+                                           ('php', (['--diff'], ['--check', '--diff'])))
+                  for mode in modes]
+
+
+@pytest.mark.parametrize('transport, mode', SETTINGS_MODES)
+def test_aurora_settings_with_the_admin_password_prints_no_secret(tmp_path, aurora, figures, fake_aurora, transport,
+                                                                  mode):
+    system = json.loads(aurora.settings_files()['config.json'])
+    system['DBPassword'][0] = STORED_DB_PASSWORD
+    aurora.settings_files({'config.json': json.dumps(system)})
+    passwords = [aurora.admin_password, NEW_ADMIN_PASSWORD]
+    connection = dict(aurora_transport='php', aurora_path=str(fake_aurora(aurora))) if transport == 'php' else \
+        dict(aurora_url=aurora.url, aurora_password=aurora.admin_password)
+    run = run_playbook(tmp_path, SETTINGS_PLAYBOOK, extra_vars=dict(connection, admin_passwords=passwords),
+                       options=['-vvv'] + mode)
+    assert run.returncode == 0 and run.recap()[1:] == (2, 0), run.output  # both change a setting, one the password
+    assert run.output.count('"password_changed": true') == 1, run.output  # predicted in check mode
+    assert aurora.login(password=aurora.admin_password if '--check' in mode else NEW_ADMIN_PASSWORD)
+    found = scan(figures, run.output, passwords + [STORED_DB_PASSWORD])
+    assert found == [], found
+    assert 'LoggingLevel' in run.output  # what is not secret is shown
 
 
 def test_the_scan_finds_a_password_and_any_token_the_emulator_signed(aurora):

@@ -1,9 +1,11 @@
 """aurora_info through its real main() against the emulator: each kind's items in the option names of the module that
 manages it, given back to that module with nothing to change; the filters; capabilities; no password anywhere."""
 
+import json
+
 import pytest
 
-from tests.helpers.module_runner import create_tenants
+from tests.helpers.module_runner import create_tenants, module_task
 
 MAILBOX_PASSWORD = 'Info-Mailbox-Secret-1'
 SMTP_PASSWORD = 'Info-Relay-Secret-2'
@@ -18,8 +20,9 @@ RELAY_SERVER = dict(
 
 
 def reads_only(emulator, start=0):
+    """The calls since ``start`` that are not reads (the PHP API's settings objects read with @ReadSettings)."""
     return [call['Method'] for call in emulator.calls()[start:]
-            if not call['Method'].startswith('Get') and call['Method'] not in ('LoginAsSuperadmin', 'Login')]
+            if not call['Method'].startswith(('Get', '@Read')) and call['Method'] not in ('LoginAsSuperadmin', 'Login')]
 
 
 def no_secret_in(result, *secrets):
@@ -244,3 +247,73 @@ def test_compare_lists_what_the_description_does_not_name_within_its_tenants(cor
     everywhere = through_task(corporate, 'aurora_info')(gather=['users'], compare={'users': []})
     assert sorted(item['email'] for item in everywhere['unlisted']['users']) == [
         'ann@acme.example', 'bob@acme.example', 'root@example.net', 'zed@beta.example']
+
+
+# ---- settings ------------------------------------------------------------------------------------
+
+SETTING_SECRETS = {'config.json': ('DBPassword', 'Database-Secret-9'),
+                   'modules/Mail.config.json': ('SieveGeneralPassword', 'Sieve-Secret-8'),
+                   'modules/Min.config.json': ('SecretKey', 'Storage-Secret-7')}  # as S3Filestorage keeps its key
+
+
+def edit_files(emulator, edits):
+    """Change the settings files as an operator would: ``{path: {key: [value, type, spec, description]}}``."""
+    files = emulator.settings_files()
+    changed = {}
+    for path, keys in edits.items():
+        content = json.loads(files[path])
+        content.update(keys)
+        changed[path] = json.dumps(content)
+    emulator.settings_files(changed)
+
+
+def test_the_settings_come_as_aurora_settings_items_without_a_secret_and_feed_back_unchanged(emulator, through_task):
+    emulator.settings({'Core': {'SiteName': 'Acme Mail', 'TimeFormat': 'F12'}, 'System': {'LoggingLevel': 'Warning'}})
+    edits = dict((path, {key: [secret, 'string', None, '']}) for path, (key, secret) in SETTING_SECRETS.items())
+    edits['modules/Mail.config.json']['AllowAddAccounts'] = ['no', 'string', None, '']  # a type of the file's own
+    edit_files(emulator, edits)
+    run = through_task(emulator, 'aurora_info')
+    info = run(gather=['settings'])
+    assert not info.failed and list(info) and info['capabilities']['multi_tenancy'] is False, info
+    items = dict((item['module'], item['settings']) for item in info['settings'])
+    on_host = run.transport == 'php'
+    assert [item['module'] for item in info['settings']] == (
+        ['system', 'AdminAuth', 'Core', 'CoreWebclient', 'Mail', 'Min'] if on_host else
+        ['system', 'Core', 'CoreWebclient', 'Mail'])
+    assert (items['Core']['SiteName'], items['Core']['TimeFormat'], items['system']['LoggingLevel']) == (
+        'Acme Mail', 'F12', 'Warning')  # enums by the name Aurora stores
+    assert 'Disabled' not in items['Core'] and ('Language' in items['Core'])  # the web API shows it as CommonLanguage
+    for key, secret in SETTING_SECRETS.values():
+        assert secret not in info.printed and not [item for item in info['settings'] if key in item['settings']]
+    assert 'AdminPassword' not in items['system'] and 'LicenseKey' not in items['system']
+    if on_host:
+        assert items['Mail']['AllowAddAccounts'] == 'no' and items['Min'] == {'Disabled': False}
+        assert items['Mail']['DoImapLoginOnAccountCreate'] is True and items['system']['DBType'] == 'MySQL'
+        assert info.warning_texts == [], info.warning_texts
+    else:  # Mail.UpdateSettings writes AllowAddAccounts as a bool: "no" is not a value aurora_settings takes
+        assert 'AllowAddAccounts' not in items['Mail'] and len(info.warning_texts) == 1, info.warning_texts
+        assert 'AllowAddAccounts of Mail is left out' in info.warning_texts[0], info.warning_texts
+
+    emulator.calls_clear()
+    files = emulator.settings_files()
+    settings = through_task(emulator, 'aurora_settings')
+    for item in info['settings']:
+        again = settings(**item)
+        assert not again.failed and again['changed'] is False, (item['module'], again['msg'])
+    assert reads_only(emulator) == [] and emulator.settings_files() == files
+
+
+def test_settings_aurora_settings_would_refuse_are_left_out_naming_each(emulator, fake_aurora):
+    """On the host: an empty AdminLogin and AdminAuth switched off, which aurora_settings refuses to set (they would
+    let anyone in, or lock the administrator out)."""
+    edit_files(emulator, {'config.json': {'AdminLogin': ['', 'string', None, '']},
+                          'modules/AdminAuth.config.json': {'Disabled': [True, 'bool', None, '']}})
+    info = module_task(emulator, 'aurora_info', fake_aurora(emulator))(gather=['settings'])
+    assert not info.failed, info
+    items = dict((item['module'], item['settings']) for item in info['settings'])
+    assert 'AdminLogin' not in items['system'] and 'Disabled' not in items['AdminAuth'], items
+    assert items['AdminAuth'] == {'AllowLoginFromCoreModule': False, 'SuperadminWhitelistIp': []}
+    warned = info.warning_texts
+    assert len(warned) == 2, warned
+    assert 'AdminLogin of system is left out' in warned[0] and 'must be a login name' in warned[0], warned
+    assert 'Disabled of AdminAuth is left out' in warned[1] and 'set force: true' in warned[1], warned

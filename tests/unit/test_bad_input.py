@@ -6,6 +6,11 @@ address or domain, an unknown option, a bad item of a bulk module's list. For ev
 message that names the offending option, print no traceback, and leave Aurora untouched: no API call at all (so no
 write), and the emulator's state exactly as before.
 
+aurora_settings checks a value against the type Aurora declares for the setting, which it reads first: those bad
+values (a wrong type, an unknown setting, one only the PHP API can write) are refused after reads and before any
+write, in a test of their own; its options alone (credentials, an empty AdminLogin, Core's Disabled, ...) are refused
+before any API call, like every other module's.
+
 The examples are derandomized (the same ones on every run) and counted as they are tried; the count, which must reach
 1,000, is recorded as the figures "bad-input" (build/reliability/bad-input.json).
 
@@ -34,13 +39,14 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._module import (
     MAX_TEXT_LENGTH,
     connection_argument_spec,
 )
+from ansible_collections.afterlogic.aurora.plugins.module_utils._settings import Settings
 from ansible_collections.afterlogic.aurora.plugins.module_utils._tenant import Tenant
 from ansible_collections.afterlogic.aurora.plugins.module_utils._user_account import UserAccount
 from tests.helpers.figures import figures_fixture
 from tests.helpers.module_runner import module_task, run_module
 
 MIN_EXAMPLES = 1000
-EXAMPLES = {  # per test; 1,200 in all
+EXAMPLES = {  # per test; 1,350 in all
     'aurora_api_token': 100,
     'aurora_tenant': 100,
     'aurora_mail_domain': 100,
@@ -51,6 +57,8 @@ EXAMPLES = {  # per test; 1,200 in all
     'aurora_mail_account': 100,
     'aurora_user_accounts': 150,
     'aurora_info': 50,
+    'aurora_settings': 100,
+    'aurora_settings_declared': 50,  # refused after Aurora's declarations are read, before any write
     'too_long': 50,
 }
 
@@ -113,6 +121,12 @@ GROUP_OPTIONS = Group.item_spec()
 GROUP_TASKS = [
     dict(name='Sales', tenant='acme', members=['ann@acme.example']),  # create or set members
     dict(name='Sales', tenant='acme', state='absent'),                # delete
+]
+SETTINGS_OPTIONS = Settings.item_spec()
+SETTINGS_TASKS = [
+    dict(module='Core', settings={'SiteName': 'Acme Mail', 'TimeFormat': 'F12'}),                    # update
+    dict(module='system', settings={'LoggingLevel': 'Warning'}, admin_password='New-Admin-Secret-1'),  # with a secret
+    dict(module='Mail', settings={'AllowAddAccounts': False}),
 ]
 EXTERNAL_ACCESS_OPTIONS = SERVER_OPTIONS['external_access']['options']
 MAIL_SERVERS_OPTIONS = bulk_argument_spec(MailServer)
@@ -330,6 +344,39 @@ GROUP_VALUES = dict(
     tenant=BAD_TENANT,
     members=st.lists(st.one_of(BAD_EMAIL, st.sampled_from([' ann@acme.example', 'ann'])), min_size=1, max_size=3),
 )
+
+
+SETTINGS_VALUES = dict(
+    module=st.one_of(EMPTY_OR_BLANK, WITH_CONTROL.filter(lambda text: re.search(r'[\x00-\x1f\x7f]', text))),
+    admin_password=st.one_of(EMPTY_OR_BLANK, st.builds(' {}'.format, st.text(min_size=4, max_size=12)),
+                             st.builds('{}\t'.format, st.text(min_size=4, max_size=12))),
+)
+# Setting names that are none, and the credentials, which settings never takes (admin_password is the one secret).
+NOT_A_SETTING_NAME = st.one_of(EMPTY_OR_BLANK, with_inserted(st.text(alphabet=string.ascii_letters, max_size=12),
+                                                             CONTROL_CHARACTERS))
+CREDENTIAL_NAMES = ['AdminPassword', 'DBPassword', 'DBSlavePassword', 'LicenseKey', 'SieveGeneralPassword', 'Secret',
+                    'ClientSecret', 'SecretKey', 'ServerKey', 'AccessToken', 'PrivateKey', 'ApiKey', 'Key']
+
+
+def settings_cases():
+    """One bad option of an aurora_settings task that its options alone refuse."""
+    any_value = st.one_of(SOME_TEXT, st.integers(), st.booleans())
+    return st.one_of(
+        *option_cases(SETTINGS_OPTIONS, SETTINGS_VALUES),
+        *missing_required_cases(SETTINGS_OPTIONS),
+        st.tuples(NOT_A_SETTING_NAME, any_value).map(lambda bad: case({'settings': {bad[0]: bad[1]}}, 'settings')),
+        st.tuples(st.sampled_from(CREDENTIAL_NAMES), SOME_TEXT).map(
+            lambda bad: case({'settings': {bad[0]: bad[1]}}, 'settings', bad[0])),
+        st.one_of(EMPTY_OR_BLANK, st.integers(), st.booleans(), st.none(), st.lists(st.integers(), max_size=2)).map(
+            lambda login: case({'module': 'system', 'settings': {'AdminLogin': login}}, 'AdminLogin')),
+        st.booleans().map(lambda off: case({'module': 'Core', 'settings': {'Disabled': off}}, 'Disabled', 'Core')),
+        st.sampled_from(['AdminAuth', 'CoreWebclient', 'adminauth']).map(  # switched off without force
+            lambda module: case({'module': module, 'settings': {'Disabled': True}, 'force': False}, 'Disabled',
+                                'force')),
+        st.sampled_from(['Core', 'Mail', 'AdminAuth']).map(  # the administrator's password is the system's
+            lambda module: case({'module': module, 'admin_password': 'Other-Admin-Secret-2'}, 'admin_password')),
+        unknown_option_cases(dict(SETTINGS_OPTIONS, **CONNECTION_OPTIONS)),
+    )
 
 
 def connection_cases():
@@ -625,6 +672,52 @@ def test_aurora_mail_account_refuses_bad_options(aurora, figures, task, check_mo
 @given(task=single_tasks(INFO_TASKS, info_cases()), check_mode=st.booleans())
 def test_aurora_info_refuses_bad_options(aurora, figures, task, check_mode):
     assert_refused(aurora, figures, 'aurora_info', task[0], task[1], check_mode)
+
+
+@examples(EXAMPLES['aurora_settings'])
+@given(task=single_tasks(SETTINGS_TASKS, settings_cases()), check_mode=st.booleans())
+def test_aurora_settings_refuses_bad_options(aurora, figures, task, check_mode):
+    assert_refused(aurora, figures, 'aurora_settings', task[0], task[1], check_mode)
+
+
+# Values that only Aurora's declarations refuse: read first (over the web API, the super-administrator's GetSettings),
+# so these make reads, and must make no write. {module: [(setting, bad value)]}
+DECLARED_OTHERWISE = {
+    'Core': [('SiteName', value) for value in (42, True, ['Acme'], None)]
+    + [('AutodetectLanguage', value) for value in ('false', 'true', 'no', 0, 1, None)]
+    + [('TimeFormat', value) for value in ('F13', 'f12', '1', 2, -1, True, None)]
+    + [('SiteNam', 'Acme'), ('Nonsense', 1), ('AllowGroups', True)],  # unknown, unknown, php only
+    'system': [('EnableLogging', value) for value in ('false', 1, 'on')]
+    + [('LoggingLevel', value) for value in ('Debug', 'full', 99, True)]
+    + [('EnableMultiTenantt', True), ('PasswordMinLength', 12)],  # unknown; php only
+    'Mail': [('AllowAddAccounts', value) for value in ('no', 0, 'False')] + [('DoImapLoginOnAccountCreate', False)],
+}
+SETTINGS_WRITES = ('UpdateSettings', 'UpdateLoggingSettings', 'UpdateConfig', '@WriteSettings')
+
+
+@examples(EXAMPLES['aurora_settings_declared'])
+@given(module=st.sampled_from(sorted(DECLARED_OTHERWISE)), data=st.data(), check_mode=st.booleans())
+def test_aurora_settings_refuses_values_aurora_declares_otherwise_before_any_write(aurora, figures, module, data,
+                                                                                   check_mode):
+    """A wrong type, an unknown setting, a value only the PHP API can write: refused once Aurora's declarations are
+    read, naming the setting, with no write (the reads stay: the types are Aurora's)."""
+    emulator, before = aurora
+    name, value = data.draw(st.sampled_from(DECLARED_OTHERWISE[module]))
+    good = dict(SETTINGS_TASKS[0]['settings']) if module == 'Core' else {}
+    files = emulator.settings_files()
+    emulator.calls_clear()
+    figures.add('examples tried')
+    args = dict(api_url=emulator.url, api_username=emulator.admin_login, api_password=emulator.admin_password,
+                module=module, settings=dict(good, **{name: value}))
+    result = run_module('aurora_settings', args, check_mode=check_mode)
+    assert result.failed, (module, name, value, result)
+    assert 'exception' not in result and 'Traceback' not in result.printed, result.printed
+    assert [call for call in emulator.calls() if call['Method'] in SETTINGS_WRITES] == []
+    assert emulator.settings_files() == files and emulator.state() == before
+    assert names_option(result['msg'], name) and 'nothing was changed' in result['msg'], result['msg']
+    assert emulator.admin_password not in result.printed
+    figures.add('refused naming the option')
+    figures.add('settings refused after reads, before any write')
 
 
 @examples(EXAMPLES['aurora_group'])

@@ -11,10 +11,17 @@ run succeeds and reports ``retries: 1``.
 
 The reads get their own cases: a read that fails is retried with backoff, and all its attempts fit in ``timeout``.
 A blocked login (Aurora's 1000 after failed logins) is tried once and reported, never retried.
+
+The settings writes of aurora_settings (``Core.UpdateSettings``, ``Mail.UpdateSettings``, and on the host the bridge's
+``SaveSettingsFile``, whose save Aurora's settings object makes) get every fault but the deadlock (they touch no
+database), php's death and a PHP error: a lost answer is read back and reported done, a write refused or not done
+fails naming the call and the settings it carried; a value another writer's save overwrote fails naming it. Every one
+converges on a clean rerun, and no output shows the database password stored in the system settings.
 """
 
 import collections
 import concurrent.futures
+import json
 import re
 import time
 
@@ -496,6 +503,154 @@ def test_php_killed_on_a_write(request, figures, fake_aurora, op, when):
         assert emulator.state() == before, 'the run reported changed=false, yet Aurora changed: %s' % result['msg']
     assert_converges(emulator, run, options, op)
     figures.add('php kills survived', hits)
+
+
+# ---- the settings writes: Core.UpdateSettings, Mail.UpdateSettings, and the bridge's SaveSettingsFile -----------
+
+class SettingsOp:
+    """A write of aurora_settings: the call to fault (as the emulator sees it), the call the module names, the task,
+    and what Aurora's settings (GET /_emulator/settings) hold after it."""
+
+    def __init__(self, name, call, task, holds, transport='web', named=None):
+        self.name = name
+        self.call = call
+        self.named = named or call
+        self.task = task
+        self.holds = holds
+        self.transport = transport
+
+
+def holds_settings(**expected):
+    """``{file: {setting: value}}`` ("System" for config.json), an enum by the number the API reports."""
+    def check(settings):
+        held = dict((name, dict((key, settings[name][key]) for key in keys)) for name, keys in expected.items())
+        assert held == expected, held
+    return check
+
+
+SAVE_SETTINGS = '@Settings.SaveSettingsFile'  # the bridge's call; Aurora's settings object saves through Core.@WriteSettings
+SETTINGS_OPS = [
+    SettingsOp('core', 'Core.UpdateSettings', dict(module='Core', settings={'SiteName': 'Faulty Mail', 'TimeFormat': 'F12'}),
+               holds_settings(Core={'SiteName': 'Faulty Mail', 'TimeFormat': 1})),
+    SettingsOp('mail', 'Mail.UpdateSettings', dict(module='Mail', settings={'AllowAddAccounts': False}),
+               holds_settings(Mail={'AllowAddAccounts': False})),
+    SettingsOp('core-php', 'Core.@WriteSettings', dict(module='Core', settings={'AllowGroups': True}),
+               holds_settings(Core={'AllowGroups': True}), 'php', SAVE_SETTINGS),
+    SettingsOp('system-php', 'Core.@WriteSettings', dict(module='system', settings={'EnableMultiTenant': True}),
+               holds_settings(System={'EnableMultiTenant': True}), 'php', SAVE_SETTINGS),
+]
+# A settings write touches no database, so no deadlock strikes it; the PHP transport's faults are php's death and a
+# PHP error (the emulator's HTTP 500 becomes an \Error in the fake Aurora's PHP).
+SETTINGS_FAULTS = dict((name, rule) for name, rule in FAULTS.items() if name != 'deadlock')
+PHP_SETTINGS_FAULTS = {'php-kill-before': dict(fault='php-kill', when='before'),
+                       'php-kill-after': dict(fault='php-kill', when='after'),
+                       'php-error': dict(fault='http500', when='before')}
+LOST_ANSWERS = ('http500-after', 'empty-after', 'html-after', 'reset-after', 'php-kill-after')
+SETTINGS_CASES = [(op, fault) for op in SETTINGS_OPS
+                  for fault in sorted(PHP_SETTINGS_FAULTS if op.transport == 'php' else SETTINGS_FAULTS)]
+
+
+def settings_writes(calls):
+    return [call for call in calls if call['Method'] in ('UpdateSettings', '@WriteSettings')]
+
+
+def settings_task(request, fake_aurora, op):
+    """The emulator, its database's password in the system settings (no output may show it), and aurora_settings."""
+    emulator = request.getfixturevalue('emulator')
+    system = json.loads(emulator.settings_files()['config.json'])
+    system['DBPassword'][0] = PASSWORD
+    emulator.settings_files({'config.json': json.dumps(system)})
+    return emulator, module_task(emulator, 'aurora_settings', fake_aurora(emulator) if op.transport == 'php' else None)
+
+
+def assert_settings_converge(emulator, run, op):
+    """A clean rerun succeeds; a third run changes and writes nothing; Aurora holds what the task asks."""
+    rerun = run(**op.task)
+    assert not rerun.failed, rerun['msg']
+    files, start = emulator.settings_files(), len(emulator.calls())
+    third = run(**op.task)
+    assert not third.failed and third['changed'] is False, third['msg']
+    assert settings_writes(emulator.calls()[start:]) == [] and emulator.settings_files() == files
+    op.holds(emulator.settings())
+
+
+@pytest.mark.parametrize('op, fault', SETTINGS_CASES, ids=['%s-%s' % (op.name, fault) for op, fault in SETTINGS_CASES])
+def test_fault_on_a_settings_write(request, figures, fake_aurora, op, fault):
+    """One fault on a settings write: a lost answer is read back and reported as done; a write refused or not done
+    fails in one sentence naming the call, changed told truly; then convergence."""
+    emulator, run = settings_task(request, fake_aurora, op)
+    before = emulator.settings_files()
+    emulator.calls_clear()
+    rule = dict((PHP_SETTINGS_FAULTS if op.transport == 'php' else SETTINGS_FAULTS)[fault], call=op.call)
+    injected = inject(emulator, [rule])
+
+    result, wall = timed(run, timeout=TIMEOUT, **op.task)
+    emulator.wait_idle()
+    hits = injected()
+    figures.add('injected', hits)
+    figures.add('settings injected', hits)
+    assert hits == 1, 'the fault never hit %s' % op.call
+    emulator.faults_clear()
+    calls = emulator.calls()
+
+    assert_clear_outcome(result, op.named)
+    if result.failed:
+        assert '(%s)' % ', '.join(sorted(op.task['settings'])) in result['msg'], result['msg']  # the settings written
+    assert wall < TIMEOUT + SLACK, wall
+    assert len(settings_writes(calls)) == (2 if fault == 'revoke-before' else 1), calls  # a lost write is not resent
+    if fault in LOST_ANSWERS or fault.startswith('revoke'):
+        assert not result.failed and result['changed'], result['msg']
+        op.holds(emulator.settings())
+    elif fault == 'delay':
+        assert result.failed and result['changed'] and 'no answer within %d s' % TIMEOUT in result['msg'], result
+    else:
+        assert result.failed and not result['changed'], result['msg']
+    if not result['changed']:
+        assert emulator.settings_files() == before, 'the run reported changed=false, yet a settings file changed'
+
+    assert_settings_converge(emulator, run, op)
+    figures.add('survived', hits)
+    figures.add('settings survived', hits)
+
+
+RACED = [op for op in SETTINGS_OPS if op.name in ('core', 'core-php')]
+READ_BACK = {'web': 'Core.GetSettings', 'php': 'Core.@ReadSettings'}  # the first read after the save
+
+
+def wait_for(condition, limit=30):
+    deadline = time.monotonic() + limit
+    while not condition():
+        assert time.monotonic() < deadline, 'still waiting after %d s' % limit
+        time.sleep(0.02)
+
+
+@pytest.mark.parametrize('op', RACED, ids=[op.name for op in RACED])
+def test_a_settings_value_another_writer_overwrote_fails_naming_it_and_a_rerun_converges(request, figures,
+                                                                                         fake_aurora, op):
+    """Aurora's own writer (an administrator in its web UI) saves Core's file at the moment the task does, from a
+    copy read before the task's save: Aurora answers both true and keeps only the later save. The task's read-back
+    is held until that save is done, so it sees its value lost, and the task fails naming it."""
+    emulator, run = settings_task(request, fake_aurora, op)
+    emulator.settings_race('modules/Core.config.json', writers=2, at='save', seconds=20)
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        running = pool.submit(run, **op.task)
+        wait_for(lambda: emulator.settings_races()[0]['arrived'] == 1)  # the task's save waits at the gate
+        emulator.faults([{'call': READ_BACK[op.transport], 'fault': 'hold', 'times': 1, 'seconds': 20}])
+        assert emulator.api('Core', 'UpdateSettings', {'Language': 'German'})['Result'] is True  # saved last
+        assert emulator.wait_held(1)
+        emulator.release()
+        result = running.result()
+    figures.add('injected')
+    figures.add('settings injected')
+    named = list(op.task['settings'])[0]
+    assert result.failed and result['changed'], result['msg']
+    assert 'did not keep %s' % named in result['msg'] and '\n' not in result['msg'], result['msg']
+    assert 'Traceback' not in result.printed and 'exception' not in result
+    assert emulator.settings()['Core']['Language'] == 'German'
+    assert_settings_converge(emulator, run, op)
+    assert emulator.settings()['Core']['Language'] == 'German'  # the other writer's value is kept
+    figures.add('survived')
+    figures.add('settings survived')
 
 
 # ---- reads: retried with backoff, within timeout -------------------------------------------------
