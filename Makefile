@@ -106,7 +106,8 @@ collection: venv
 	$(BIN)/python -c 'import sys; sys.path.insert(0, "."); from tests.helpers.collection import ensure_collection_on_path as e; e()'
 
 # The molecule scenarios of the role (extensions/molecule/default, drift and corporate); no containers: the bundled emulator.
-molecule: collection
+# corporate runs the role over Aurora's PHP API, on a fake Aurora install (tests/php/fake-aurora), so php is needed.
+molecule: collection php-cli
 	$(RUN_TOOLS) molecule test --all
 
 # ansible-lint as contributors run it: with no argument, from the root of the checkout, in the active .venv. Its

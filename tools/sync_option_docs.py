@@ -6,7 +6,9 @@ The options of aurora_mail_server, aurora_user_account and aurora_mail_account a
 mail server, one user account and one extra mail account. From them this writes the ``suboptions`` of ``servers`` in
 aurora_mail_servers.py and of ``accounts`` in aurora_user_accounts.py and aurora_mail_accounts.py, and the ``options``
 of the variables ``aurora_mail_servers`` and ``aurora_user_accounts``
-in roles/provision/meta/argument_specs.yml. Only that YAML subtree is rewritten; the rest of each file stays as it is.
+in roles/provision/meta/argument_specs.yml; so for the other kinds, and for the role's ``aurora_settings`` (the items
+of aurora_settings, which has no bulk module). Only that YAML subtree is rewritten; the rest of each file stays as it
+is.
 With --check nothing is written: each stale file is named and the exit code is 1.
 
 The rules that make a copy read right where it is (an item of a bulk task, or of a role variable):
@@ -16,7 +18,9 @@ The rules that make a copy read right where it is (an item of a bulk task, or of
 3. An option that the module's argument spec marks no_log says that it is never shown; the role's copy takes the
    spec's no_log, False included.
 4. ITEM_NOTES are appended: what the single module says in its own description, or what only a bulk task does;
-   in the role, ROLE_NOTES too: what only the role does.
+   in the role, ROLE_NOTES too: what only the role does. The role leaves out the options of ROLE_OMITTED, which
+   other role variables stand for, and reads O(x) of a module option x that is not an item option as the role
+   variable O(aurora_x) (O(api_transport) is O(aurora_api_transport)).
 5. The role keeps only the keys of the argument_spec format, with ``options`` for ``suboptions``; suboptions shared
    through a YAML anchor keep the anchor in the bulk module and are written out in full in the role.
 6. A single module's return value RV(x) reads C(x): the role has no return values, and a bulk module has it in
@@ -44,7 +48,9 @@ ITEMS = (
     ItemDocs('aurora_tenant', 'aurora_tenants', '_tenant.Tenant', 'aurora_tenants'),
     ItemDocs('aurora_mail_domain', 'aurora_mail_domains', '_mail_domain.MailDomain', 'aurora_mail_domains'),
     ItemDocs('aurora_group', 'aurora_groups', '_group.Group', 'aurora_groups'),
+    ItemDocs('aurora_settings', None, '_settings.Settings', 'aurora_settings'),
 )
+ROLE_OMITTED = {'aurora_settings': ('admin_password',)}  # the role's aurora_admin_password
 ROLE_SPEC = 'roles/provision/meta/argument_specs.yml'
 ROLE_ITEMS_PATH = ('argument_specs', 'main', 'options')
 ROLE_KEYS = ('description', 'type', 'elements', 'choices', 'default', 'required', 'no_log', 'options')
@@ -136,18 +142,22 @@ def item_argument_spec(kind):
 
 # ---- the rules -------------------------------------------------------------------------------------------------------
 
-def item_text(text, prefix, item_options):
-    """Rules 1 and 2 on one paragraph."""
+def item_text(text, prefix, item_options, for_role=False):
+    """Rules 1, 2 and 4 on one paragraph."""
     def reference(match):
         path = match.group(1)
-        return 'O(%s%s)' % (prefix, path) if re.split(r'[.=\[]', path)[0] in item_options else match.group(0)
+        if re.split(r'[.=\[]', path)[0] in item_options:
+            return 'O(%s%s)' % (prefix, path)
+        if for_role and '#' not in path and not path.startswith('aurora_'):
+            return 'O(aurora_%s)' % path
+        return match.group(0)
     return THE_TASK.sub(r'\1 item', OPTION_REFERENCE.sub(reference, text))
 
 
-def item_description(description, prefix, item_options, spec_option, notes):
+def item_description(description, prefix, item_options, spec_option, notes, for_role=False):
     """Rules 1 to 4: the description as it reads for an item, a string when it is one paragraph."""
     paragraphs = [description] if isinstance(description, str) else list(description)
-    paragraphs = [item_text(paragraph, prefix, item_options) for paragraph in paragraphs]
+    paragraphs = [item_text(paragraph, prefix, item_options, for_role) for paragraph in paragraphs]
     if spec_option.get('no_log') and not any(NEVER_SHOWN in paragraph for paragraph in paragraphs):
         paragraphs.append(NEVER_SHOWN)
     paragraphs += notes
@@ -171,16 +181,17 @@ class ItemCopy:
     that) is copied as documented.
     """
 
-    def __init__(self, prefix, item_options, for_role):
+    def __init__(self, prefix, item_options, for_role, omitted=()):
         self.prefix = prefix
-        self.item_options = item_options
+        self.item_options = [name for name in item_options if name not in omitted]
         self.for_role = for_role
+        self.omitted = omitted
         self._copies = {}
 
     def options(self, options, spec, notes):
         if id(options) not in self._copies:
             self._copies[id(options)] = dict((name, self.option(option, spec.get(name, {}), notes.get(name, [])))
-                                             for name, option in options.items())
+                                             for name, option in options.items() if name not in self.omitted)
         return self._copies[id(options)]
 
     def option(self, option, spec_option, notes):
@@ -188,7 +199,7 @@ class ItemCopy:
         for key, value in option.items():
             if key == 'description':
                 value = module_return_values(item_description(value, self.prefix, self.item_options, spec_option,
-                                                              notes))
+                                                              notes, self.for_role))
             elif key == 'suboptions':
                 value = self.options(value, spec_option.get('options', {}), {})
                 key = 'options' if self.for_role else key
@@ -255,7 +266,7 @@ def options_lines(options, indent, anchors, emitted):
 def key_lines(key, value, indent, anchors, emitted):
     if key == 'description':
         return description_lines(value, indent)
-    if not isinstance(value, dict):
+    if not isinstance(value, dict) or not value:  # an empty dict is a value ({}), not a block
         return ['%s%s: %s' % (indent, key, plain(value))]
     anchor = anchors.get(id(value))
     if not anchor:
@@ -340,7 +351,8 @@ def with_bulk_copy(source, item, options, anchors):
 
 def with_role_copy(source, item, options):
     spec = item_argument_spec(item.kind)[1]
-    role = ItemCopy('%s[].' % item.role_variable, options, for_role=True)
+    role = ItemCopy('%s[].' % item.role_variable, options, for_role=True,
+                    omitted=ROLE_OMITTED.get(item.role_variable, ()))
     copy = role.options(options, spec, notes_for(item.single, ROLE_NOTES))
     return rewritten(source, ROLE_ITEMS_PATH + (item.role_variable, 'options'), copy, {})
 

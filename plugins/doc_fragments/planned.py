@@ -16,9 +16,11 @@ options:
     description:
       - In check mode, what earlier tasks of the same run would create or change; ignored in a real run.
       - A check run writes nothing, so a tenant, mail server, mail domain or user that an earlier task would create is
-        missing when the next task looks for it. Give here the C(planned) that the earlier bulk tasks returned, added
-        together; this task then sees Aurora as the real run will have left it, and predicts exactly what the real run
-        does. The role P(afterlogic.aurora.provision#role) does so between its steps.
+        missing when the next task looks for it, and so is a setting that an earlier
+        M(afterlogic.aurora.aurora_settings) task would set (multi-tenancy, groups, the MailDomains module). Give here
+        the C(planned) that the earlier tasks returned, added together; this task then sees Aurora as the real run will
+        have left it, and predicts exactly what the real run does. The role P(afterlogic.aurora.provision#role) does so
+        between its steps.
       - Each entry names its tenant and mail server as the earlier task's item did, so a check run that feeds one task
         into the next reports for each item what the real run reports.
     type: list
@@ -29,9 +31,11 @@ options:
         description: What the entry is.
         type: str
         required: true
-        choices: [tenant, mail_server, mail_domain, user]
+        choices: [settings, tenant, mail_server, mail_domain, user]
       name:
-        description: The name of the tenant, mail server or mail domain, or the e-mail address of the user.
+        description:
+          - The name of the tenant, mail server or mail domain, or the e-mail address of the user.
+          - For V(settings), the Aurora module whose settings these are, or V(system).
         type: str
         required: true
       id:
@@ -58,4 +62,7 @@ options:
         description: Whether the run creates the user's login mail account.
         type: bool
         default: false
+      settings:
+        description: For V(settings), the settings the run sets, by name, enums by the name Aurora stores.
+        type: dict
 '''

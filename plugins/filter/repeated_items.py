@@ -18,13 +18,16 @@ description:
   - Items describe one object as the bulk modules compare them, which is as Aurora compares the objects. Tenant,
     mail domain and group names, e-mail addresses and tenant names ignore case; mail server names do not. A mail
     server and a group are an object of their tenant. An e-mail address may be a further account of several users.
+  - The role's V(aurora_settings), items of M(afterlogic.aurora.aurora_settings), are taken too; their object is the
+    settings of one Aurora module (or of the system), whose name ignores case.
   - The bulk modules refuse such a list themselves, before any write. This filter lets a play refuse all its lists
     at once, before it even logs in to Aurora.
 options:
   _input:
     description:
       - The lists, by the name of the bulk module that takes them, among V(aurora_tenants), V(aurora_mail_servers),
-        V(aurora_mail_domains), V(aurora_user_accounts), V(aurora_mail_accounts) and V(aurora_groups).
+        V(aurora_mail_domains), V(aurora_user_accounts), V(aurora_mail_accounts) and V(aurora_groups); and
+        V(aurora_settings).
       - A list that is null counts as empty.
     type: dict
     required: true
@@ -43,9 +46,9 @@ EXAMPLES = r'''
 RETURN = r'''
 _value:
   description:
-    - One text per object described more than once, such as V(mail server mail (tenant acme)) or V(user
-      ann@acme.example), with the object as its first item spells it; in the order of the lists given, then of the
-      first item.
+    - One text per object described more than once, such as V(mail server mail (tenant acme)), V(user
+      ann@acme.example) or V(the settings of module Core), with the object as its first item spells it; in the order
+      in which the role works on the lists, then of the first item.
   type: list
   elements: str
 '''
@@ -57,11 +60,13 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._kind import rep
 from ansible_collections.afterlogic.aurora.plugins.module_utils._mail_account import MailAccount
 from ansible_collections.afterlogic.aurora.plugins.module_utils._mail_domain import MailDomain
 from ansible_collections.afterlogic.aurora.plugins.module_utils._mail_server import MailServer
+from ansible_collections.afterlogic.aurora.plugins.module_utils._settings import Settings
 from ansible_collections.afterlogic.aurora.plugins.module_utils._tenant import Tenant
 from ansible_collections.afterlogic.aurora.plugins.module_utils._user_account import UserAccount
 
-# The kinds of the bulk modules, in the order in which the role provision makes them.
+# The kinds of the bulk modules (and the settings), in the order in which the role provision makes them.
 BY_BULK_MODULE = (
+    ('aurora_settings', Settings),
     ('aurora_tenants', Tenant),
     ('aurora_mail_servers', MailServer),
     ('aurora_mail_domains', MailDomain),

@@ -65,7 +65,8 @@ def validation_errors(params):
 def require_groups(client):
     if not client.settings().get('AllowGroups'):
         raise ResourceError('this Aurora has groups off, so it has no groups to manage; turn them on with '
-                            '"AllowGroups": true in data/settings/modules/Core.config.json of the Aurora installation')
+                            'afterlogic.aurora.aurora_settings (module: Core, settings: {AllowGroups: true}) and '
+                            'api_transport: php, on the Aurora host')
 
 
 def group_id_of(group):

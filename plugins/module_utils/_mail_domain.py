@@ -91,7 +91,10 @@ def validation_errors(params):
 def require_mail_domains(client):
     if not client.has_backend_module(MAIL_DOMAINS_MODULE):
         raise ResourceError('this Aurora has no MailDomains module, so it has no mail domains to manage; the domains of '
-                            'a mail server are then the domains option of afterlogic.aurora.aurora_mail_server')
+                            'a mail server are then the domains option of afterlogic.aurora.aurora_mail_server (a '
+                            'MailDomains module that is installed but off is switched on with '
+                            'afterlogic.aurora.aurora_settings: module: MailDomains, settings: {Disabled: false}, and '
+                            'api_transport: php)')
 
 
 def domain_id_of(domain):

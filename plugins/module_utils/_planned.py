@@ -8,6 +8,9 @@ A check run writes nothing, so a task that creates a tenant, a server, a domain 
 next task, which would then find them missing. Each bulk module returns, in check mode, the objects it would create
 or change (``planned``); a later task is given them (its option ``planned``) and reads Aurora through
 ``PlannedAurora``: the listings and reads it makes show the planned objects as the real run will have made them.
+So does aurora_settings with the settings it would set: ``Core.GetSettings`` (and the other ``GetSettings``) then
+show them, so that a task sees multi-tenancy, groups or the MailDomains module that an earlier task switches on. A
+module the run switches on holds nothing yet: its reads answer empty.
 
 A planned object that does not exist yet gets a negative id, which no Aurora object has. Only reads see it: a check
 run sends no write. The entries name their tenant and server as the tasks' items do (by name or by id), so one
@@ -21,7 +24,7 @@ __metaclass__ = type
 import re
 import threading
 
-from ansible_collections.afterlogic.aurora.plugins.module_utils._api import AuroraClient
+from ansible_collections.afterlogic.aurora.plugins.module_utils._api import AuroraClient, is_read
 from ansible_collections.afterlogic.aurora.plugins.module_utils._lookups import (
     default_tenant_id,
     owner_tenant_id,
@@ -30,8 +33,15 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._lookups import 
 )
 from ansible_collections.afterlogic.aurora.plugins.module_utils._module import Once
 from ansible_collections.afterlogic.aurora.plugins.module_utils._resource import first_id, integer, named, server_id_of
+from ansible_collections.afterlogic.aurora.plugins.module_utils._settings_catalog import (
+    CORE,
+    DISABLED,
+    WEB_ENUMS,
+    WEB_SHOWN,
+)
 
-KINDS = ('tenant', 'mail_server', 'mail_domain', 'user')
+KINDS = ('settings', 'tenant', 'mail_server', 'mail_domain', 'user')
+SERVED = 'AvailableBackendModules'  # the key of Core.GetSettings that lists the modules Aurora loads
 PLACEHOLDER_IN_TEXT = re.compile(r'(?<![\w.-])-[1-9][0-9]*(?![\w.])')
 
 PLANNED_SPEC = dict(
@@ -44,6 +54,7 @@ PLANNED_SPEC = dict(
     server_id=dict(type='int'),
     domains=dict(type='list', elements='str', default=[]),
     account=dict(type='bool', default=False),
+    settings=dict(type='dict'),
 )
 
 
@@ -51,13 +62,15 @@ def planned_argument_spec():
     return {'planned': dict(type='list', elements='dict', options=PLANNED_SPEC, default=[])}
 
 
-def planned_entry(kind, name, item=None, object_id=None, domains=None, account=False):
+def planned_entry(kind, name, item=None, object_id=None, domains=None, account=False, settings=None):
     """One entry of ``planned``: the object ``name`` of ``kind``, owned as ``item`` (the task's options) says;
-    ``object_id`` when it exists already; ``account``: a user's login account is created."""
+    ``object_id`` when it exists already; ``account``: a user's login account is created; ``settings``: of the
+    kind settings, the settings of the module ``name`` as the real run leaves them (enums by name)."""
     item = item or {}
     return {'kind': kind, 'name': name, 'id': object_id if object_id is None or object_id > 0 else None,
             'tenant': item.get('tenant'), 'tenant_id': item.get('tenant_id'), 'server': item.get('server'),
-            'server_id': item.get('server_id'), 'domains': list(domains or []), 'account': account}
+            'server_id': item.get('server_id'), 'domains': list(domains or []), 'account': account,
+            'settings': settings}
 
 
 def contains(text, search):
@@ -83,6 +96,9 @@ class PlannedAurora:
         self._next_id = 0
         self.tenants, self.servers, self.domains, self.users, self.accounts = [], [], [], [], {}
         self.changed_servers, self.moved_users = {}, {}  # existing objects the run changes: id -> what changes
+        self.planned_settings = {}  # module (as Aurora names it, or system) -> {setting: value, enums by name}
+        self.switched_on = set()  # the modules the run switches on that Aurora does not load now
+        self._settings = Once()
         self.listed_domains = {}  # domain -> the planned or changed server whose Domains list it
         self._domain_servers = Once.each()  # domain -> Aurora's pick for it, once per task
 
@@ -110,6 +126,12 @@ class PlannedAurora:
                     if kind == 'mail_server':
                         self.listed_domains = self._listed_domains()
                 self._built = True
+
+    def _add_settings(self, entry):
+        self.planned_settings.setdefault(entry['name'], {}).update(entry.get('settings') or {})
+        if (entry.get('settings') or {}).get(DISABLED) is False \
+                and entry['name'] not in (self._client.settings().get(SERVED) or []):
+            self.switched_on.add(entry['name'])
 
     def _tenant_id(self, entry):
         if entry.get('tenant_id') is not None:
@@ -180,6 +202,29 @@ class PlannedAurora:
 
     # ---- reads ---------------------------------------------------------------------------------
 
+    def settings(self):
+        """Core.GetSettings as the client caches it, with the planned settings."""
+        self._world()
+        return self._settings.get(lambda: self._with_planned_settings(CORE, self._client.settings()))
+
+    has_backend_module = AuroraClient.has_backend_module
+
+    def _with_planned_settings(self, reader, answer):
+        """The answer of ``reader``.GetSettings as it will be once the planned settings are set: those it shows, in
+        the form it shows them (an enum by its number), and the modules switched on or off among those it loads."""
+        if not isinstance(answer, dict) or not self.planned_settings:
+            return answer
+        answer = dict(answer)
+        for module, values in self.planned_settings.items():
+            shown = WEB_SHOWN.get(module)
+            for name, value in values.items():
+                if name == DISABLED and reader == CORE:
+                    served = [served for served in answer.get(SERVED) or [] if served != module]
+                    answer[SERVED] = served if value else served + [module]
+                elif shown and shown[0] == reader and name in shown[1]:
+                    answer[shown[1][name]] = WEB_ENUMS.get((module, name), {}).get(value, value)
+        return answer
+
     def _servers(self, search, tenant_id):
         if tenant_id < 0:  # a planned tenant owns no server yet: the super-administrator's are its only ones
             listed = [server for server in self._client.list_servers(search) if owner_tenant_id(server) == 0]
@@ -232,6 +277,8 @@ class PlannedAurora:
 
     def _pages(self, module, method, params, target):
         self._world()
+        if module in self.switched_on:
+            return []
         search = params.get('Search', '')
         if (module, method) == ('Core', 'GetTenants'):
             return list(self._client.list_tenants(search)) + [
@@ -248,6 +295,10 @@ class PlannedAurora:
 
     def call(self, module, method, params=None, target=None):
         self._world()
+        if module in self.switched_on and is_read(method):
+            return False  # the module holds nothing yet, and Aurora does not answer its calls before the run
+        if method == 'GetSettings':
+            return self._with_planned_settings(module, self._client.call(module, method, params, target))
         params = params or {}
         if method == 'GetMailServerByDomain' and params.get('Domain'):
             domain = str(params['Domain']).lower()

@@ -26,6 +26,7 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._diff import (
     describe_changes,
 )
 from ansible_collections.afterlogic.aurora.plugins.module_utils._kind import Kind
+from ansible_collections.afterlogic.aurora.plugins.module_utils._planned import planned_entry
 from ansible_collections.afterlogic.aurora.plugins.module_utils._resource import (
     CONTROL,
     FORCE,
@@ -164,6 +165,18 @@ class Settings(Kind):
     def wanted(self, params):
         return dict(params, module=params['module'].strip(), settings=dict(params.get('settings') or {}))
 
+    def identity(self, item):
+        return str(item.get('module') or '').strip().lower()  # Aurora's module names ignore case
+
+    def described(self, item):
+        if self.identity(item) == SYSTEM:
+            return 'the system settings'
+        return 'the settings of module %s' % item.get('module')
+
+    def planned(self, item, result):
+        """The settings as the real run leaves them, for the later tasks of a check run."""
+        return [planned_entry('settings', result['module'], settings=dict(result['settings']))]
+
     # ---- what Aurora holds (reads only) ------------------------------------------------------------
 
     def find(self, client, wanted):
@@ -234,13 +247,17 @@ class Settings(Kind):
 
     def apply(self, client, plan):
         shown = dict((name, value) for name, value in plan.after.items() if name != 'admin_password')
+        returned = {'module': plan.module, 'settings': shown, 'planned': []}
         if self.check_mode or not plan.changed:
-            return result_of(plan, {'module': plan.module, 'settings': shown})
+            result = result_of(plan, returned)
+            if self.check_mode and plan.changed:
+                result['planned'] = self.planned(None, result)
+            return result
         if client.bridge is not None:
             self._write_on_host(client, plan)
         else:
             self._write_on_the_web(client, plan)
-        return result_of(plan, {'module': plan.module, 'settings': shown}, retries=client.retries)
+        return result_of(plan, returned, retries=client.retries)
 
     def _write_on_host(self, client, plan):
         params = {'Module': plan.module, 'Values': plan.values, 'Hidden': HIDDEN}

@@ -88,7 +88,8 @@ def validation_errors(params):
 def require_multi_tenancy(client):
     if not client.settings().get('EnableMultiTenant'):
         raise ResourceError('this Aurora has multi-tenancy off, so it has no tenants to manage; turn it on with '
-                            '"EnableMultiTenant": true in data/settings/config.json of the Aurora installation')
+                            'afterlogic.aurora.aurora_settings (module: system, settings: {EnableMultiTenant: true}) '
+                            'and api_transport: php, on the Aurora host')
 
 
 def tenant_holdings(client, tenant):

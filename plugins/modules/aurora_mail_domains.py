@@ -113,7 +113,7 @@ planned:
   elements: dict
   sample:
     - {kind: mail_domain, name: acme.example, id: null, tenant: acme, tenant_id: null,
-       server: mail, server_id: null, domains: [], account: false}
+       server: mail, server_id: null, domains: [], account: false, settings: null}
 msg:
   description:
     - How many mail domains were (or, in check mode, would be) created, updated, left unchanged, deleted, and how many

@@ -478,7 +478,7 @@ planned:
   elements: dict
   sample:
     - {kind: mail_server, name: mail, id: null, tenant: acme, tenant_id: null,
-       server: null, server_id: null, domains: [], account: false}
+       server: null, server_id: null, domains: [], account: false, settings: null}
 error:
   description: When the task failed before working on the items (login, or listing the servers), the Aurora call that failed.
   returned: failure

@@ -134,6 +134,18 @@ password_changed:
   returned: success
   type: bool
   sample: false
+planned:
+  description:
+    - In check mode, when the task would change settings, the settings as the real run leaves them, as one entry for
+      the option C(planned) of the bulk modules (such as M(afterlogic.aurora.aurora_tenants)). A later task of the same
+      check run given it sees them, for example multi-tenancy that this task would switch on. Empty otherwise.
+    - The role P(afterlogic.aurora.provision#role) passes it on between its steps.
+  returned: success
+  type: list
+  elements: dict
+  sample:
+    - {kind: settings, name: system, id: null, tenant: null, tenant_id: null, server: null, server_id: null,
+       domains: [], account: false, settings: {EnableMultiTenant: true}}
 retries:
   description: How many times a write was sent again because reading Aurora back showed it was not done.
   returned: success

@@ -109,7 +109,7 @@ planned:
   elements: dict
   sample:
     - {kind: tenant, name: acme, id: null, tenant: null, tenant_id: null,
-       server: null, server_id: null, domains: [], account: false}
+       server: null, server_id: null, domains: [], account: false, settings: null}
 msg:
   description:
     - How many tenants were (or, in check mode, would be) created, updated, left unchanged, deleted, and how many

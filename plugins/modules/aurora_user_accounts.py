@@ -215,7 +215,7 @@ planned:
   elements: dict
   sample:
     - {kind: user, name: ann@acme.example, id: null, tenant: acme, tenant_id: null, server: null, server_id: null,
-       domains: [], account: true}
+       domains: [], account: true, settings: null}
 msg:
   description:
     - How many users were (or, in check mode, would be) created, updated, left unchanged, deleted, and how many failed.

@@ -38,6 +38,7 @@ DISTINCT = {
     'aurora_mail_servers': [dict(name='mail'), dict(name='Mail'), dict(name='mail', tenant='acme')],
     'aurora_mail_accounts': [dict(user='a@x.example', email='s@x.example'), dict(user='b@x.example', email='s@x.example')],
     'aurora_tenants': None,
+    'aurora_settings': [dict(module='Core'), dict(module='Mail'), dict(module='system')],
 }
 REPEATED = {
     'aurora_groups': DISTINCT['aurora_groups'] + [dict(name='SALES', tenant='Acme')],
@@ -47,6 +48,8 @@ REPEATED = {
     'aurora_mail_accounts': DISTINCT['aurora_mail_accounts'] + [dict(user='B@x.example', email='S@x.example')],
     'aurora_tenants': [dict(name='acme'), dict(name='Acme', state='absent')],
     'aurora_mail_domains': [dict(name='x.example'), dict(name='X.example')],
+    'aurora_settings': DISTINCT['aurora_settings'] + [dict(module=' core ', settings={'SiteName': 'x'}),
+                                                      dict(module='System')],
 }
 BAD = [[], {'aurora_tenants': 'acme'}, {'aurora_users': []}]
 
@@ -57,7 +60,7 @@ def test_each_object_described_twice_is_named_once_as_its_first_item_spells_it(t
     assert run.returncode == 0, run.output
     assert json.loads((tmp_path / 'distinct.json').read_text()) == []
     assert json.loads((tmp_path / 'repeated.json').read_text()) == [
-        'tenant acme', 'mail server mail (tenant acme)', 'mail domain x.example', 'user b@x.example',
+        'the settings of module Core', 'the system settings', 'tenant acme', 'mail server mail (tenant acme)', 'mail domain x.example', 'user b@x.example',
         'user a@x.example', 'mail account s@x.example of b@x.example', 'group Sales (tenant acme)']
     refused = json.loads((tmp_path / 'refused.json').read_text())
     for message, expected in zip(refused, ('expects a dictionary of lists', 'aurora_tenants must be a list of dictionaries',

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from tests.emulator.fixtures import sync_settings_files
+from tests.emulator.fake_aurora import sync_settings_files
 from tests.helpers.module_runner import module_task, start_module_task
 
 pytestmark = pytest.mark.skipif(shutil.which('php') is None, reason='the PHP transport needs php')

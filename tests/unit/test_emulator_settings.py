@@ -13,7 +13,8 @@ import time
 import pytest
 
 from tests.emulator.aurora.settings_schema import ENUMS
-from tests.emulator.fixtures import Emulator, make_fake_aurora, sync_settings_files
+from tests.emulator.fake_aurora import make_fake_aurora, sync_settings_files
+from tests.emulator.fixtures import Emulator
 
 CORE_FILE = "modules/Core.config.json"
 MAIL_FILE = "modules/Mail.config.json"

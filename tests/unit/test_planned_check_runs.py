@@ -91,3 +91,47 @@ def test_a_failure_names_a_planned_tenant_by_its_name_not_its_placeholder(aurora
         dict(name='Staff', tenant='beta', members=['ann@acme.example'])])
     assert group.failed and "users of tenant 'beta'" in group['msg'], group
     assert not re.search(r'(?<![\w.-])-[0-9]', group.printed), group.printed
+
+
+SETTINGS = (('system', {'EnableMultiTenant': True}), ('Core', {'AllowGroups': True}),
+            ('MailDomains', {'Disabled': False}))
+
+
+def configured_chain(aurora, path, check_mode):
+    """aurora_settings for each of SETTINGS, then the bulk tasks, all over the PHP API, each given the plans of those
+    before it; their results."""
+    planned, results = [], []
+    for module, settings in SETTINGS:
+        run = module_task(aurora, 'aurora_settings', path)
+        result = run(check_mode=check_mode, diff=True, module=module, settings=settings)
+        assert not result.failed, (module, result)
+        planned += result['planned']
+        results.append(result)
+    for module, option, items in TASKS:
+        result = module_task(aurora, module, path)(check_mode=check_mode, diff=True, planned=planned,
+                                                   **{option: items})
+        assert not result.failed, (module, result)
+        planned += result['planned']
+        results.append(result)
+    return results
+
+
+def test_a_check_run_sees_multi_tenancy_groups_and_mail_domains_that_an_earlier_task_would_switch_on(
+        corporate_emulator, fake_aurora):
+    """Multi-tenancy and groups off, MailDomains installed but off: given what aurora_settings would set, the bulk
+    tasks of a check run predict the tenants, domains and groups that the real run makes once it has set them."""
+    aurora = corporate_emulator
+    aurora.settings({'Mail': {'DoImapLoginOnAccountCreate': False}, 'System': {'EnableMultiTenant': False},
+                     'Core': {'AllowGroups': False}, 'MailDomains': {'Disabled': True}})
+    path = fake_aurora(aurora)
+    before, files = aurora.state(), aurora.settings_files()
+    checked = configured_chain(aurora, path, check_mode=True)
+    assert aurora.state() == before and aurora.settings_files() == files
+    assert [(entry['kind'], entry['name'], entry['settings']) for result in checked[:3]
+            for entry in result['planned']] == [('settings', module, settings) for module, settings in SETTINGS]
+    real = configured_chain(aurora, path, check_mode=False)
+    assert [(result['changed'], result['msg'], result['diff']) for result in checked[:3]] == \
+        [(result['changed'], result['msg'], result['diff']) for result in real[:3]]
+    assert [outline(result) for result in checked[3:]] == [outline(result) for result in real[3:]]
+    assert [result['summary']['created'] for result in real[3:]] == [2, 2, 2, 2, 1]
+    assert [result['planned'] for result in real] == [[]] * len(real)
