@@ -10,7 +10,7 @@ import sys
 import pytest
 import yaml
 
-from tests.emulator.fixtures import sync_settings_files
+from tests.emulator.fake_aurora import sync_settings_files
 from tests.helpers.collection import REPO_ROOT, ensure_collection_on_path
 from tests.helpers.module_runner import create_tenants, module_task
 from tests.helpers.playbook import connected_play, connection_vars, run_playbook
