@@ -18,7 +18,7 @@ __metaclass__ = type
 from ansible_collections.afterlogic.aurora.plugins.module_utils._errors import AuroraApiError
 from ansible_collections.afterlogic.aurora.plugins.module_utils._module import text_length_errors
 from ansible_collections.afterlogic.aurora.plugins.module_utils._kind import Kind
-from ansible_collections.afterlogic.aurora.plugins.module_utils._lookups import resolve_tenant
+from ansible_collections.afterlogic.aurora.plugins.module_utils._lookups import require_setting, resolve_tenant
 from ansible_collections.afterlogic.aurora.plugins.module_utils._resource import (
     CONTROL,
     NAME,
@@ -63,10 +63,7 @@ def validation_errors(params):
 # ---- lookup (reads only) -------------------------------------------------------------------------
 
 def require_groups(client):
-    if not client.settings().get('AllowGroups'):
-        raise ResourceError('this Aurora has groups off, so it has no groups to manage; turn them on with '
-                            'afterlogic.aurora.aurora_settings (module: Core, settings: {AllowGroups: true}) and '
-                            'api_transport: php, on the Aurora host')
+    require_setting(client, 'AllowGroups', 'Core', 'groups', 'groups', 'them')
 
 
 def group_id_of(group):

@@ -24,6 +24,16 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._resource import
 from ansible_collections.afterlogic.aurora.plugins.module_utils._writes import read_until_settled
 
 
+# ---- settings a kind needs -------------------------------------------------------------------------
+
+def require_setting(client, setting, module, feature, objects, pronoun):
+    """Fail unless Aurora's ``setting`` (of ``module``'s settings) is on: with ``feature`` off it has no ``objects``."""
+    if not client.settings().get(setting):
+        raise ResourceError('this Aurora has %s off, so it has no %s to manage; turn %s on with '
+                            'afterlogic.aurora.aurora_settings (module: %s, settings: {%s: true}) and api_transport: '
+                            'php, on the Aurora host' % (feature, objects, pronoun, module, setting))
+
+
 # ---- tenants -------------------------------------------------------------------------------------
 
 def tenant_id_of(tenant):

@@ -23,6 +23,7 @@ from ansible_collections.afterlogic.aurora.plugins.module_utils._kind import Kin
 from ansible_collections.afterlogic.aurora.plugins.module_utils._lookups import (
     find_tenant,
     owner_tenant_id,
+    require_setting,
     tenant_id_of,
     tenant_name,
 )
@@ -86,10 +87,7 @@ def validation_errors(params):
 # ---- lookup (reads only) -------------------------------------------------------------------------
 
 def require_multi_tenancy(client):
-    if not client.settings().get('EnableMultiTenant'):
-        raise ResourceError('this Aurora has multi-tenancy off, so it has no tenants to manage; turn it on with '
-                            'afterlogic.aurora.aurora_settings (module: system, settings: {EnableMultiTenant: true}) '
-                            'and api_transport: php, on the Aurora host')
+    require_setting(client, 'EnableMultiTenant', 'system', 'multi-tenancy', 'tenants', 'it')
 
 
 def tenant_holdings(client, tenant):
